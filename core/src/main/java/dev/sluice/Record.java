@@ -1,0 +1,211 @@
+package dev.sluice;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One row on its way from a source to a destination: a string key that identifies it in both
+ * systems, and ordered fields with JSON-compatible values.
+ *
+ * <p>Values are {@code null}, {@link String}, {@link Integer}, {@link Long},
+ * {@link java.math.BigDecimal}, {@link Double}, {@link Boolean}, {@link java.time.Instant},
+ * {@link java.time.LocalDate}, or a {@link java.util.List} / {@link java.util.Map} (string keys) of
+ * such values. Common neighbours are converted on the way in: {@code Short} and {@code Byte} to
+ * {@code Integer}, {@code Float} to {@code Double} (through its decimal text), {@code BigInteger}
+ * to {@code BigDecimal}, {@code OffsetDateTime}, {@code ZonedDateTime} and {@code java.util.Date}
+ * to {@code Instant}, {@code java.sql.Date} to {@code LocalDate}, and {@code Character},
+ * {@code UUID} and enums to {@code String}. Anything else is refused with an
+ * {@link IllegalArgumentException} naming the key and the field.
+ *
+ * <p>Records are immutable: lists and maps are copied when the record is made. The key may be
+ * null here so that a source can hand over a row without one; the engine rejects such a record
+ * and reports it. Two records are equal when their keys, field names (in order) and values are
+ * equal.
+ */
+public final class Record {
+
+  private static final RecordShape EMPTY = RecordShape.of();
+
+  private final String key;
+  private final RecordShape shape;
+  private final Object[] values;
+
+  Record(String key, RecordShape shape, Object[] values) {
+    this.key = key;
+    this.shape = shape;
+    this.values = values;
+  }
+
+  /**
+   * Returns a record with the fields of {@code fields}, in its iteration order (use a
+   * {@link LinkedHashMap} to control the order).
+   *
+   * @throws IllegalArgumentException if a field name is null or empty, or a value is not
+   *     JSON-compatible
+   */
+  public static Record of(String key, Map<String, ?> fields) {
+    Objects.requireNonNull(fields, "fields");
+    String[] names = new String[fields.size()];
+    Object[] values = new Object[fields.size()];
+    int i = 0;
+    for (Map.Entry<String, ?> e : fields.entrySet()) {
+      names[i] = e.getKey();
+      values[i] = e.getValue();
+      i++;
+    }
+    return RecordShape.of(names).record(key, values);
+  }
+
+  /** Returns a record with a key and no fields, as used for deletes. */
+  public static Record keyOnly(String key) {
+    return new Record(key, EMPTY, new Object[0]);
+  }
+
+  /** Starts a record with the given key; fields keep the order in which they are set. */
+  public static Builder builder(String key) {
+    return new Builder(key);
+  }
+
+  /** The key, or null when the source gave none. */
+  public String key() {
+    return key;
+  }
+
+  /** The field names of this record, in order. */
+  public RecordShape shape() {
+    return shape;
+  }
+
+  /** Number of fields. */
+  public int size() {
+    return values.length;
+  }
+
+  /** Whether the record has a field of that name (its value may still be null). */
+  public boolean has(String field) {
+    return shape.indexOf(field) >= 0;
+  }
+
+  /** The value of {@code field}, or null when the field is null or absent. */
+  public Object get(String field) {
+    int i = shape.indexOf(field);
+    return i < 0 ? null : values[i];
+  }
+
+  /** The value at {@code index} in field order. */
+  public Object get(int index) {
+    return values[index];
+  }
+
+  /** The fields as an unmodifiable map in field order; a view, not a copy. */
+  public Map<String, Object> fields() {
+    return new FieldMap();
+  }
+
+  /** A copy of this record under another key. */
+  public Record withKey(String newKey) {
+    return new Record(newKey, shape, values);
+  }
+
+  /** Builds a record field by field. Not thread-safe. */
+  public static final class Builder {
+    private final String key;
+    private final Map<String, Object> fields = new LinkedHashMap<>();
+
+    private Builder(String key) {
+      this.key = key;
+    }
+
+    /** Sets a field; setting the same name again replaces its value and keeps its position. */
+    public Builder set(String field, Object value) {
+      if (field == null || field.isEmpty()) {
+        throw new IllegalArgumentException("record '" + key + "': field name is null or empty");
+      }
+      fields.put(field, value);
+      return this;
+    }
+
+    /** Builds the record. */
+    public Record build() {
+      return Record.of(key, fields);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Record)) {
+      return false;
+    }
+    Record other = (Record) o;
+    return Objects.equals(key, other.key)
+        && Arrays.equals(shape.namesArray(), other.shape.namesArray())
+        && Arrays.equals(values, other.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Objects.hashCode(key) + Arrays.hashCode(values);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Record{key=").append(key);
+    for (int i = 0; i < values.length; i++) {
+      sb.append(", ").append(shape.name(i)).append('=').append(values[i]);
+    }
+    return sb.append('}').toString();
+  }
+
+  private final class FieldMap extends AbstractMap<String, Object> {
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<String, Object>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < values.length;
+            }
+
+            @Override
+            public Entry<String, Object> next() {
+              if (next >= values.length) {
+                throw new NoSuchElementException();
+              }
+              int i = next++;
+              return new SimpleImmutableEntry<>(shape.name(i), values[i]);
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return values.length;
+        }
+      };
+    }
+
+    @Override
+    public Object get(Object name) {
+      return name instanceof String ? Record.this.get((String) name) : null;
+    }
+
+    @Override
+    public boolean containsKey(Object name) {
+      return name instanceof String && has((String) name);
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package dev.sluice;
+
+import dev.sluice.destination.Capabilities;
+import dev.sluice.destination.Destination;
+import dev.sluice.diff.Differ;
+import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.diff.StateStore;
+import dev.sluice.internal.Modes;
+import dev.sluice.internal.SyncEngine;
+import dev.sluice.internal.SyncPlan;
+import dev.sluice.map.Mapper;
+import dev.sluice.observe.SyncListener;
+import dev.sluice.source.Source;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A sync: read records from a {@link Source}, map them, find what changed since the last run, and
+ * deliver the changes to a {@link Destination}.
+ *
+ * <pre>{@code
+ * Sync sync = Sync.from(source)
+ *     .map(mapping)
+ *     .to(destination)
+ *     .named("customers-to-crm")
+ *     .mode(SyncMode.MIRROR)
+ *     .build();
+ * SyncReport report = sync.run();
+ * }</pre>
+ *
+ * <p>A built sync is immutable and reusable: call {@link #run()} on a schedule. Runs of one sync
+ * do not overlap; a second concurrent run fails at once (its state is locked). Different syncs may
+ * run at the same time.
+ */
+public final class Sync {
+
+  private final SyncPlan plan;
+
+  private Sync(SyncPlan plan) {
+    this.plan = plan;
+  }
+
+  /** Starts a sync that reads from {@code source}. */
+  public static SourceStage from(Source source) {
+    return new SourceStage(Objects.requireNonNull(source, "source"));
+  }
+
+  /** The sync's name, which keys its state. */
+  public String name() {
+    return plan.name;
+  }
+
+  /** The sync's mode. */
+  public SyncMode mode() {
+    return plan.mode;
+  }
+
+  /**
+   * Runs the sync once: reads the whole source, sends the changes, commits what the destination
+   * confirmed. Failures of records, batches, the source or the destination are reported in the
+   * returned report, not thrown.
+   *
+   * @return what the run did; its status tells whether it completed
+   */
+  public SyncReport run() {
+    return SyncEngine.run(plan, false);
+  }
+
+  /**
+   * Does everything {@link #run()} does except send and commit: reads, maps and diffs against the
+   * current state, and reports the change counts with a sample of the changes (the first
+   * {@value Builder#DEFAULT_DRY_RUN_SAMPLE} by default). Nothing is written anywhere.
+   */
+  public SyncReport dryRun() {
+    return SyncEngine.run(plan, true);
+  }
+
+  @Override
+  public String toString() {
+    return "Sync{" + plan.name + ": " + plan.source.describe() + " -> " + plan.destination.getClass().getSimpleName()
+        + ", mode=" + plan.mode + '}';
+  }
+
+  /** The first stage: a source is set; next set a mapping, or go straight to a destination. */
+  public static final class SourceStage {
+    private final Source source;
+
+    private SourceStage(Source source) {
+      this.source = source;
+    }
+
+    /** Maps each record with {@code mapper} (a {@link dev.sluice.map.Mapping} or your own). */
+    public MappedStage map(Mapper mapper) {
+      return new MappedStage(source, Objects.requireNonNull(mapper, "mapper"));
+    }
+
+    /** Delivers records as the source produces them, without mapping. */
+    public Builder to(Destination destination) {
+      return new MappedStage(source, Mapper.identity()).to(destination);
+    }
+  }
+
+  /** The second stage: a source and a mapper are set; next set the destination. */
+  public static final class MappedStage {
+    private final Source source;
+    private final Mapper mapper;
+
+    private MappedStage(Source source, Mapper mapper) {
+      this.source = source;
+      this.mapper = mapper;
+    }
+
+    /** Delivers to {@code destination}. */
+    public Builder to(Destination destination) {
+      return new Builder(source, mapper, Objects.requireNonNull(destination, "destination"));
+    }
+  }
+
+  /**
+   * The options of a sync; each setter validates at once, {@link #build()} checks them together.
+   * Not thread-safe.
+   */
+  public static final class Builder {
+
+    /** The name of a sync that is not given one. */
+    public static final String DEFAULT_NAME = "sync";
+    /** Records per batch when neither the sync nor the destination sets a smaller number. */
+    public static final int DEFAULT_BATCH_SIZE = 500;
+    /** Batches in flight at once. */
+    public static final int DEFAULT_CONCURRENCY = 4;
+    /** The most batches in flight that {@link #concurrency(int)} accepts. */
+    public static final int MAX_CONCURRENCY = 256;
+    /** Changes a dry run lists in its report. */
+    public static final int DEFAULT_DRY_RUN_SAMPLE = 20;
+
+    private final Source source;
+    private final Mapper mapper;
+    private final Destination destination;
+    private String name;
+    private SyncMode mode = SyncMode.UPSERT;
+    private StateStore state;
+    private int batchSize;
+    private int concurrency = DEFAULT_CONCURRENCY;
+    private final List<SyncListener> listeners = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private int dryRunSampleSize = DEFAULT_DRY_RUN_SAMPLE;
+
+    private Builder(Source source, Mapper mapper, Destination destination) {
+      this.source = source;
+      this.mapper = mapper;
+      this.destination = destination;
+    }
+
+    /**
+     * Names the sync. The name keys its state and appears in logs, metrics and reports. Required
+     * when the sync uses a {@link #state(StateStore) state store} that may hold other syncs;
+     * defaults to {@value #DEFAULT_NAME} otherwise.
+     */
+    public Builder named(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("the sync name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** What to send (see {@link SyncMode}); default {@link SyncMode#UPSERT}. */
+    public Builder mode(SyncMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Where the sync keeps the hash of each delivered record. Default: a new
+     * {@link InMemoryStateStore} owned by this sync (so state lasts as long as the {@code Sync}
+     * object). A shared or durable store requires {@link #named(String)}.
+     */
+    public Builder state(StateStore state) {
+      this.state = Objects.requireNonNull(state, "state");
+      return this;
+    }
+
+    /**
+     * Records per batch; default the destination's {@link Capabilities#maxRecordsPerBatch()}, or
+     * {@value #DEFAULT_BATCH_SIZE} if that is larger. Batches are cut at the smaller of this and
+     * the destination's limits.
+     */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * Batches in flight at once, from 1 to {@value #MAX_CONCURRENCY}; default
+     * {@value #DEFAULT_CONCURRENCY}. Memory in flight is bounded by concurrency × batch size.
+     */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+        throw new IllegalArgumentException(
+            "concurrency must be between 1 and " + MAX_CONCURRENCY + ", was " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** Adds a listener for run events; may be called more than once. */
+    public Builder listener(SyncListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The clock for report timestamps and durations; default the system clock (UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How many changes a dry run lists; default {@value #DEFAULT_DRY_RUN_SAMPLE}, 0 for none. */
+    public Builder dryRunSampleSize(int size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("dryRunSampleSize must not be negative, was " + size);
+      }
+      this.dryRunSampleSize = size;
+      return this;
+    }
+
+    /**
+     * Builds the sync.
+     *
+     * @throws IllegalStateException if the destination cannot serve the mode, or a state store
+     *     was set without a name
+     */
+    public Sync build() {
+      Capabilities caps = Objects.requireNonNull(destination.capabilities(),
+          "destination.capabilities() returned null");
+      String problem = Modes.unsupported(mode, caps);
+      if (problem != null) {
+        throw new IllegalStateException("mode " + mode + " " + problem + ", but the destination "
+            + destination.getClass().getSimpleName() + " supports only " + caps.operations()
+            + "; choose another mode");
+      }
+      if (state != null && name == null) {
+        throw new IllegalStateException("name the sync with named(...) when you set a state store:"
+            + " the name keys its state, so two unnamed syncs would overwrite each other's");
+      }
+      int batch = batchSize > 0
+          ? Math.min(batchSize, caps.maxRecordsPerBatch())
+          : Math.min(DEFAULT_BATCH_SIZE, caps.maxRecordsPerBatch());
+      return new Sync(new SyncPlan(
+          name == null ? DEFAULT_NAME : name,
+          source, mapper, destination, mode,
+          state == null ? new InMemoryStateStore() : state,
+          Differ.hashing(), batch, concurrency, listeners, clock, dryRunSampleSize));
+    }
+  }
+}

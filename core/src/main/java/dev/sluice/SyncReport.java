@@ -1,0 +1,322 @@
+package dev.sluice;
+
+import dev.sluice.diff.Change;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one run of a {@link Sync} did. Immutable.
+ *
+ * <p>Counts: {@code read} records came from the source; {@code rejected} of them could not be
+ * mapped (or had no key); {@code mapped} could. Of the mapped records {@code unchanged} matched the
+ * state; the rest were {@code added} or {@code updated}; {@code deleted} keys left the source (only
+ * counted in {@link SyncMode#MIRROR} mode, and only after a complete read). Of those changes,
+ * {@code skipped} were not sent because the mode excludes them, {@code delivered} were confirmed by
+ * the destination, and {@code failed} were not. A dry run sends nothing, so its delivered and
+ * failed counts are zero.
+ *
+ * <p>{@link #rejectedRecords()} and {@link #failedRecords()} list at most
+ * {@value #MAX_LISTED_RECORDS} records each; the counts are always complete.
+ */
+public final class SyncReport {
+
+  /** The most records listed per error list; counts are never capped. */
+  public static final int MAX_LISTED_RECORDS = 1_000;
+
+  /** How a run ended. */
+  public enum Status {
+    /** Every record was delivered or unchanged, and none was rejected. */
+    SUCCEEDED,
+    /** The run completed, but some records were rejected or failed; they are retried next run. */
+    PARTIAL,
+    /**
+     * The run could not complete (source or state error, duplicate key), or every change it sent
+     * failed. What was confirmed before is kept; no deletes were sent unless the read completed.
+     */
+    FAILED,
+    /** The run was stopped (the destination refused all further work, or it was cancelled). */
+    ABORTED
+  }
+
+  private final String syncName;
+  private final String runId;
+  private final SyncMode mode;
+  private final boolean dryRun;
+  private final Status status;
+  private final String failure;
+  private final Instant startedAt;
+  private final Duration duration;
+  private final long read;
+  private final long mapped;
+  private final long rejected;
+  private final long added;
+  private final long updated;
+  private final long deleted;
+  private final long unchanged;
+  private final long skipped;
+  private final long delivered;
+  private final long failed;
+  private final List<RecordError> rejectedRecords;
+  private final List<RecordError> failedRecords;
+  private final List<Change> sampleChanges;
+
+  private SyncReport(Builder b) {
+    this.syncName = b.syncName;
+    this.runId = b.runId;
+    this.mode = b.mode;
+    this.dryRun = b.dryRun;
+    this.status = Objects.requireNonNull(b.status, "status");
+    this.failure = b.failure;
+    this.startedAt = Objects.requireNonNull(b.startedAt, "startedAt");
+    this.duration = Objects.requireNonNull(b.duration, "duration");
+    this.read = b.read;
+    this.mapped = b.mapped;
+    this.rejected = b.rejected;
+    this.added = b.added;
+    this.updated = b.updated;
+    this.deleted = b.deleted;
+    this.unchanged = b.unchanged;
+    this.skipped = b.skipped;
+    this.delivered = b.delivered;
+    this.failed = b.failed;
+    this.rejectedRecords = List.copyOf(b.rejectedRecords);
+    this.failedRecords = List.copyOf(b.failedRecords);
+    this.sampleChanges = List.copyOf(b.sampleChanges);
+  }
+
+  /**
+   * Starts a report; the engine fills it in. Public so that tests of listeners and report
+   * consumers can make one.
+   */
+  public static Builder builder(String syncName, String runId, SyncMode mode) {
+    return new Builder(syncName, runId, mode);
+  }
+
+  /** The name of the sync. */
+  public String syncName() {
+    return syncName;
+  }
+
+  /** The id of this run. */
+  public String runId() {
+    return runId;
+  }
+
+  /** The mode the sync ran in. */
+  public SyncMode mode() {
+    return mode;
+  }
+
+  /** Whether this was a dry run (nothing sent, state unchanged). */
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  /** How the run ended. */
+  public Status status() {
+    return status;
+  }
+
+  /** Why the run failed or was aborted; empty when it completed. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** When the run started. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** How long the run took. */
+  public Duration duration() {
+    return duration;
+  }
+
+  /** Records read from the source. */
+  public long read() {
+    return read;
+  }
+
+  /** Records the mapper accepted. */
+  public long mapped() {
+    return mapped;
+  }
+
+  /** Records rejected (no key, or the mapping refused them). */
+  public long rejected() {
+    return rejected;
+  }
+
+  /** Mapped records with a key the state did not have. */
+  public long added() {
+    return added;
+  }
+
+  /** Mapped records whose content changed. */
+  public long updated() {
+    return updated;
+  }
+
+  /** Keys that left the source (mirror mode, complete reads only). */
+  public long deleted() {
+    return deleted;
+  }
+
+  /** Mapped records identical to the state. */
+  public long unchanged() {
+    return unchanged;
+  }
+
+  /** Changes the mode does not send. */
+  public long skipped() {
+    return skipped;
+  }
+
+  /** Changes the destination confirmed. */
+  public long delivered() {
+    return delivered;
+  }
+
+  /** Changes the destination did not confirm; they stay pending and are sent again next run. */
+  public long failed() {
+    return failed;
+  }
+
+  /** Rejected records with reasons (the first {@value #MAX_LISTED_RECORDS}). */
+  public List<RecordError> rejectedRecords() {
+    return rejectedRecords;
+  }
+
+  /** Failed records with reasons (the first {@value #MAX_LISTED_RECORDS}). */
+  public List<RecordError> failedRecords() {
+    return failedRecords;
+  }
+
+  /** For a dry run, the first changes it would send; empty otherwise. */
+  public List<Change> sampleChanges() {
+    return sampleChanges;
+  }
+
+  /** One line for logs: status and counts. */
+  public String summary() {
+    StringBuilder sb = new StringBuilder()
+        .append(syncName).append(' ').append(dryRun ? "dry run " : "run ").append(runId)
+        .append(": ").append(status)
+        .append(" in ").append(duration.toMillis()).append(" ms")
+        .append(" | read ").append(read)
+        .append(", rejected ").append(rejected)
+        .append(" | added ").append(added)
+        .append(", updated ").append(updated)
+        .append(", deleted ").append(deleted)
+        .append(", unchanged ").append(unchanged)
+        .append(", skipped ").append(skipped)
+        .append(" | delivered ").append(delivered)
+        .append(", failed ").append(failed);
+    if (failure != null) {
+      sb.append(" | ").append(failure);
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "SyncReport{" + summary() + '}';
+  }
+
+  /** Fills in a {@link SyncReport}. Not thread-safe. */
+  public static final class Builder {
+    private final String syncName;
+    private final String runId;
+    private final SyncMode mode;
+    private boolean dryRun;
+    private Status status;
+    private String failure;
+    private Instant startedAt;
+    private Duration duration;
+    private long read;
+    private long mapped;
+    private long rejected;
+    private long added;
+    private long updated;
+    private long deleted;
+    private long unchanged;
+    private long skipped;
+    private long delivered;
+    private long failed;
+    private List<RecordError> rejectedRecords = List.of();
+    private List<RecordError> failedRecords = List.of();
+    private List<Change> sampleChanges = List.of();
+
+    private Builder(String syncName, String runId, SyncMode mode) {
+      this.syncName = Objects.requireNonNull(syncName, "syncName");
+      this.runId = Objects.requireNonNull(runId, "runId");
+      this.mode = Objects.requireNonNull(mode, "mode");
+    }
+
+    /** Marks a dry run. */
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    /** How the run ended, and why when it did not complete (null otherwise). */
+    public Builder status(Status status, String failure) {
+      this.status = status;
+      this.failure = failure;
+      return this;
+    }
+
+    /** When the run started and how long it took. */
+    public Builder timing(Instant startedAt, Duration duration) {
+      this.startedAt = startedAt;
+      this.duration = duration;
+      return this;
+    }
+
+    /** Source and mapping counts. */
+    public Builder readCounts(long read, long mapped, long rejected) {
+      this.read = read;
+      this.mapped = mapped;
+      this.rejected = rejected;
+      return this;
+    }
+
+    /** Diff counts. */
+    public Builder changeCounts(long added, long updated, long deleted, long unchanged, long skipped) {
+      this.added = added;
+      this.updated = updated;
+      this.deleted = deleted;
+      this.unchanged = unchanged;
+      this.skipped = skipped;
+      return this;
+    }
+
+    /** Delivery counts. */
+    public Builder deliveryCounts(long delivered, long failed) {
+      this.delivered = delivered;
+      this.failed = failed;
+      return this;
+    }
+
+    /** The listed rejected and failed records. */
+    public Builder errors(List<RecordError> rejectedRecords, List<RecordError> failedRecords) {
+      this.rejectedRecords = rejectedRecords;
+      this.failedRecords = failedRecords;
+      return this;
+    }
+
+    /** The changes a dry run would send (a sample). */
+    public Builder sampleChanges(List<Change> sampleChanges) {
+      this.sampleChanges = sampleChanges;
+      return this;
+    }
+
+    /** Builds the report. */
+    public SyncReport build() {
+      return new SyncReport(this);
+    }
+  }
+}

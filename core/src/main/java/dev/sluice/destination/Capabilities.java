@@ -1,0 +1,133 @@
+package dev.sluice.destination;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a destination can do and the limits its API sets, as the engine needs them to plan
+ * batches. Immutable; build with {@link #builder()}.
+ *
+ * <p>Defaults: no operation (at least one must be named), {@value #DEFAULT_MAX_RECORDS} records
+ * per batch, no byte limit, writes not idempotent.
+ */
+public final class Capabilities {
+
+  /** Records per batch when the destination states no limit. */
+  public static final int DEFAULT_MAX_RECORDS = 1_000;
+
+  /** Marks "no byte limit" in {@link #maxBytesPerBatch()}. */
+  public static final long UNLIMITED_BYTES = Long.MAX_VALUE;
+
+  private final Set<Operation> operations;
+  private final int maxRecordsPerBatch;
+  private final long maxBytesPerBatch;
+  private final boolean idempotentWrites;
+
+  private Capabilities(Builder b) {
+    this.operations = Collections.unmodifiableSet(EnumSet.copyOf(b.operations));
+    this.maxRecordsPerBatch = b.maxRecordsPerBatch;
+    this.maxBytesPerBatch = b.maxBytesPerBatch;
+    this.idempotentWrites = b.idempotentWrites;
+  }
+
+  /** Starts a description. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The operations the destination accepts. Never empty. */
+  public Set<Operation> operations() {
+    return operations;
+  }
+
+  /** Whether the destination accepts {@code operation}. */
+  public boolean supports(Operation operation) {
+    return operations.contains(operation);
+  }
+
+  /** The most records one batch may hold. */
+  public int maxRecordsPerBatch() {
+    return maxRecordsPerBatch;
+  }
+
+  /**
+   * The most bytes one batch may hold, counted per record by {@link RecordSize#jsonBytes} and
+   * summed; {@link #UNLIMITED_BYTES} when there is no limit. A destination with a fixed envelope
+   * around the records should subtract the envelope from its API's limit. A single record larger
+   * than the limit fails permanently without being sent.
+   */
+  public long maxBytesPerBatch() {
+    return maxBytesPerBatch;
+  }
+
+  /**
+   * Whether writing the same batch twice leaves the destination as writing it once. The engine
+   * relies on this when it re-sends a batch whose outcome it never learnt.
+   */
+  public boolean idempotentWrites() {
+    return idempotentWrites;
+  }
+
+  @Override
+  public String toString() {
+    return "Capabilities{operations=" + operations + ", maxRecordsPerBatch=" + maxRecordsPerBatch
+        + ", maxBytesPerBatch=" + (maxBytesPerBatch == UNLIMITED_BYTES ? "unlimited" : maxBytesPerBatch)
+        + ", idempotentWrites=" + idempotentWrites + '}';
+  }
+
+  /** Builds {@link Capabilities}; each setter validates at once. Not thread-safe. */
+  public static final class Builder {
+    private final Set<Operation> operations = EnumSet.noneOf(Operation.class);
+    private int maxRecordsPerBatch = DEFAULT_MAX_RECORDS;
+    private long maxBytesPerBatch = UNLIMITED_BYTES;
+    private boolean idempotentWrites;
+
+    private Builder() {}
+
+    /** Adds supported operations. */
+    public Builder operations(Operation... ops) {
+      Objects.requireNonNull(ops, "operations");
+      operations.addAll(Arrays.asList(ops));
+      return this;
+    }
+
+    /** The most records per batch; at least 1. */
+    public Builder maxRecordsPerBatch(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxRecordsPerBatch must be at least 1, was " + max);
+      }
+      this.maxRecordsPerBatch = max;
+      return this;
+    }
+
+    /** The most bytes per batch (see {@link Capabilities#maxBytesPerBatch()}); at least 1. */
+    public Builder maxBytesPerBatch(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxBytesPerBatch must be at least 1, was " + max);
+      }
+      this.maxBytesPerBatch = max;
+      return this;
+    }
+
+    /** Whether writes are idempotent (see {@link Capabilities#idempotentWrites()}). */
+    public Builder idempotentWrites(boolean idempotent) {
+      this.idempotentWrites = idempotent;
+      return this;
+    }
+
+    /**
+     * Builds the description.
+     *
+     * @throws IllegalStateException if no operation was named
+     */
+    public Capabilities build() {
+      if (operations.isEmpty()) {
+        throw new IllegalStateException("name at least one supported operation with operations(...)");
+      }
+      return new Capabilities(this);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.sluice.destination;
+
+import dev.sluice.RunContext;
+
+/**
+ * Where a sync delivers its changes: a business tool's API, a webhook, a table.
+ *
+ * <p><b>Lifecycle.</b> The engine calls {@link #capabilities()} when a sync is built and at the
+ * start of each run, then {@link #open(RunContext)} once per run before the first write, then
+ * {@link #write(Batch)} for each batch, then {@link #finish(RunContext)} after the last one (also
+ * when the run failed). A destination instance may serve many runs, one after another or (for
+ * different syncs) at once; {@link #close()} releases what it holds when the user is done with it.
+ *
+ * <p><b>Threading.</b> {@code write} is called from up to {@code concurrency} threads at once
+ * (see {@link dev.sluice.Sync.Builder#concurrency(int)}), with different batches; implementations
+ * must be thread-safe. A batch is never written by two threads at once.
+ *
+ * <p><b>Outcomes.</b> {@code write} returns one outcome per record. Throwing means the whole
+ * batch failed: a {@link RetryableDestinationException} (may pass; {@link RateLimitedException}
+ * says how long to wait) or a {@link PermanentDestinationException} (will not pass by retrying).
+ * Any other runtime exception is treated as a retryable failure of the batch. Connectors only
+ * classify what the API said; the engine decides whether to retry, wait or stop.
+ *
+ * <p>Destinations whose API works as a job that finishes later implement
+ * {@link AsyncDestination} instead, so that no thread waits for the job.
+ */
+public interface Destination extends AutoCloseable {
+
+  /**
+   * The operations and limits of this destination. Must be cheap, and must not change while a
+   * sync that uses it exists.
+   */
+  Capabilities capabilities();
+
+  /**
+   * Prepares for a run, for example by checking the destination's schema against the mapping.
+   * Throwing fails the run before anything is sent. The default does nothing.
+   */
+  default void open(RunContext context) {}
+
+  /**
+   * Writes one batch and reports the outcome of each of its records.
+   *
+   * @param batch records with distinct keys, all with {@link Batch#operation()}, which is one of
+   *     {@link Capabilities#operations()}
+   * @return one outcome per record
+   * @throws DestinationException when the batch failed as a whole
+   */
+  BatchResult write(Batch batch);
+
+  /** Called once after the last write of a run, whatever its result. The default does nothing. */
+  default void finish(RunContext context) {}
+
+  /** Releases connections and threads. The default does nothing. */
+  @Override
+  default void close() {}
+}

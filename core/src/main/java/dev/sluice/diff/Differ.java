@@ -1,0 +1,52 @@
+package dev.sluice.diff;
+
+import dev.sluice.Record;
+import dev.sluice.internal.HashingDiffer;
+import java.util.function.Consumer;
+
+/**
+ * Compares one run's mapped records with the previous state of the sync and finds what changed.
+ * Unchanged records are counted by the caller, not emitted.
+ *
+ * <p><b>Lifecycle.</b> {@link #begin} once per run; then, from one thread, {@link Comparison#compare}
+ * for each mapped record and {@link Comparison#skip} for each key that is in the source but could
+ * not be mapped; then {@link Comparison#finish} only if the source was read to its end without
+ * error, to learn the deletes.
+ *
+ * <p><b>Keys</b> must be unique per run: a repeated key throws {@link DuplicateKeyException}. When
+ * the records were declared ordered, a key out of order throws {@link KeyOrderException}. Either
+ * ends the run without deletes.
+ */
+public interface Differ {
+
+  /**
+   * Starts one run's comparison.
+   *
+   * @param previous the state as the last committed run left it
+   * @param orderedByKey whether records arrive in strictly ascending key order
+   * @param findDeletes whether {@link Comparison#finish} must report keys that left the source
+   */
+  Comparison begin(SyncState previous, boolean orderedByKey, boolean findDeletes);
+
+  /** The default differ: 64-bit content hashes ({@link RecordHash}) compared key by key. */
+  static Differ hashing() {
+    return HashingDiffer::new;
+  }
+
+  /** One run's comparison. Not thread-safe. */
+  interface Comparison {
+
+    /**
+     * Compares one mapped record with the previous state.
+     *
+     * @return the change, or null when the record is unchanged
+     */
+    Change compare(Record record);
+
+    /** Notes a key that the source holds but that produced no record (it was rejected). */
+    void skip(String key);
+
+    /** After a complete read: hands over each delete (when deletes were asked for). */
+    void finish(Consumer<Change> deletes);
+  }
+}

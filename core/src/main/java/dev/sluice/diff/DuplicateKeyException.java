@@ -1,0 +1,22 @@
+package dev.sluice.diff;
+
+import dev.sluice.SluiceException;
+
+/** The source produced the same key twice in one run. The run fails and sends no deletes. */
+public class DuplicateKeyException extends SluiceException {
+  private static final long serialVersionUID = 1L;
+
+  private final String key;
+
+  /** The given key appeared twice. */
+  public DuplicateKeyException(String key) {
+    super("duplicate key '" + key + "': the source produced it twice in one run; keys must be unique"
+        + " (check the key columns or de-duplicate in the query)");
+    this.key = key;
+  }
+
+  /** The repeated key. */
+  public String key() {
+    return key;
+  }
+}

@@ -1,0 +1,31 @@
+package dev.sluice.diff;
+
+import dev.sluice.Record;
+import dev.sluice.internal.CanonicalHasher;
+
+/**
+ * The 64-bit content hash that the state of a sync keeps per key.
+ *
+ * <p>It covers a record's fields, not its key, through a canonical encoding: field order does not
+ * change it; numbers compare by value ({@code 1}, {@code 1L}, {@code 1.0} and
+ * {@code new BigDecimal("1.00")} hash alike, while {@code 1.5} and {@code 1.50} do too); instants
+ * by their point in time; maps regardless of their key order. Text, lists and nested values
+ * must be equal to hash alike. The encoding is versioned and stable across releases.
+ */
+public final class RecordHash {
+
+  private static final ThreadLocal<CanonicalHasher> HASHERS = ThreadLocal.withInitial(CanonicalHasher::new);
+
+  private RecordHash() {}
+
+  /** The content hash of {@code record}. */
+  public static long of(Record record) {
+    return HASHERS.get().hash(record);
+  }
+
+  /** The hash as 16 lower-case hex digits, as shown in reports and state dumps. */
+  public static String toHex(long hash) {
+    String hex = Long.toHexString(hash);
+    return "0".repeat(16 - hex.length()) + hex;
+  }
+}

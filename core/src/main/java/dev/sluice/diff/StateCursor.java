@@ -1,0 +1,18 @@
+package dev.sluice.diff;
+
+/**
+ * Walks the entries of a sync's committed state in ascending key order
+ * ({@link String#compareTo(String)}). Use: {@code while (cursor.next()) { cursor.key(); cursor.hash(); }}.
+ * Read from one thread.
+ */
+public interface StateCursor {
+
+  /** Moves to the next entry; false when there is none. */
+  boolean next();
+
+  /** The key of the current entry. */
+  String key();
+
+  /** The hash of the current entry. */
+  long hash();
+}

@@ -1,0 +1,224 @@
+package dev.sluice.internal;
+
+import dev.sluice.Record;
+import dev.sluice.RecordShape;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hashes a record's fields through a canonical byte encoding, so that equal content gives an
+ * equal hash however it was built. Not thread-safe: one instance per thread.
+ *
+ * <p>Encoding, version 1 (changing it makes every sync re-send everything, so it must not change
+ * silently): fields sorted by name (UTF-16 order), each as its name then its value; every value
+ * is a tag byte and a body. Numbers that are integers within the range of a long (whatever their
+ * Java type: {@code 1}, {@code 1L}, {@code 1.0}, {@code BigDecimal("1.00")}) are one tag and
+ * 8 bytes; other finite numbers are the scale and unscaled digits of their shortest decimal form;
+ * instants are seconds and nanoseconds since the epoch; dates are days since the epoch; text is
+ * UTF-8 with its length; lists keep their order; maps are sorted by key.
+ */
+public final class CanonicalHasher {
+
+  private static final byte NULL = 0;
+  private static final byte FALSE = 1;
+  private static final byte TRUE = 2;
+  private static final byte INTEGER = 3;
+  private static final byte DECIMAL = 4;
+  private static final byte NON_FINITE = 5;
+  private static final byte TEXT = 6;
+  private static final byte INSTANT = 7;
+  private static final byte DATE = 8;
+  private static final byte LIST = 9;
+  private static final byte MAP = 10;
+  private static final byte FIELD = 11;
+
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+  private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
+  private byte[] buf = new byte[256];
+  private int len;
+
+  private RecordShape lastShape;
+  private int[] lastOrder;
+
+  /** The 64-bit content hash of a record's fields (its key is not part of it). */
+  public long hash(Record record) {
+    len = 0;
+    int[] order = sortedOrder(record.shape());
+    RecordShape shape = record.shape();
+    for (int i : order) {
+      putByte(FIELD);
+      putText(shape.name(i));
+      putValue(record.get(i));
+    }
+    return XxHash64.hash(buf, 0, len);
+  }
+
+  private int[] sortedOrder(RecordShape shape) {
+    if (shape != lastShape) {
+      Integer[] idx = new Integer[shape.size()];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = i;
+      }
+      Arrays.sort(idx, Comparator.comparing(shape::name));
+      int[] order = new int[idx.length];
+      for (int i = 0; i < idx.length; i++) {
+        order[i] = idx[i];
+      }
+      lastOrder = order;
+      lastShape = shape;
+    }
+    return lastOrder;
+  }
+
+  private void putValue(Object v) {
+    if (v == null) {
+      putByte(NULL);
+    } else if (v instanceof String) {
+      putByte(TEXT);
+      putText((String) v);
+    } else if (v instanceof Long || v instanceof Integer) {
+      putInteger(((Number) v).longValue());
+    } else if (v instanceof BigDecimal) {
+      putDecimal((BigDecimal) v);
+    } else if (v instanceof Double) {
+      double d = (Double) v;
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        putByte(NON_FINITE);
+        putByte((byte) (Double.isNaN(d) ? 0 : d > 0 ? 1 : 2));
+      } else if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+        putInteger((long) d);
+      } else {
+        putDecimal(BigDecimal.valueOf(d));
+      }
+    } else if (v instanceof Boolean) {
+      putByte((Boolean) v ? TRUE : FALSE);
+    } else if (v instanceof Instant) {
+      Instant t = (Instant) v;
+      putByte(INSTANT);
+      putLong(t.getEpochSecond());
+      putInt(t.getNano());
+    } else if (v instanceof LocalDate) {
+      putByte(DATE);
+      putLong(((LocalDate) v).toEpochDay());
+    } else if (v instanceof List) {
+      List<?> list = (List<?>) v;
+      putByte(LIST);
+      putInt(list.size());
+      for (Object o : list) {
+        putValue(o);
+      }
+    } else if (v instanceof Map) {
+      Map<?, ?> map = (Map<?, ?>) v;
+      Object[] keys = map.keySet().toArray();
+      Arrays.sort(keys);
+      putByte(MAP);
+      putInt(keys.length);
+      for (Object k : keys) {
+        putText((String) k);
+        putValue(map.get(k));
+      }
+    } else {
+      // Records normalise their values, so this is a programming error, not bad data.
+      throw new IllegalArgumentException("cannot hash a " + v.getClass().getName());
+    }
+  }
+
+  private void putInteger(long value) {
+    putByte(INTEGER);
+    putLong(value);
+  }
+
+  private void putDecimal(BigDecimal d) {
+    if (d.signum() == 0) {
+      putInteger(0);
+      return;
+    }
+    if (d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) {
+      if (d.compareTo(LONG_MIN) >= 0 && d.compareTo(LONG_MAX) <= 0) {
+        putInteger(d.longValueExact());
+        return;
+      }
+    }
+    BigDecimal s = d.stripTrailingZeros();
+    putByte(DECIMAL);
+    putInt(s.scale());
+    BigInteger unscaled = s.unscaledValue();
+    byte[] bytes = unscaled.toByteArray();
+    putInt(bytes.length);
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, len, bytes.length);
+    len += bytes.length;
+  }
+
+  private void putText(String s) {
+    int n = s.length();
+    // Length prefix patched in afterwards: the UTF-8 length is known only once encoded.
+    int lengthAt = len;
+    ensure(4 + n * 3);
+    len += 4;
+    int p = len;
+    byte[] b = buf;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        b[p++] = (byte) c;
+      } else if (c < 0x800) {
+        b[p++] = (byte) (0xC0 | (c >> 6));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        b[p++] = (byte) (0xF0 | (cp >> 18));
+        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (cp & 0x3F));
+      } else {
+        // Lone surrogates are encoded as their code unit, which keeps the encoding injective.
+        b[p++] = (byte) (0xE0 | (c >> 12));
+        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    int bytes = p - len;
+    len = lengthAt;
+    putInt(bytes);
+    len = p;
+  }
+
+  private void putByte(byte v) {
+    ensure(1);
+    buf[len++] = v;
+  }
+
+  private void putInt(int v) {
+    ensure(4);
+    buf[len++] = (byte) v;
+    buf[len++] = (byte) (v >>> 8);
+    buf[len++] = (byte) (v >>> 16);
+    buf[len++] = (byte) (v >>> 24);
+  }
+
+  private void putLong(long v) {
+    ensure(8);
+    for (int i = 0; i < 8; i++) {
+      buf[len++] = (byte) (v >>> (8 * i));
+    }
+  }
+
+  private void ensure(int extra) {
+    if (len + extra > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+    }
+  }
+
+  /** XXH64 of raw bytes, exposed for tests of the hash function itself. */
+  static long xxh64(byte[] bytes) {
+    return XxHash64.hash(bytes, 0, bytes.length);
+  }
+}

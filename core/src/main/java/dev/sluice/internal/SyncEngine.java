@@ -1,0 +1,546 @@
+package dev.sluice.internal;
+
+import dev.sluice.Record;
+import dev.sluice.RecordError;
+import dev.sluice.RunContext;
+import dev.sluice.SyncMode;
+import dev.sluice.SyncReport;
+import dev.sluice.SyncReport.Status;
+import dev.sluice.destination.AsyncDestination;
+import dev.sluice.destination.Batch;
+import dev.sluice.destination.BatchResult;
+import dev.sluice.destination.Capabilities;
+import dev.sluice.destination.Operation;
+import dev.sluice.destination.PermanentDestinationException;
+import dev.sluice.destination.RecordOutcome;
+import dev.sluice.destination.RecordSize;
+import dev.sluice.diff.Change;
+import dev.sluice.diff.Differ;
+import dev.sluice.diff.SyncState;
+import dev.sluice.map.MapResult;
+import dev.sluice.observe.SyncListener;
+import dev.sluice.observe.SyncProgress;
+import dev.sluice.source.RecordStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs a sync once. The calling thread reads, maps, diffs and plans batches; up to
+ * {@code concurrency} batches are in flight at once (a semaphore holds the reader back, which is
+ * the backpressure); outcomes are applied to the state as they arrive; the state commits at the
+ * end. Deletes are planned only after a complete read.
+ */
+public final class SyncEngine {
+
+  /** MDC key holding the sync name while a run executes. */
+  public static final String MDC_SYNC = "sluice.sync";
+  /** MDC key holding the run id while a run executes. */
+  public static final String MDC_RUN = "sluice.run";
+
+  private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+
+  private final SyncPlan plan;
+  private final boolean dryRun;
+  private final RunContext context;
+  private final Instant startedAt;
+  private final Capabilities caps;
+  private final long maxBytes;
+  private final Semaphore permits;
+  private final Object lock = new Object();
+
+  // Reader-thread counters.
+  private long read;
+  private long mapped;
+  private long rejected;
+  private long added;
+  private long updated;
+  private long deleted;
+  private long unchanged;
+  private long skipped;
+  private final List<RecordError> rejectedRecords = new ArrayList<>();
+  private final List<Change> sample = new ArrayList<>();
+  private final Map<Operation, PendingBatch> pending = new EnumMap<>(Operation.class);
+  private long sequence;
+  private long planned;
+
+  // Guarded by lock: written by delivery threads.
+  private long delivered;
+  private long failed;
+  private final List<RecordError> failedRecords = new ArrayList<>();
+  private SyncState state;
+
+  // Why the run stops early; the first reason wins.
+  private volatile String abortReason;
+  private volatile String failReason;
+
+  private ExecutorService writers;
+
+  private SyncEngine(SyncPlan plan, boolean dryRun) {
+    this.plan = plan;
+    this.dryRun = dryRun;
+    this.context = new RunContext(plan.name, newRunId(), plan.mode, dryRun);
+    this.startedAt = plan.clock.instant();
+    this.caps = plan.destination.capabilities();
+    this.maxBytes = caps.maxBytesPerBatch();
+    this.permits = new Semaphore(plan.concurrency);
+  }
+
+  /** Runs {@code plan} once; never throws for failures the report can describe. */
+  public static SyncReport run(SyncPlan plan, boolean dryRun) {
+    SyncEngine engine = new SyncEngine(plan, dryRun);
+    String previousSync = MDC.get(MDC_SYNC);
+    String previousRun = MDC.get(MDC_RUN);
+    MDC.put(MDC_SYNC, plan.name);
+    MDC.put(MDC_RUN, engine.context.runId());
+    try {
+      return engine.execute();
+    } finally {
+      restore(MDC_SYNC, previousSync);
+      restore(MDC_RUN, previousRun);
+    }
+  }
+
+  private SyncReport execute() {
+    log.info("{} {} started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
+        plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
+    boolean destinationOpened = false;
+    try (SyncState opened = plan.state.open(plan.name)) {
+      state = opened;
+      plan.destination.open(context);
+      destinationOpened = true;
+      notifyListeners(l -> l.onRunStarted(context));
+      boolean complete = readAndDiff();
+      if (complete) {
+        flushAll();
+      }
+      awaitInFlight();
+      if (!dryRun) {
+        synchronized (lock) {
+          state.commit();
+        }
+      }
+    } catch (RuntimeException e) {
+      fail(describe(e), e);
+      awaitInFlight();
+    } finally {
+      if (writers != null) {
+        writers.shutdown();
+      }
+      if (destinationOpened) {
+        try {
+          plan.destination.finish(context);
+        } catch (RuntimeException e) {
+          log.warn("destination finish() failed after the run: {}", e.toString());
+        }
+      }
+    }
+    SyncReport report = report();
+    log.info("{}", report.summary());
+    notifyListeners(l -> l.onRunFinished(report));
+    return report;
+  }
+
+  /** Reads the whole source; returns true when it was read to the end without a stop. */
+  private boolean readAndDiff() {
+    Differ.Comparison diff = plan.differ.begin(state, plan.source.orderedByKey(), plan.mode == SyncMode.MIRROR);
+    RecordStream stream;
+    try {
+      stream = plan.source.open();
+    } catch (RuntimeException e) {
+      fail("the source failed to open: " + describe(e), e);
+      return false;
+    }
+    try {
+      while (abortReason == null && failReason == null) {
+        Record record;
+        try {
+          if (!stream.hasNext()) {
+            break;
+          }
+          record = stream.next();
+        } catch (RuntimeException e) {
+          fail("the source failed after " + read + " records: " + describe(e)
+              + "; no deletes were sent", e);
+          return false;
+        }
+        process(record, diff);
+        if ((read & 0x3FF) == 0 && Thread.currentThread().isInterrupted()) {
+          abort("the run was interrupted");
+        }
+      }
+    } finally {
+      try {
+        stream.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the source failed: {}", e.toString());
+      }
+    }
+    if (abortReason != null || failReason != null) {
+      return false;
+    }
+    diff.finish(delete -> {
+      deleted++;
+      plan(Operation.DELETE, delete);
+    });
+    return true;
+  }
+
+  private void process(Record record, Differ.Comparison diff) {
+    read++;
+    String key = record == null ? null : record.key();
+    if (key == null) {
+      reject(null, "the record has no key");
+      return;
+    }
+    MapResult result;
+    try {
+      result = plan.mapper.map(record);
+      if (result == null) {
+        result = MapResult.rejected("the mapper returned null");
+      } else if (!result.isRejected() && !key.equals(result.record().key())) {
+        result = MapResult.rejected("the mapper changed the key to '" + result.record().key()
+            + "'; keys come from the source");
+      }
+    } catch (RuntimeException e) {
+      result = MapResult.rejected("mapping failed: " + e);
+    }
+    if (result.isRejected()) {
+      reject(key, result.reason());
+      diff.skip(key);
+      return;
+    }
+    mapped++;
+    Change change = diff.compare(result.record());
+    if (change == null) {
+      unchanged++;
+      return;
+    }
+    if (change.kind() == Change.Kind.ADD) {
+      added++;
+    } else {
+      updated++;
+    }
+    Operation op = Modes.operationFor(plan.mode, change.kind(), caps);
+    if (op == null) {
+      skipped++;
+      return;
+    }
+    plan(op, change);
+  }
+
+  private void reject(String key, String reason) {
+    rejected++;
+    if (rejectedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
+      rejectedRecords.add(new RecordError(key, reason, false));
+    }
+  }
+
+  private void plan(Operation op, Change change) {
+    planned++;
+    if (dryRun) {
+      if (sample.size() < plan.dryRunSampleSize) {
+        sample.add(change);
+      }
+      return;
+    }
+    long size = 0;
+    if (maxBytes != Capabilities.UNLIMITED_BYTES) {
+      size = RecordSize.jsonBytes(change.record());
+      if (size > maxBytes) {
+        synchronized (lock) {
+          recordFailure(change.key(), "the record is " + size + " bytes as JSON, more than the destination's"
+              + " limit of " + maxBytes + " bytes per batch", false);
+        }
+        return;
+      }
+    }
+    PendingBatch batch = pending.computeIfAbsent(op, o -> new PendingBatch(plan.batchSize));
+    if (batch.records.size() == plan.batchSize || batch.bytes + size > maxBytes) {
+      dispatch(op, batch);
+      batch = new PendingBatch(plan.batchSize);
+      pending.put(op, batch);
+    }
+    batch.add(change.record(), change.hash(), size);
+  }
+
+  private void flushAll() {
+    for (Operation op : Operation.values()) {
+      PendingBatch batch = pending.remove(op);
+      if (batch != null && !batch.records.isEmpty() && abortReason == null && failReason == null) {
+        dispatch(op, batch);
+      }
+    }
+  }
+
+  private void dispatch(Operation op, PendingBatch pendingBatch) {
+    try {
+      permits.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abort("the run was interrupted");
+      return;
+    }
+    if (abortReason != null || failReason != null) {
+      permits.release();
+      return;
+    }
+    Batch batch = new Batch(plan.name, context.runId(), ++sequence, op, pendingBatch.records);
+    long[] hashes = pendingBatch.hashes();
+    if (plan.destination instanceof AsyncDestination) {
+      CompletionStage<BatchResult> stage;
+      try {
+        stage = ((AsyncDestination) plan.destination).submit(batch);
+      } catch (RuntimeException e) {
+        stage = CompletableFuture.failedFuture(e);
+      }
+      stage.whenComplete((result, error) -> {
+        try {
+          complete(batch, hashes, result, error);
+        } finally {
+          permits.release();
+        }
+      });
+    } else {
+      writers().execute(() -> {
+        MDC.put(MDC_SYNC, plan.name);
+        MDC.put(MDC_RUN, context.runId());
+        BatchResult result = null;
+        Throwable error = null;
+        try {
+          result = plan.destination.write(batch);
+        } catch (Throwable t) {
+          error = t;
+        }
+        try {
+          complete(batch, hashes, result, error);
+        } finally {
+          permits.release();
+          MDC.clear();
+        }
+      });
+    }
+  }
+
+  /** Applies one batch's outcomes to the counts and the state. */
+  private void complete(Batch batch, long[] hashes, BatchResult result, Throwable error) {
+    synchronized (lock) {
+      if (error instanceof CompletionException && error.getCause() != null) {
+        error = error.getCause();
+      }
+      if (error == null && result == null) {
+        error = new IllegalStateException("the destination returned no result");
+      }
+      if (error == null && !sameRecords(result.batch(), batch)) {
+        error = new IllegalStateException("the destination returned the result of another batch");
+      }
+      try {
+        if (error != null) {
+          failWholeBatch(batch, error);
+        } else {
+          applyOutcomes(batch, hashes, result);
+        }
+        if (!dryRun) {
+          state.checkpoint();
+        }
+      } catch (RuntimeException e) {
+        fail("the state store failed: " + describe(e), e);
+      }
+      if (result != null) {
+        BatchResult r = result;
+        notifyListeners(l -> l.onBatchCompleted(context, r));
+      }
+      SyncProgress progress = progress();
+      notifyListeners(l -> l.onProgress(progress));
+    }
+    if (error instanceof Error) {
+      throw (Error) error;
+    }
+  }
+
+  private void failWholeBatch(Batch batch, Throwable error) {
+    boolean retryable = !(error instanceof PermanentDestinationException);
+    String reason = describe(error);
+    if (error instanceof PermanentDestinationException && ((PermanentDestinationException) error).stopsRun()) {
+      abort("the destination refused all further work: " + reason);
+    }
+    log.warn("batch {} ({} {} records) failed: {}", batch.id(), batch.size(), batch.operation(), reason);
+    for (Record record : batch.records()) {
+      recordFailure(record.key(), reason, retryable);
+    }
+  }
+
+  private void applyOutcomes(Batch batch, long[] hashes, BatchResult result) {
+    List<Record> records = batch.records();
+    boolean delete = batch.operation() == Operation.DELETE;
+    for (int i = 0; i < records.size(); i++) {
+      if (result.succeeded(i)) {
+        delivered++;
+        if (!dryRun) {
+          if (delete) {
+            state.remove(records.get(i).key());
+          } else {
+            state.put(records.get(i).key(), hashes[i]);
+          }
+        }
+      } else {
+        RecordOutcome outcome = result.outcome(i);
+        recordFailure(outcome.key(), outcome.reason(), outcome.retryable());
+      }
+    }
+  }
+
+  private static boolean sameRecords(Batch a, Batch b) {
+    return a == b || a.size() == b.size() && a.keys().equals(b.keys());
+  }
+
+  private void recordFailure(String key, String reason, boolean retryable) {
+    failed++;
+    if (failedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
+      failedRecords.add(new RecordError(key, reason, retryable));
+    }
+  }
+
+  private void awaitInFlight() {
+    permits.acquireUninterruptibly(plan.concurrency);
+    permits.release(plan.concurrency);
+  }
+
+  private ExecutorService writers() {
+    if (writers == null) {
+      AtomicInteger n = new AtomicInteger();
+      ThreadFactory factory = r -> {
+        Thread t = new Thread(r, "sluice-" + plan.name + "-writer-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      };
+      writers = Executors.newFixedThreadPool(plan.concurrency, factory);
+    }
+    return writers;
+  }
+
+  private void fail(String reason, Throwable cause) {
+    if (failReason == null && abortReason == null) {
+      failReason = reason;
+      log.error("run {} failed: {}", context.runId(), reason, cause);
+    }
+  }
+
+  private void abort(String reason) {
+    if (abortReason == null && failReason == null) {
+      abortReason = reason;
+      log.warn("run {} aborted: {}", context.runId(), reason);
+    }
+  }
+
+  private SyncReport report() {
+    Duration duration = Duration.between(startedAt, plan.clock.instant());
+    long deliveredNow;
+    long failedNow;
+    List<RecordError> failures;
+    synchronized (lock) {
+      deliveredNow = delivered;
+      failedNow = failed;
+      failures = new ArrayList<>(failedRecords);
+    }
+    Status status;
+    String reason = null;
+    if (failReason != null) {
+      status = Status.FAILED;
+      reason = failReason;
+    } else if (abortReason != null) {
+      status = Status.ABORTED;
+      reason = abortReason + "; changes not confirmed stay pending for the next run";
+    } else if (failedNow > 0 && deliveredNow == 0) {
+      status = Status.FAILED;
+      reason = "every change sent failed (" + failedNow + "); see failedRecords";
+    } else if (failedNow > 0 || rejected > 0) {
+      status = Status.PARTIAL;
+    } else {
+      status = Status.SUCCEEDED;
+    }
+    return SyncReport.builder(plan.name, context.runId(), plan.mode)
+        .dryRun(dryRun)
+        .status(status, reason)
+        .timing(startedAt, duration)
+        .readCounts(read, mapped, rejected)
+        .changeCounts(added, updated, deleted, unchanged, skipped)
+        .deliveryCounts(deliveredNow, failedNow)
+        .errors(rejectedRecords, failures)
+        .sampleChanges(sample)
+        .build();
+  }
+
+  private SyncProgress progress() {
+    return new SyncProgress(plan.name, context.runId(), Duration.between(startedAt, plan.clock.instant()),
+        read, planned, delivered, failed, plan.source.sizeHint().orElse(-1));
+  }
+
+  private void notifyListeners(java.util.function.Consumer<SyncListener> event) {
+    for (SyncListener listener : plan.listeners) {
+      try {
+        event.accept(listener);
+      } catch (RuntimeException e) {
+        log.warn("listener {} failed: {}", listener.getClass().getName(), e.toString());
+      }
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
+    }
+  }
+
+  private static String newRunId() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  }
+
+  /** Records collecting for one operation, with their hashes and JSON sizes. */
+  private static final class PendingBatch {
+    final List<Record> records;
+    private long[] hashes;
+    long bytes;
+
+    PendingBatch(int capacity) {
+      records = new ArrayList<>(Math.min(capacity, 1024));
+      hashes = new long[Math.min(capacity, 1024)];
+    }
+
+    void add(Record record, long hash, long size) {
+      if (records.size() == hashes.length) {
+        hashes = Arrays.copyOf(hashes, hashes.length * 2);
+      }
+      hashes[records.size()] = hash;
+      records.add(record);
+      bytes += size;
+    }
+
+    long[] hashes() {
+      return Arrays.copyOf(hashes, records.size());
+    }
+  }
+}

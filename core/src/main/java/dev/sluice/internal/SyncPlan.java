@@ -1,0 +1,44 @@
+package dev.sluice.internal;
+
+import dev.sluice.SyncMode;
+import dev.sluice.destination.Destination;
+import dev.sluice.diff.Differ;
+import dev.sluice.diff.StateStore;
+import dev.sluice.map.Mapper;
+import dev.sluice.observe.SyncListener;
+import dev.sluice.source.Source;
+import java.time.Clock;
+import java.util.List;
+
+/** Everything a built sync knows; validated by {@code Sync.Builder.build()}. Immutable. */
+public final class SyncPlan {
+  public final String name;
+  public final Source source;
+  public final Mapper mapper;
+  public final Destination destination;
+  public final SyncMode mode;
+  public final StateStore state;
+  public final Differ differ;
+  public final int batchSize;
+  public final int concurrency;
+  public final List<SyncListener> listeners;
+  public final Clock clock;
+  public final int dryRunSampleSize;
+
+  public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
+      StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
+      Clock clock, int dryRunSampleSize) {
+    this.name = name;
+    this.source = source;
+    this.mapper = mapper;
+    this.destination = destination;
+    this.mode = mode;
+    this.state = state;
+    this.differ = differ;
+    this.batchSize = batchSize;
+    this.concurrency = concurrency;
+    this.listeners = List.copyOf(listeners);
+    this.clock = clock;
+    this.dryRunSampleSize = dryRunSampleSize;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.sluice.map;
+
+import dev.sluice.Record;
+
+/**
+ * Turns a source record into the record the destination expects, or rejects it with a reason.
+ *
+ * <p>A rejection concerns one record: the engine reports it (key and reason) and the run goes on.
+ * An exception thrown by {@link #map(Record)} is treated as a rejection with the exception's
+ * message, never as a failure of the run.
+ *
+ * <p><b>Threading.</b> A run calls {@code map} from one thread, but one mapper may serve several
+ * syncs at once, so implementations should be stateless or thread-safe.
+ *
+ * <p>{@link Mapping} builds the common cases without code.
+ */
+@FunctionalInterface
+public interface Mapper {
+
+  /**
+   * Maps one record.
+   *
+   * @param record a source record with a non-null key
+   * @return the mapped record, with the same key, or a rejection; never null. Keys come from the
+   *     source: a mapped record under another key is rejected, since changing keys here would
+   *     let the engine mistake a rejected row for a deleted one
+   */
+  MapResult map(Record record);
+
+  /** A mapper that passes every record on unchanged. */
+  static Mapper identity() {
+    return MapResult::mapped;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.sluice.observe;
+
+import dev.sluice.RunContext;
+import dev.sluice.SyncReport;
+import dev.sluice.destination.BatchResult;
+
+/**
+ * Hears about a run as it happens: for progress bars, alerts and audit logs. Every method has a
+ * no-op default, so implement only what you need.
+ *
+ * <p><b>Threading.</b> Calls for one run never overlap, but may come from the engine's delivery
+ * threads rather than the thread that called {@code run()}. Keep them quick: the run waits.
+ * An exception thrown by a listener is logged and otherwise ignored; it never changes the run.
+ */
+public interface SyncListener {
+
+  /** The run has opened its state and is about to read the source. */
+  default void onRunStarted(RunContext run) {}
+
+  /** The destination answered one batch. */
+  default void onBatchCompleted(RunContext run, BatchResult result) {}
+
+  /** Progress, after each batch and at least every so many records read. */
+  default void onProgress(SyncProgress progress) {}
+
+  /** The run ended; the report says how. */
+  default void onRunFinished(SyncReport report) {}
+
+  /** A listener that ignores everything. */
+  static SyncListener none() {
+    return new SyncListener() {};
+  }
+}

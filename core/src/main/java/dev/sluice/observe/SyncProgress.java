@@ -1,0 +1,80 @@
+package dev.sluice.observe;
+
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/** A snapshot of a run in progress. Immutable. */
+public final class SyncProgress {
+
+  private final String syncName;
+  private final String runId;
+  private final Duration elapsed;
+  private final long read;
+  private final long changes;
+  private final long delivered;
+  private final long failed;
+  private final long sizeHint;
+
+  /**
+   * A snapshot.
+   *
+   * @param sizeHint the number of records the source expects to yield, or -1 when unknown
+   */
+  public SyncProgress(String syncName, String runId, Duration elapsed, long read, long changes,
+      long delivered, long failed, long sizeHint) {
+    this.syncName = syncName;
+    this.runId = runId;
+    this.elapsed = elapsed;
+    this.read = read;
+    this.changes = changes;
+    this.delivered = delivered;
+    this.failed = failed;
+    this.sizeHint = sizeHint;
+  }
+
+  /** The sync's name. */
+  public String syncName() {
+    return syncName;
+  }
+
+  /** The run's id. */
+  public String runId() {
+    return runId;
+  }
+
+  /** Time since the run started. */
+  public Duration elapsed() {
+    return elapsed;
+  }
+
+  /** Records read so far. */
+  public long read() {
+    return read;
+  }
+
+  /** Changes found so far that the mode sends. */
+  public long changes() {
+    return changes;
+  }
+
+  /** Changes confirmed by the destination so far. */
+  public long delivered() {
+    return delivered;
+  }
+
+  /** Changes the destination failed so far. */
+  public long failed() {
+    return failed;
+  }
+
+  /** How many records the source expects to yield, when it knows. */
+  public OptionalLong sizeHint() {
+    return sizeHint < 0 ? OptionalLong.empty() : OptionalLong.of(sizeHint);
+  }
+
+  @Override
+  public String toString() {
+    return "SyncProgress{" + syncName + " " + runId + ": read " + read + ", changes " + changes
+        + ", delivered " + delivered + ", failed " + failed + " after " + elapsed.toMillis() + " ms}";
+  }
+}

@@ -1,0 +1,2 @@
+/** Watching syncs run: {@link dev.sluice.observe.SyncListener} and progress snapshots. */
+package dev.sluice.observe;

@@ -1,0 +1,33 @@
+package dev.sluice.source;
+
+import dev.sluice.Record;
+import java.util.Iterator;
+import java.util.Objects;
+
+/**
+ * The records of one run of a {@link Source}, read once, front to back, from one thread.
+ * {@link #close()} releases cursors and connections; it is called exactly once, also when the
+ * run stops early, and must not throw for an already exhausted stream.
+ */
+public interface RecordStream extends Iterator<Record>, AutoCloseable {
+
+  /** Releases what the stream holds. The default does nothing. */
+  @Override
+  default void close() {}
+
+  /** A stream over an iterator that holds nothing to release. */
+  static RecordStream of(Iterator<Record> records) {
+    Objects.requireNonNull(records, "records");
+    return new RecordStream() {
+      @Override
+      public boolean hasNext() {
+        return records.hasNext();
+      }
+
+      @Override
+      public Record next() {
+        return records.next();
+      }
+    };
+  }
+}

@@ -1,0 +1,18 @@
+package dev.sluice.source;
+
+import dev.sluice.SluiceException;
+
+/** A source could not be opened or read. The run that reads it fails. */
+public class SourceException extends SluiceException {
+  private static final long serialVersionUID = 1L;
+
+  /** An exception with a message that names the source and what failed. */
+  public SourceException(String message) {
+    super(message);
+  }
+
+  /** An exception with a message and the underlying cause. */
+  public SourceException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.sluice.testkit;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * Architecture rules for code built on Sluice, such as a connector module. Needs
+ * {@code com.tngtech.archunit:archunit-junit5} on the test classpath.
+ *
+ * <pre>{@code
+ * @Test
+ * void connectorUsesOnlyTheApi() {
+ *   SluiceArchitecture.check("com.example.connector");
+ * }
+ * }</pre>
+ */
+public final class SluiceArchitecture {
+
+  private SluiceArchitecture() {}
+
+  /** No class in the given packages uses {@code dev.sluice.internal}: API and SPI only. */
+  public static ArchRule noInternalAccess() {
+    return noClasses()
+        .that().resideOutsideOfPackage("dev.sluice.internal..")
+        .should().dependOnClassesThat().resideInAPackage("dev.sluice.internal..")
+        .because("connectors and applications use Sluice's API and SPI only; internal packages change"
+            + " without notice");
+  }
+
+  /** Checks {@link #noInternalAccess()} against the main classes of the given packages. */
+  public static void check(String... packages) {
+    JavaClasses classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages(packages);
+    noInternalAccess().check(classes);
+  }
+}
