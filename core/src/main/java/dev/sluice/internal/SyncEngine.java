@@ -89,6 +89,8 @@ public final class SyncEngine {
   // Why the run stops early; the first reason wins.
   private volatile String abortReason;
   private volatile String failReason;
+  // Set when no further batch may go out; a source failure alone still lets read changes go.
+  private volatile boolean stopSending;
 
   private ExecutorService writers;
 
@@ -126,10 +128,8 @@ public final class SyncEngine {
       plan.destination.open(context);
       destinationOpened = true;
       notifyListeners(l -> l.onRunStarted(context));
-      boolean complete = readAndDiff();
-      if (complete) {
-        flushAll();
-      }
+      readAndDiff();
+      flushAll();
       awaitInFlight();
       if (!dryRun) {
         synchronized (lock) {
@@ -157,14 +157,17 @@ public final class SyncEngine {
     return report;
   }
 
-  /** Reads the whole source; returns true when it was read to the end without a stop. */
+  /**
+   * Reads the whole source and plans its changes; plans deletes only after a complete read.
+   * Returns true when the source was read to its end.
+   */
   private boolean readAndDiff() {
     Differ.Comparison diff = plan.differ.begin(state, plan.source.orderedByKey(), plan.mode == SyncMode.MIRROR);
     RecordStream stream;
     try {
       stream = plan.source.open();
     } catch (RuntimeException e) {
-      fail("the source failed to open: " + describe(e), e);
+      failSource("the source failed to open: " + describe(e), e);
       return false;
     }
     try {
@@ -176,7 +179,7 @@ public final class SyncEngine {
           }
           record = stream.next();
         } catch (RuntimeException e) {
-          fail("the source failed after " + read + " records: " + describe(e)
+          failSource("the source failed after " + read + " records: " + describe(e)
               + "; no deletes were sent", e);
           return false;
         }
@@ -283,7 +286,7 @@ public final class SyncEngine {
   private void flushAll() {
     for (Operation op : Operation.values()) {
       PendingBatch batch = pending.remove(op);
-      if (batch != null && !batch.records.isEmpty() && abortReason == null && failReason == null) {
+      if (batch != null && !batch.records.isEmpty() && !stopSending) {
         dispatch(op, batch);
       }
     }
@@ -297,7 +300,7 @@ public final class SyncEngine {
       abort("the run was interrupted");
       return;
     }
-    if (abortReason != null || failReason != null) {
+    if (stopSending) {
       permits.release();
       return;
     }
@@ -435,7 +438,17 @@ public final class SyncEngine {
     return writers;
   }
 
+  /** Fails the run and stops sending: what was read may be wrong (duplicate, order, state). */
   private void fail(String reason, Throwable cause) {
+    stopSending = true;
+    failSource(reason, cause);
+  }
+
+  /**
+   * Fails the run because the source broke. Changes already read are sound and still go out;
+   * nothing that depends on a complete read (deletes) is planned.
+   */
+  private void failSource(String reason, Throwable cause) {
     if (failReason == null && abortReason == null) {
       failReason = reason;
       log.error("run {} failed: {}", context.runId(), reason, cause);
@@ -443,6 +456,7 @@ public final class SyncEngine {
   }
 
   private void abort(String reason) {
+    stopSending = true;
     if (abortReason == null && failReason == null) {
       abortReason = reason;
       log.warn("run {} aborted: {}", context.runId(), reason);
