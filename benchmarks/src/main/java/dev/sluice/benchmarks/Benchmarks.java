@@ -1,0 +1,27 @@
+package dev.sluice.benchmarks;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Entry point of the benchmark module: {@code Benchmarks <name>}. Run through Maven with the
+ * command in the README, which starts a fresh JVM with fixed heap settings.
+ */
+public final class Benchmarks {
+
+  private Benchmarks() {}
+
+  public static void main(String[] args) throws Exception {
+    Locale.setDefault(Locale.ROOT);
+    String name = args.length == 0 ? "pipeline" : args[0];
+    String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+    switch (name) {
+      case "pipeline":
+        PipelineBenchmark.main(rest);
+        break;
+      default:
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline");
+        System.exit(2);
+    }
+  }
+}

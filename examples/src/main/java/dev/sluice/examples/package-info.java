@@ -1,0 +1,2 @@
+/** The runnable quickstart: {@link dev.sluice.examples.Quickstart}. */
+package dev.sluice.examples;
