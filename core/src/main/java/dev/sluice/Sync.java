@@ -71,7 +71,8 @@ public final class Sync {
   /**
    * Does everything {@link #run()} does except send and commit: reads, maps and diffs against the
    * current state, and reports the change counts with a sample of the changes (the first
-   * {@value Builder#DEFAULT_DRY_RUN_SAMPLE} by default). Nothing is written anywhere.
+   * {@value Builder#DEFAULT_DRY_RUN_SAMPLE} by default). Nothing is written anywhere. A dry run
+   * holds the sync's state like a run does, so it cannot overlap a run of the same sync.
    */
   public SyncReport dryRun() {
     return SyncEngine.run(plan, true);

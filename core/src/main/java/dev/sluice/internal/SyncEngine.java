@@ -123,25 +123,22 @@ public final class SyncEngine {
     log.info("{} {} started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
         plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
     boolean destinationOpened = false;
-    try (SyncState opened = plan.state.open(plan.name)) {
-      state = opened;
+    try {
+      state = plan.state.open(plan.name);
       plan.destination.open(context);
       destinationOpened = true;
       notifyListeners(l -> l.onRunStarted(context));
       readAndDiff();
       flushAll();
-      awaitInFlight();
-      if (!dryRun) {
-        synchronized (lock) {
-          state.commit();
-        }
-      }
     } catch (RuntimeException e) {
       fail(describe(e), e);
-      awaitInFlight();
     } finally {
+      awaitInFlight();
       if (writers != null) {
         writers.shutdown();
+      }
+      if (state != null) {
+        closeState();
       }
       if (destinationOpened) {
         try {
@@ -155,6 +152,28 @@ public final class SyncEngine {
     log.info("{}", report.summary());
     notifyListeners(l -> l.onRunFinished(report));
     return report;
+  }
+
+  /**
+   * Commits what the destination confirmed, whatever the run's outcome (the state must not fall
+   * behind the destination either), then releases the state.
+   */
+  private void closeState() {
+    try {
+      if (!dryRun) {
+        synchronized (lock) {
+          state.commit();
+        }
+      }
+    } catch (RuntimeException e) {
+      fail("the state store failed to commit: " + describe(e), e);
+    } finally {
+      try {
+        state.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the state failed: {}", e.toString());
+      }
+    }
   }
 
   /**

@@ -116,6 +116,18 @@ class SyncRunTest {
   }
 
   @Test
+  void commitsWhatTheDestinationConfirmedBeforeTheRunFailed() {
+    Source withDuplicate = Source.of(customer(0, "a"), customer(1, "a"), customer(2, "a"), customer(1, "b"));
+
+    SyncReport report = Sync.from(withDuplicate).to(destination).named("customers").state(state)
+        .batchSize(1).concurrency(1).build().run();
+
+    assertThat(report.status()).isEqualTo(Status.FAILED);
+    assertThat(destination.contents()).isNotEmpty();
+    assertThat(state.entries("customers").keySet()).isEqualTo(destination.contents().keySet());
+  }
+
+  @Test
   void failsTheRunOnADuplicateKeyFromAnOrderedSource() {
     Source ordered = new Source() {
       @Override
