@@ -1,0 +1,221 @@
+package dev.sluice.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One column of a query result and how its values become record values. The mapping is written
+ * down in {@link SqlSource}'s documentation; keep the two in step.
+ */
+final class Column {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  /** Reads one value of a column from the current row. */
+  @FunctionalInterface
+  interface Reader {
+    Object read(ResultSet rs, int index) throws SQLException;
+  }
+
+  final String label;
+  final int jdbcType;
+  final String typeName;
+  /** Whether the query sends this text column as UTF-8 bytes (the DuckDB fast path). */
+  final boolean asBytes;
+  final Reader reader;
+
+  Column(String label, int jdbcType, String typeName, boolean asBytes, ZoneId timestampZone) {
+    this.label = label;
+    this.jdbcType = jdbcType;
+    this.typeName = typeName == null ? "" : typeName;
+    this.asBytes = asBytes;
+    this.reader = asBytes ? Column::utf8 : readerFor(jdbcType, this.typeName.toLowerCase(Locale.ROOT), timestampZone);
+  }
+
+  /** Whether the column holds text, so that it needs no cast to serve as a key. */
+  boolean isText() {
+    switch (jdbcType) {
+      case Types.CHAR:
+      case Types.VARCHAR:
+      case Types.LONGVARCHAR:
+      case Types.NCHAR:
+      case Types.NVARCHAR:
+      case Types.LONGNVARCHAR:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static Reader readerFor(int jdbcType, String typeName, ZoneId zone) {
+    if (typeName.equals("json") || typeName.equals("jsonb")) {
+      return Column::json;
+    }
+    if (typeName.equals("uuid")) {
+      return (rs, i) -> {
+        Object v = rs.getObject(i);
+        return v == null ? null : v.toString();
+      };
+    }
+    if (typeName.equals("timestamptz") || typeName.startsWith("timestamp with time zone")) {
+      return Column::offsetTimestamp;
+    }
+    switch (jdbcType) {
+      case Types.BIT:
+      case Types.BOOLEAN:
+        return (rs, i) -> {
+          boolean v = rs.getBoolean(i);
+          return rs.wasNull() ? null : v;
+        };
+      case Types.TINYINT:
+      case Types.SMALLINT:
+      case Types.INTEGER:
+        return (rs, i) -> {
+          int v = rs.getInt(i);
+          return rs.wasNull() ? null : v;
+        };
+      case Types.BIGINT:
+        return (rs, i) -> {
+          long v = rs.getLong(i);
+          return rs.wasNull() ? null : v;
+        };
+      case Types.DECIMAL:
+      case Types.NUMERIC:
+        return ResultSet::getBigDecimal;
+      case Types.REAL:
+        return (rs, i) -> {
+          float v = rs.getFloat(i);
+          // Through the decimal text, so that a REAL 0.1 stays 0.1 rather than 0.10000000149.
+          return rs.wasNull() ? null : Double.parseDouble(Float.toString(v));
+        };
+      case Types.FLOAT:
+      case Types.DOUBLE:
+        return (rs, i) -> {
+          double v = rs.getDouble(i);
+          return rs.wasNull() ? null : v;
+        };
+      case Types.CHAR:
+      case Types.VARCHAR:
+      case Types.LONGVARCHAR:
+      case Types.NCHAR:
+      case Types.NVARCHAR:
+      case Types.LONGNVARCHAR:
+      case Types.CLOB:
+      case Types.NCLOB:
+        return ResultSet::getString;
+      case Types.DATE:
+        return (rs, i) -> rs.getObject(i, LocalDate.class);
+      case Types.TIMESTAMP:
+        return (rs, i) -> {
+          LocalDateTime v = rs.getObject(i, LocalDateTime.class);
+          return v == null ? null : v.atZone(zone).toInstant();
+        };
+      case Types.TIMESTAMP_WITH_TIMEZONE:
+        return Column::offsetTimestamp;
+      case Types.TIME:
+        return (rs, i) -> {
+          LocalTime v = rs.getObject(i, LocalTime.class);
+          return v == null ? null : v.toString();
+        };
+      case Types.BINARY:
+      case Types.VARBINARY:
+      case Types.LONGVARBINARY:
+      case Types.BLOB:
+        return (rs, i) -> {
+          byte[] v = rs.getBytes(i);
+          return v == null ? null : Base64.getEncoder().encodeToString(v);
+        };
+      case Types.ARRAY:
+        return (rs, i) -> array(rs.getArray(i), zone);
+      default:
+        return (rs, i) -> anyObject(rs, i, zone);
+    }
+  }
+
+  private static Object utf8(ResultSet rs, int i) throws SQLException {
+    byte[] bytes = rs.getBytes(i);
+    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static Object offsetTimestamp(ResultSet rs, int i) throws SQLException {
+    OffsetDateTime v = rs.getObject(i, OffsetDateTime.class);
+    return v == null ? null : v.toInstant();
+  }
+
+  private static Object json(ResultSet rs, int i) throws SQLException {
+    String text = rs.getString(i);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return JSON.readValue(text, Object.class);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("column holds invalid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static Object array(Array array, ZoneId zone) throws SQLException {
+    if (array == null) {
+      return null;
+    }
+    try {
+      Object[] elements = (Object[]) array.getArray();
+      List<Object> list = new ArrayList<>(elements.length);
+      for (Object element : elements) {
+        list.add(element instanceof Array ? array((Array) element, zone) : element(element, zone));
+      }
+      return Collections.unmodifiableList(list);
+    } finally {
+      try {
+        array.free();
+      } catch (SQLException | UnsupportedOperationException e) {
+        // Some drivers do not support free(); the array is garbage either way.
+      }
+    }
+  }
+
+  private static Object element(Object value, ZoneId zone) {
+    if (value instanceof java.sql.Timestamp) {
+      return ((java.sql.Timestamp) value).toLocalDateTime().atZone(zone).toInstant();
+    }
+    if (value instanceof LocalDateTime) {
+      return ((LocalDateTime) value).atZone(zone).toInstant();
+    }
+    if (value instanceof java.util.UUID || value instanceof LocalTime) {
+      return value.toString();
+    }
+    return value;
+  }
+
+  private static Object anyObject(ResultSet rs, int i, ZoneId zone) throws SQLException {
+    Object v = rs.getObject(i);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof java.util.UUID || v instanceof Number || v instanceof Boolean || v instanceof String) {
+      return v instanceof java.util.UUID ? v.toString() : v;
+    }
+    if (v instanceof Array) {
+      return array((Array) v, zone);
+    }
+    // Structs, intervals, enums and other vendor types: their text form is the honest choice.
+    return rs.getString(i);
+  }
+}

@@ -1,0 +1,271 @@
+package dev.sluice.source;
+
+import dev.sluice.Record;
+import dev.sluice.RecordShape;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.jooq.tools.jdbc.JDBCUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams the rows of one {@link SqlSource} run. The user's query runs as a derived table inside
+ * a query that adds the key text (and sorts by it when asked); on DuckDB, text columns travel as
+ * UTF-8 bytes, which its JDBC driver hands over several times faster than strings.
+ */
+final class JdbcRecordStream implements RecordStream {
+
+  private static final Logger log = LoggerFactory.getLogger(JdbcRecordStream.class);
+  private static final String KEY_LABEL = "__sluice_key";
+
+  private final Connection connection;
+  private final boolean restoreAutoCommit;
+  private final String query;
+  private PreparedStatement statement;
+  private ResultSet rows;
+  private Column[] columns;
+  private int[] keyIndexes;
+  private boolean keyAsBytes;
+  private RecordShape shape;
+  private long read;
+  private Boolean ready;
+  private boolean closed;
+
+  private JdbcRecordStream(Connection connection, boolean restoreAutoCommit, String query) {
+    this.connection = connection;
+    this.restoreAutoCommit = restoreAutoCommit;
+    this.query = query;
+  }
+
+  static JdbcRecordStream open(SqlSource source) {
+    Connection connection;
+    try {
+      connection = source.dataSource.getConnection();
+    } catch (SQLException e) {
+      throw new SourceException("cannot connect to the database: " + e.getMessage(), e);
+    }
+    String shown = source.sql != null ? source.sql : "(jOOQ query)";
+    boolean restore = false;
+    try {
+      restore = connection.getAutoCommit();
+      if (restore) {
+        connection.setAutoCommit(false);
+      }
+      SQLDialect dialect = source.dialect != null ? source.dialect : JDBCUtils.dialect(connection);
+      DSLContext ctx = DSL.using(connection, dialect);
+      String inner;
+      List<Object> binds;
+      if (source.sql != null) {
+        inner = source.sql;
+        binds = source.binds;
+      } else {
+        inner = ctx.render(source.select);
+        binds = ctx.extractBindValues(source.select);
+        shown = inner;
+      }
+      JdbcRecordStream stream = new JdbcRecordStream(connection, restore, shown);
+      stream.start(source, ctx, dialect, inner, binds);
+      return stream;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection, restore);
+      if (e instanceof SourceException) {
+        throw (SourceException) e;
+      }
+      throw new SourceException("the query failed: " + e.getMessage() + "; query: " + shown, e);
+    }
+  }
+
+  private void start(SqlSource source, DSLContext ctx, SQLDialect dialect, String inner, List<Object> binds)
+      throws SQLException {
+    boolean duckdb = dialect.family() == SQLDialect.DUCKDB;
+    List<Column> described = describe(inner, source, duckdb);
+    columns = described.toArray(new Column[0]);
+    String[] labels = new String[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      labels[i] = columns[i].label;
+    }
+    shape = RecordShape.of(labels);
+
+    keyIndexes = new int[source.keyColumns.size()];
+    List<Field<String>> keyTexts = new ArrayList<>();
+    for (int k = 0; k < keyIndexes.length; k++) {
+      int index = indexOf(source.keyColumns.get(k));
+      if (index < 0) {
+        throw new SourceException("key column '" + source.keyColumns.get(k) + "' is not among the query's columns "
+            + shape.names() + "; query: " + query);
+      }
+      keyIndexes[k] = index;
+      Field<String> text = columns[index].isText()
+          ? DSL.field(DSL.name("q", columns[index].label), SQLDataType.VARCHAR)
+          : DSL.field(DSL.name("q", columns[index].label)).cast(SQLDataType.VARCHAR);
+      keyTexts.add(keyIndexes.length == 1 ? text
+          : DSL.replace(DSL.replace(text, DSL.inline("\\"), DSL.inline("\\\\")), DSL.inline("|"), DSL.inline("\\|")));
+    }
+    Field<String> keyText = keyTexts.get(0);
+    for (int k = 1; k < keyTexts.size(); k++) {
+      keyText = DSL.concat(keyText, DSL.inline("|"), keyTexts.get(k));
+    }
+    keyAsBytes = duckdb;
+
+    StringBuilder outer = new StringBuilder("select ");
+    for (Column c : columns) {
+      String name = ctx.render(DSL.name("q", c.label));
+      outer.append(c.asBytes ? "encode(" + name + ") as " + ctx.render(DSL.name(c.label)) : name).append(", ");
+    }
+    String keySql = ctx.renderInlined(keyText);
+    outer.append(keyAsBytes ? "encode(" + keySql + ")" : keySql).append(" as ").append(ctx.render(DSL.name(KEY_LABEL)));
+    outer.append(" from (").append(inner).append(") as ").append(ctx.render(DSL.name("q")));
+    if (source.orderByKey) {
+      outer.append(" order by ").append(keySql).append(binaryCollation(dialect));
+    }
+    statement = connection.prepareStatement(outer.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+    statement.setFetchSize(source.fetchSize);
+    for (int i = 0; i < binds.size(); i++) {
+      statement.setObject(i + 1, binds.get(i));
+    }
+    rows = statement.executeQuery();
+  }
+
+  /** The columns of the user's query, as the driver describes the prepared statement. */
+  private List<Column> describe(String inner, SqlSource source, boolean duckdb) throws SQLException {
+    try (PreparedStatement describe = connection.prepareStatement(inner)) {
+      ResultSetMetaData meta = describe.getMetaData();
+      if (meta == null) {
+        throw new SourceException("the database driver cannot describe the query's columns; query: " + query);
+      }
+      List<Column> list = new ArrayList<>(meta.getColumnCount());
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        String typeName = meta.getColumnTypeName(i);
+        int type = meta.getColumnType(i);
+        boolean asBytes = duckdb && type == Types.VARCHAR && "VARCHAR".equalsIgnoreCase(typeName);
+        list.add(new Column(meta.getColumnLabel(i), type, typeName, asBytes, source.timestampZone));
+      }
+      return list;
+    }
+  }
+
+  private int indexOf(String column) {
+    int exact = shape.indexOf(column);
+    if (exact >= 0) {
+      return exact;
+    }
+    // Databases fold unquoted names (H2 to upper case, PostgreSQL to lower case).
+    for (int i = 0; i < columns.length; i++) {
+      if (columns[i].label.toLowerCase(Locale.ROOT).equals(column.toLowerCase(Locale.ROOT))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String binaryCollation(SQLDialect dialect) {
+    return dialect.family() == SQLDialect.POSTGRES ? " collate \"C\"" : "";
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (ready == null) {
+      if (closed) {
+        return false;
+      }
+      try {
+        ready = rows.next();
+      } catch (SQLException e) {
+        throw new SourceException("reading the query failed after " + read + " rows: " + e.getMessage()
+            + "; query: " + query, e);
+      }
+    }
+    return ready;
+  }
+
+  @Override
+  public Record next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    ready = null;
+    read++;
+    try {
+      Object[] values = new Object[columns.length];
+      for (int i = 0; i < columns.length; i++) {
+        try {
+          values[i] = columns[i].reader.read(rows, i + 1);
+        } catch (SQLException e) {
+          throw new SourceException("reading column '" + columns[i].label + "' (" + columns[i].typeName
+              + ") of row " + read + " failed: " + e.getMessage() + "; query: " + query, e);
+        }
+      }
+      return shape.record(key(values), values);
+    } catch (SQLException e) {
+      throw new SourceException("reading row " + read + " failed: " + e.getMessage() + "; query: " + query, e);
+    }
+  }
+
+  private String key(Object[] values) throws SQLException {
+    for (int index : keyIndexes) {
+      if (values[index] == null) {
+        return null;
+      }
+    }
+    int keyColumn = columns.length + 1;
+    if (keyAsBytes) {
+      byte[] bytes = rows.getBytes(keyColumn);
+      return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+    return rows.getString(keyColumn);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (rows != null) {
+        rows.close();
+      }
+      if (statement != null) {
+        statement.close();
+      }
+    } catch (SQLException e) {
+      log.warn("closing the query failed: {}", e.getMessage());
+    } finally {
+      closeQuietly(connection, restoreAutoCommit);
+    }
+  }
+
+  private static void closeQuietly(Connection connection, boolean restoreAutoCommit) {
+    try {
+      if (!connection.isClosed()) {
+        // Nothing was written; ending the read-only transaction releases the cursor.
+        connection.rollback();
+        if (restoreAutoCommit) {
+          connection.setAutoCommit(true);
+        }
+      }
+    } catch (SQLException e) {
+      log.debug("ending the read transaction failed: {}", e.getMessage());
+    } finally {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        log.warn("closing the connection failed: {}", e.getMessage());
+      }
+    }
+  }
+}
