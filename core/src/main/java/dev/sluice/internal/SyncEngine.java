@@ -228,7 +228,8 @@ public final class SyncEngine {
     read++;
     String key = record == null ? null : record.key();
     if (key == null) {
-      reject(null, "the record has no key");
+      reject(null, record == null ? "the source produced a null record" : "the record has no key (is a key column null?); "
+          + preview(record));
       return;
     }
     MapResult result;
@@ -470,7 +471,12 @@ public final class SyncEngine {
   private void failSource(String reason, Throwable cause) {
     if (failReason == null && abortReason == null) {
       failReason = reason;
-      log.error("run {} failed: {}", context.runId(), reason, cause);
+      if (cause instanceof dev.sluice.SluiceException) {
+        // Sluice's own exceptions say all there is to say; a stack trace would only add noise.
+        log.error("run {} failed: {}", context.runId(), reason);
+      } else {
+        log.error("run {} failed: {}", context.runId(), reason, cause);
+      }
     }
   }
 
@@ -533,6 +539,18 @@ public final class SyncEngine {
         log.warn("listener {} failed: {}", listener.getClass().getName(), e.toString());
       }
     }
+  }
+
+  /** The first fields of a record, to find a row that has no key. */
+  private static String preview(Record record) {
+    StringBuilder sb = new StringBuilder("its fields begin ");
+    int shown = Math.min(3, record.size());
+    for (int i = 0; i < shown; i++) {
+      String value = String.valueOf(record.get(i));
+      sb.append(i == 0 ? "" : ", ").append(record.shape().name(i)).append('=')
+          .append(value.length() <= 40 ? value : value.substring(0, 37) + "...");
+    }
+    return shown == 0 ? "it has no fields" : sb.toString();
   }
 
   private static String describe(Throwable e) {

@@ -24,8 +24,10 @@ import java.util.function.Function;
  *     .build();
  * }</pre>
  *
- * <p>A source field that is absent from a record reads as null. A record is rejected, with a reason
- * naming the field, when a conversion or computation throws, when a required field is null, or
+ * <p>Source fields are found by exact name, or else by a name that differs only in case (databases
+ * such as H2 and Snowflake upper-case unquoted column names). A record is rejected, with a reason
+ * naming the field, when a source field it needs is absent (a silent null could overwrite data in
+ * the destination), when a conversion or computation throws, when a required field is null, or
  * when a computed value is not a type {@link Record} accepts. Immutable and thread-safe.
  */
 public final class Mapping implements Mapper {
@@ -63,6 +65,10 @@ public final class Mapping implements Mapper {
     Object[] values = new Object[rules.length];
     for (int i = 0; i < rules.length; i++) {
       Rule rule = rules[i];
+      if (rule.sourceField != null && r.sourceIndex[i] < 0) {
+        return MapResult.rejected("source field '" + rule.sourceField + "' is missing; the record has "
+            + source.shape().names());
+      }
       try {
         values[i] = rule.apply(source, r.sourceIndex[i]);
       } catch (Exception e) {
@@ -87,12 +93,29 @@ public final class Mapping implements Mapper {
     if (r == null || r.shape != shape) {
       int[] indexes = new int[rules.length];
       for (int i = 0; i < rules.length; i++) {
-        indexes[i] = rules[i].sourceField == null ? -1 : shape.indexOf(rules[i].sourceField);
+        indexes[i] = rules[i].sourceField == null ? -1 : indexIgnoringCase(shape, rules[i].sourceField);
       }
       r = new ResolvedShape(shape, indexes);
       resolved = r;
     }
     return r;
+  }
+
+  private static int indexIgnoringCase(RecordShape shape, String name) {
+    int exact = shape.indexOf(name);
+    if (exact >= 0) {
+      return exact;
+    }
+    int found = -1;
+    for (int i = 0; i < shape.size(); i++) {
+      if (shape.name(i).equalsIgnoreCase(name)) {
+        if (found >= 0) {
+          return -1; // ambiguous: "Email" and "EMAIL" both exist
+        }
+        found = i;
+      }
+    }
+    return found;
   }
 
   /** Describes the mapping, one step per field. */
@@ -140,7 +163,7 @@ public final class Mapping implements Mapper {
 
     @Override
     Object apply(Record source, int sourceIndex) throws Exception {
-      Object value = sourceIndex < 0 ? null : source.get(sourceIndex);
+      Object value = source.get(sourceIndex);
       return value == null || converter == null ? value : converter.convert(value);
     }
 

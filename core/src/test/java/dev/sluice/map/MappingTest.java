@@ -65,7 +65,7 @@ class MappingTest {
 
   @Test
   void rejectsANullRequiredField() {
-    Mapping mapping = Mapping.builder().copy("email", "phone").require("phone").build();
+    Mapping mapping = Mapping.builder().copy("email").compute("phone", r -> null).require("phone").build();
 
     assertThat(mapping.map(source).reason()).isEqualTo("required field 'phone' is null");
   }
@@ -85,12 +85,19 @@ class MappingTest {
   }
 
   @Test
-  void readsAbsentSourceFieldsAsNull() {
-    Mapping mapping = Mapping.builder().copy("missing").convert("also_missing", Convert.toLong()).build();
+  void rejectsARecordThatLacksASourceField() {
+    Mapping mapping = Mapping.builder().copy("email").convert("missing", Convert.toLong()).build();
 
-    Record r = mapping.map(source).record();
+    assertThat(mapping.map(source).reason()).isEqualTo("source field 'missing' is missing; the record has"
+        + " [email, full_name, ltv, score, signed_up, active]");
+  }
 
-    assertThat(r.fields()).containsEntry("missing", null).containsEntry("also_missing", null);
+  @Test
+  void findsSourceFieldsThatDifferOnlyInCase() {
+    Record upper = Record.builder("1").set("EMAIL", "a@x.io").set("Plan", "pro").build();
+    Mapping mapping = Mapping.builder().copy("email").rename("plan", "tier").build();
+
+    assertThat(mapping.map(upper).record().fields()).containsEntry("email", "a@x.io").containsEntry("tier", "pro");
   }
 
   @Test

@@ -180,7 +180,8 @@ class SyncRunTest {
 
     assertThat(report.status()).isEqualTo(Status.PARTIAL);
     assertThat(report.rejected()).isEqualTo(1);
-    assertThat(report.rejectedRecords()).containsExactly(new RecordError(null, "the record has no key", false));
+    assertThat(report.rejectedRecords()).containsExactly(
+        new RecordError(null, "the record has no key (is a key column null?); its fields begin name=nobody", false));
     assertThat(destination.contents()).containsOnlyKeys("c1", "c2");
   }
 
@@ -202,7 +203,7 @@ class SyncRunTest {
     assertThat(report.rejectedRecords()).extracting(RecordError::key, RecordError::reason).containsExactly(
         org.assertj.core.groups.Tuple.tuple("2", "field 'ltv': cannot convert String 'lots' from 'ltv' to decimal:"
             + " Character l is neither a decimal digit number, decimal point, nor \"e\" notation exponential mark."),
-        org.assertj.core.groups.Tuple.tuple("3", "required field 'email' is null"));
+        org.assertj.core.groups.Tuple.tuple("3", "source field 'email' is missing; the record has [ltv]"));
     assertThat(destination.contents()).containsOnlyKeys("1", "4");
     assertThat(destination.get("1").get("ltv")).isEqualTo(new BigDecimal("10.5"));
   }

@@ -11,14 +11,20 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /** Real databases for tests: one embedded PostgreSQL per test JVM, fresh H2 databases. */
-final class Databases {
+public final class Databases {
 
   private static EmbeddedPostgres postgres;
+
+  /** The JDBC URL of the shared PostgreSQL server, for a child JVM. */
+  public static String postgresUrl() {
+    postgres();
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
 
   private Databases() {}
 
   /** The shared embedded PostgreSQL 14 server, started on first use. */
-  static synchronized DataSource postgres() {
+  public static synchronized DataSource postgres() {
     if (postgres == null) {
       try {
         postgres = EmbeddedPostgres.builder().start();
@@ -37,13 +43,13 @@ final class Databases {
   }
 
   /** A new, empty in-memory H2 database. */
-  static DataSource h2() {
+  public static DataSource h2() {
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     return ds;
   }
 
-  static void execute(DataSource ds, String... statements) {
+  public static void execute(DataSource ds, String... statements) {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
       for (String sql : statements) {
         s.execute(sql);
