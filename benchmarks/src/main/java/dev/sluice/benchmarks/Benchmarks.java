@@ -19,8 +19,11 @@ public final class Benchmarks {
       case "pipeline":
         PipelineBenchmark.main(rest);
         break;
+      case "sql":
+        SqlReadBenchmark.main(rest);
+        break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql");
         System.exit(2);
     }
   }

@@ -64,6 +64,12 @@ final class Column {
     }
   }
 
+  /** Whether the column holds integers, whose Java text equals the database's. */
+  boolean isInteger() {
+    return jdbcType == Types.TINYINT || jdbcType == Types.SMALLINT || jdbcType == Types.INTEGER
+        || jdbcType == Types.BIGINT;
+  }
+
   private static Reader readerFor(int jdbcType, String typeName, ZoneId zone) {
     if (typeName.equals("json") || typeName.equals("jsonb")) {
       return Column::json;

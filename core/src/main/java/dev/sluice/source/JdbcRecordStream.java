@@ -40,6 +40,9 @@ final class JdbcRecordStream implements RecordStream {
   private Column[] columns;
   private int[] keyIndexes;
   private boolean keyAsBytes;
+  // A single text or integer key is its own value's text (exactly what the database's cast gives),
+  // so it need not travel twice.
+  private boolean keyFromValue;
   private RecordShape shape;
   private long read;
   private Boolean ready;
@@ -120,6 +123,8 @@ final class JdbcRecordStream implements RecordStream {
       keyText = DSL.concat(keyText, DSL.inline("|"), keyTexts.get(k));
     }
     keyAsBytes = duckdb;
+    keyFromValue = keyIndexes.length == 1
+        && (columns[keyIndexes[0]].isText() || columns[keyIndexes[0]].isInteger());
 
     StringBuilder outer = new StringBuilder("select ");
     for (Column c : columns) {
@@ -127,7 +132,11 @@ final class JdbcRecordStream implements RecordStream {
       outer.append(c.asBytes ? "encode(" + name + ") as " + ctx.render(DSL.name(c.label)) : name).append(", ");
     }
     String keySql = ctx.renderInlined(keyText);
-    outer.append(keyAsBytes ? "encode(" + keySql + ")" : keySql).append(" as ").append(ctx.render(DSL.name(KEY_LABEL)));
+    if (keyFromValue) {
+      outer.setLength(outer.length() - 2);
+    } else {
+      outer.append(keyAsBytes ? "encode(" + keySql + ")" : keySql).append(" as ").append(ctx.render(DSL.name(KEY_LABEL)));
+    }
     outer.append(" from (").append(inner).append(") as ").append(ctx.render(DSL.name("q")));
     if (source.orderByKey) {
       outer.append(" order by ").append(keySql).append(binaryCollation(dialect));
@@ -220,6 +229,9 @@ final class JdbcRecordStream implements RecordStream {
       if (values[index] == null) {
         return null;
       }
+    }
+    if (keyFromValue) {
+      return values[keyIndexes[0]].toString();
     }
     int keyColumn = columns.length + 1;
     if (keyAsBytes) {

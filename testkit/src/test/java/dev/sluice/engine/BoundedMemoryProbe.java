@@ -2,9 +2,6 @@ package dev.sluice.engine;
 
 import dev.sluice.Sync;
 import dev.sluice.SyncReport;
-import dev.sluice.diff.StateCursor;
-import dev.sluice.diff.StateStore;
-import dev.sluice.diff.SyncState;
 import dev.sluice.map.Convert;
 import dev.sluice.map.Mapping;
 import dev.sluice.testkit.DiscardingDestination;
@@ -51,55 +48,5 @@ public final class BoundedMemoryProbe {
         + " maxHeapMiB=" + Runtime.getRuntime().maxMemory() / (1024 * 1024));
     boolean ok = report.status() == SyncReport.Status.SUCCEEDED && destination.records() == records;
     System.exit(ok ? 0 : 1);
-  }
-
-  /** Starts empty, accepts every confirmation, keeps none. */
-  static final class ForgetfulStateStore implements StateStore {
-    @Override
-    public SyncState open(String syncName) {
-      return new SyncState() {
-        @Override
-        public Long hashOf(String key) {
-          return null;
-        }
-
-        @Override
-        public StateCursor cursor() {
-          return new StateCursor() {
-            @Override
-            public boolean next() {
-              return false;
-            }
-
-            @Override
-            public String key() {
-              throw new IllegalStateException("empty");
-            }
-
-            @Override
-            public long hash() {
-              throw new IllegalStateException("empty");
-            }
-          };
-        }
-
-        @Override
-        public long size() {
-          return 0;
-        }
-
-        @Override
-        public void put(String key, long hash) {}
-
-        @Override
-        public void remove(String key) {}
-
-        @Override
-        public void commit() {}
-
-        @Override
-        public void close() {}
-      };
-    }
   }
 }

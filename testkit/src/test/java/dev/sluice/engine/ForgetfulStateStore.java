@@ -1,0 +1,58 @@
+package dev.sluice.engine;
+
+import dev.sluice.diff.StateCursor;
+import dev.sluice.diff.StateStore;
+import dev.sluice.diff.SyncState;
+
+/**
+ * A state store that starts empty, accepts every confirmation and keeps none: for memory probes,
+ * where the point is what the engine itself holds, not what a state store holds.
+ */
+public final class ForgetfulStateStore implements StateStore {
+  @Override
+  public SyncState open(String syncName) {
+    return new SyncState() {
+      @Override
+      public Long hashOf(String key) {
+        return null;
+      }
+
+      @Override
+      public StateCursor cursor() {
+        return new StateCursor() {
+          @Override
+          public boolean next() {
+            return false;
+          }
+
+          @Override
+          public String key() {
+            throw new IllegalStateException("empty");
+          }
+
+          @Override
+          public long hash() {
+            throw new IllegalStateException("empty");
+          }
+        };
+      }
+
+      @Override
+      public long size() {
+        return 0;
+      }
+
+      @Override
+      public void put(String key, long hash) {}
+
+      @Override
+      public void remove(String key) {}
+
+      @Override
+      public void commit() {}
+
+      @Override
+      public void close() {}
+    };
+  }
+}
