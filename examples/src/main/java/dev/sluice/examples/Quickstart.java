@@ -1,89 +1,108 @@
 package dev.sluice.examples;
 
-import dev.sluice.Record;
-import dev.sluice.RecordShape;
 import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.map.Convert;
 import dev.sluice.map.Mapping;
-import dev.sluice.source.Source;
+import dev.sluice.source.DuckDb;
 import java.io.PrintStream;
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * The quickstart: a customers table (generated in memory) synced to a destination that prints what
- * it receives. Three runs show the diff at work: everything on the first, only the changes on the
- * second, nothing on the third.
+ * The quickstart: a customers mart in an embedded DuckDB warehouse, synced to a destination that
+ * prints what it receives. The first run sends everything, the second nothing; then a few rows
+ * change in the warehouse and the third run sends only those.
+ *
+ * <p>Arguments: {@code [--warehouse PATH] [--change N]}; defaults {@code sluice-demo/warehouse.duckdb}
+ * and 3 changed rows.
  */
 public final class Quickstart {
 
-  static final int CUSTOMERS = 10_000;
-  private static final RecordShape COLUMNS =
-      RecordShape.of("id", "email", "name", "plan", "lifetime_value", "lead_score", "updated_at");
-  private static final String[] PLANS = {"free", "starter", "pro", "enterprise"};
+  static final int CUSTOMERS = 100_000;
 
   private Quickstart() {}
 
-  public static void main(String[] args) {
-    run(System.out);
-  }
-
-  static void run(PrintStream out) {
-    List<Record> customers = new ArrayList<>();
-    for (int i = 1; i <= CUSTOMERS; i++) {
-      customers.add(customer(i, PLANS[i % PLANS.length], i * 31 % 100));
+  public static void main(String[] args) throws Exception {
+    Path warehouse = Path.of("sluice-demo", "warehouse.duckdb");
+    int change = 3;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (args[i].equals("--warehouse")) {
+        warehouse = Path.of(args[i + 1]);
+      } else if (args[i].equals("--change")) {
+        change = Integer.parseInt(args[i + 1]);
+      } else {
+        System.err.println("unknown option " + args[i] + "; use --warehouse PATH or --change N");
+        System.exit(2);
+      }
     }
-
-    Mapping mapping = Mapping.builder()
-        .copy("email")
-        .rename("name", "full_name")
-        .copy("plan")
-        .convert("lifetime_value", "ltv", Convert.toDecimal(2))
-        .rename("lead_score", "score")
-        .require("email")
-        .build();
-    PrintingDestination crm = new PrintingDestination(out);
-    Sync sync = Sync.from(Source.of(customers))
-        .map(mapping)
-        .to(crm)
-        .named("customers-to-crm")
-        .mode(SyncMode.MIRROR)
-        .build();
-
-    out.println("Run 1: first sync of " + CUSTOMERS + " customers");
-    print(out, sync.run(), crm);
-
-    out.println();
-    out.println("Changing 3 customers, removing 1, adding 1 ...");
-    customers.set(0, customer(1, "enterprise", 99));
-    customers.set(1, customer(2, "pro", 88));
-    customers.set(2, customer(3, "pro", 77));
-    customers.remove(customers.size() - 1);
-    customers.add(customer(CUSTOMERS + 1, "free", 5));
-    out.println("Run 2: only the changes go out");
-    print(out, sync.run(), crm);
-
-    out.println();
-    out.println("Run 3: nothing changed");
-    print(out, sync.run(), crm);
-
-    out.println();
-    out.println("The destination holds " + crm.size() + " customers.");
+    run(warehouse, change, System.out);
   }
 
-  private static Record customer(int id, String plan, int score) {
-    return COLUMNS.record(Integer.toString(id),
-        id,
-        "customer" + id + "@example.com",
-        "Customer " + id,
-        plan,
-        BigDecimal.valueOf(id * 1234L % 100_000, 2),
-        score,
-        Instant.parse("2026-01-01T00:00:00Z").plusSeconds(id));
+  static void run(Path file, int change, PrintStream out) throws Exception {
+    boolean created = !Files.exists(file);
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
+    }
+    try (DuckDb warehouse = DuckDb.open(file)) {
+      if (created) {
+        createDemoMart(warehouse);
+        out.println("Created the demo warehouse " + file + " with " + CUSTOMERS + " customers.");
+      } else {
+        out.println("Using the demo warehouse " + file + ".");
+      }
+
+      Mapping mapping = Mapping.builder()
+          .copy("email")
+          .rename("name", "full_name")
+          .copy("plan")
+          .convert("lifetime_value", "ltv", Convert.toDecimal(2))
+          .rename("lead_score", "score")
+          .copy("updated_at")
+          .require("email")
+          .build();
+      PrintingDestination crm = new PrintingDestination(out);
+      Sync sync = Sync.from(warehouse.query("select * from customers where email is not null")
+              .key("id")
+              .orderByKey()
+              .build())
+          .map(mapping)
+          .to(crm)
+          .named("customers-to-crm")
+          .mode(SyncMode.MIRROR)
+          .build();
+
+      out.println();
+      out.println("Run 1: the first sync sends every customer");
+      print(out, sync.run(), crm);
+
+      out.println();
+      out.println("Run 2: nothing changed, nothing is sent");
+      print(out, sync.run(), crm);
+
+      out.println();
+      out.println("Changing " + change + " customers in the warehouse ...");
+      warehouse.execute("update customers set lead_score = (lead_score + 1) % 100, updated_at = now()::timestamp"
+          + " where id <= ?", change);
+      out.println("Run 3: only the changed customers are sent");
+      print(out, sync.run(), crm);
+
+      out.println();
+      out.println("The destination holds " + crm.size() + " customers.");
+    }
+  }
+
+  private static void createDemoMart(DuckDb warehouse) {
+    warehouse.execute("create table customers as select"
+        + " i as id,"
+        + " 'customer' || i || '@example.com' as email,"
+        + " 'Customer ' || i as name,"
+        + " ['free', 'starter', 'pro', 'enterprise'][i % 4 + 1] as plan,"
+        + " ((i * 1234) % 100000 / 100.0)::decimal(12,2) as lifetime_value,"
+        + " ((i * 31) % 100)::integer as lead_score,"
+        + " timestamp '2026-01-01 00:00:00' + to_seconds(i) as updated_at"
+        + " from range(1, " + (CUSTOMERS + 1) + ") r(i)");
   }
 
   private static void print(PrintStream out, SyncReport report, PrintingDestination crm) {
