@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -138,7 +139,7 @@ final class Column {
       case Types.TIME:
         return (rs, i) -> {
           LocalTime v = rs.getObject(i, LocalTime.class);
-          return v == null ? null : v.toString();
+          return v == null ? null : DateTimeFormatter.ISO_LOCAL_TIME.format(v);
         };
       case Types.BINARY:
       case Types.VARBINARY:

@@ -131,10 +131,13 @@ public final class SqlSource implements Source {
     return orderByKey;
   }
 
+  /** The query's first 80 characters; never bind values (a jOOQ query's text would inline them). */
   @Override
   public String describe() {
-    String text = sql != null ? sql : select.toString();
-    String oneLine = text.replaceAll("\\s+", " ").trim();
+    if (sql == null) {
+      return "SQL (jOOQ query)";
+    }
+    String oneLine = sql.replaceAll("\\s+", " ").trim();
     return "SQL " + (oneLine.length() > 80 ? oneLine.substring(0, 77) + "..." : oneLine);
   }
 

@@ -42,12 +42,12 @@ class SqlSourceTest {
         "create table types (id int primary key, i int, s smallint, b bigint, d numeric(20,6), r real,"
             + " f double precision, ok boolean, t text, v varchar(20), day date,"
             + " ts timestamp, tstz timestamptz, j jsonb, js json, arr int[], tags text[], u uuid, bin bytea,"
-            + " nothing text)",
+            + " at time, nothing text)",
         "insert into types values (1, 2147483647, 7, 9007199254740993, 12345678901234.123456, 0.1, 0.1, true,"
             + " 'Zoë 🚀', 'x', date '2024-02-29', timestamp '2024-05-01 10:00:00.123456',"
             + " timestamptz '2024-05-01 10:00:00+02', '{\"a\": [1, 2.5, null], \"b\": {\"c\": true}}',"
             + " '[\"x\"]', array[1,2,3], array['a','b'], 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\x0102',"
-            + " null)");
+            + " time '13:45:00', null)");
 
     Record r = only(SqlSource.query(pg, "select * from types").key("id").build());
 
@@ -71,6 +71,7 @@ class SqlSourceTest {
     assertThat(r.get("tags")).isEqualTo(List.of("a", "b"));
     assertThat(r.get("u")).isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
     assertThat(r.get("bin")).isEqualTo("AQI=");
+    assertThat(r.get("at")).isEqualTo("13:45:00");
     assertThat(r.fields()).containsEntry("nothing", null);
   }
 
