@@ -11,6 +11,8 @@ import dev.sluice.internal.SyncPlan;
 import dev.sluice.map.Mapper;
 import dev.sluice.observe.SyncListener;
 import dev.sluice.source.Source;
+import dev.sluice.diff.RecordHash;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +57,15 @@ public final class Sync {
   /** The sync's mode. */
   public SyncMode mode() {
     return plan.mode;
+  }
+
+  /**
+   * A hash of the mapper's and the destination's descriptions ({@link Mapper#describe()},
+   * {@link Destination#describe()}), stored with the state at each commit. When it differs from
+   * the stored one, the next run re-sends every record and its report says so.
+   */
+  public String fingerprint() {
+    return plan.fingerprint;
   }
 
   /**
@@ -133,6 +144,8 @@ public final class Sync {
     public static final int DEFAULT_CONCURRENCY = 4;
     /** The most batches in flight that {@link #concurrency(int)} accepts. */
     public static final int MAX_CONCURRENCY = 256;
+    /** Records an unordered source sorts in memory before it spills a run to disk. */
+    public static final int DEFAULT_SORT_RUN_RECORDS = 100_000;
     /** Changes a dry run lists in its report. */
     public static final int DEFAULT_DRY_RUN_SAMPLE = 20;
 
@@ -147,6 +160,8 @@ public final class Sync {
     private final List<SyncListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private int dryRunSampleSize = DEFAULT_DRY_RUN_SAMPLE;
+    private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+    private int sortRunRecords = DEFAULT_SORT_RUN_RECORDS;
 
     private Builder(Source source, Mapper mapper, Destination destination) {
       this.source = source;
@@ -232,6 +247,30 @@ public final class Sync {
     }
 
     /**
+     * Where an unordered source is sorted when it is too large to sort in memory (and the state
+     * store cannot look keys up); default the system's temporary directory. Files are removed at
+     * the end of each run.
+     */
+    public Builder spillDirectory(Path directory) {
+      this.spillDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * How many records of an unordered source are sorted in memory before a sorted run is written
+     * to the {@link #spillDirectory(Path) spill directory}; default
+     * {@value #DEFAULT_SORT_RUN_RECORDS} (about 50 MB of ten-field records). Lower it for small
+     * heaps.
+     */
+    public Builder sortRunRecords(int records) {
+      if (records < 1) {
+        throw new IllegalArgumentException("sortRunRecords must be at least 1, was " + records);
+      }
+      this.sortRunRecords = records;
+      return this;
+    }
+
+    /**
      * Builds the sync.
      *
      * @throws IllegalStateException if the destination cannot serve the mode, or a state store
@@ -257,7 +296,13 @@ public final class Sync {
           name == null ? DEFAULT_NAME : name,
           source, mapper, destination, mode,
           state == null ? new InMemoryStateStore() : state,
-          Differ.hashing(), batch, concurrency, listeners, clock, dryRunSampleSize));
+          Differ.hashing(), batch, concurrency, listeners, clock, dryRunSampleSize,
+          fingerprint(mapper, destination), spillDirectory, sortRunRecords));
+    }
+
+    private static String fingerprint(Mapper mapper, Destination destination) {
+      String text = "sluice-fingerprint-v1\nmapper: " + mapper.describe() + "\ndestination: " + destination.describe();
+      return RecordHash.toHex(RecordHash.of(Record.builder("fingerprint").set("text", text).build()));
     }
   }
 }

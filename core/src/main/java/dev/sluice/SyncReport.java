@@ -62,6 +62,7 @@ public final class SyncReport {
   private final List<RecordError> rejectedRecords;
   private final List<RecordError> failedRecords;
   private final List<Change> sampleChanges;
+  private final boolean fingerprintChanged;
 
   private SyncReport(Builder b) {
     this.syncName = b.syncName;
@@ -85,6 +86,7 @@ public final class SyncReport {
     this.rejectedRecords = List.copyOf(b.rejectedRecords);
     this.failedRecords = List.copyOf(b.failedRecords);
     this.sampleChanges = List.copyOf(b.sampleChanges);
+    this.fingerprintChanged = b.fingerprintChanged;
   }
 
   /**
@@ -195,6 +197,14 @@ public final class SyncReport {
     return failedRecords;
   }
 
+  /**
+   * Whether the mapping or destination settings changed since the last committed run, so this
+   * run treated every record as changed and sent it again.
+   */
+  public boolean fingerprintChanged() {
+    return fingerprintChanged;
+  }
+
   /** For a dry run, the first changes it would send; empty otherwise. */
   public List<Change> sampleChanges() {
     return sampleChanges;
@@ -215,6 +225,9 @@ public final class SyncReport {
         .append(", skipped ").append(skipped)
         .append(" | delivered ").append(delivered)
         .append(", failed ").append(failed);
+    if (fingerprintChanged) {
+      sb.append(" | the mapping or destination settings changed: every record was sent again");
+    }
     if (failure != null) {
       sb.append(" | ").append(failure);
     }
@@ -249,6 +262,7 @@ public final class SyncReport {
     private List<RecordError> rejectedRecords = List.of();
     private List<RecordError> failedRecords = List.of();
     private List<Change> sampleChanges = List.of();
+    private boolean fingerprintChanged;
 
     private Builder(String syncName, String runId, SyncMode mode) {
       this.syncName = Objects.requireNonNull(syncName, "syncName");
@@ -311,6 +325,12 @@ public final class SyncReport {
     /** The changes a dry run would send (a sample). */
     public Builder sampleChanges(List<Change> sampleChanges) {
       this.sampleChanges = sampleChanges;
+      return this;
+    }
+
+    /** Marks a run that re-sent everything because the sync's fingerprint changed. */
+    public Builder fingerprintChanged(boolean changed) {
+      this.fingerprintChanged = changed;
       return this;
     }
 

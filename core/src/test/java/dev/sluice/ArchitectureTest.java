@@ -47,7 +47,8 @@ class ArchitectureTest {
             "dev.sluice.observe..")
         .should().dependOnClassesThat().resideInAPackage("dev.sluice.internal..")
         .check(core);
-    Set<String> allowed = Set.of("dev.sluice.Sync", "dev.sluice.diff.Differ", "dev.sluice.diff.RecordHash");
+    Set<String> allowed = Set.of("dev.sluice.Sync", "dev.sluice.diff.Differ", "dev.sluice.diff.RecordHash",
+        "dev.sluice.diff.FileStateStore");
     noClasses()
         .that().resideOutsideOfPackage("dev.sluice.internal..")
         .and(DescribedPredicate.describe("are not one of " + allowed,

@@ -51,6 +51,15 @@ public interface Destination extends AutoCloseable {
   /** Called once after the last write of a run, whatever its result. The default does nothing. */
   default void finish(RunContext context) {}
 
+  /**
+   * Describes the settings that shape what the destination stores (object type, field names, id
+   * property; never credentials), for the sync fingerprint: when it changes, the next run re-sends
+   * every record. The default is the class name.
+   */
+  default String describe() {
+    return getClass().getName();
+  }
+
   /** Releases connections and threads. The default does nothing. */
   @Override
   default void close() {}

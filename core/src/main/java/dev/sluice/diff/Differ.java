@@ -25,8 +25,10 @@ public interface Differ {
    * @param previous the state as the last committed run left it
    * @param orderedByKey whether records arrive in strictly ascending key order
    * @param findDeletes whether {@link Comparison#finish} must report keys that left the source
+   * @param resendAll whether every record counts as changed (the sync's fingerprint changed, so
+   *     the previous hashes no longer describe what the destination should hold)
    */
-  Comparison begin(SyncState previous, boolean orderedByKey, boolean findDeletes);
+  Comparison begin(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll);
 
   /** The default differ: 64-bit content hashes ({@link RecordHash}) compared key by key. */
   static Differ hashing() {

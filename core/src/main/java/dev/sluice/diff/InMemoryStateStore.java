@@ -65,6 +65,16 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
+    public String fingerprint() {
+      return previous.fingerprint;
+    }
+
+    @Override
+    public boolean supportsLookups() {
+      return true;
+    }
+
+    @Override
     public Long hashOf(String key) {
       int i = previous.indexOf(key);
       return i < 0 ? null : previous.hashes[i];
@@ -93,10 +103,10 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public void commit() {
+    public void commit(String fingerprint) {
       checkWritable();
       committed = true;
-      snapshots.put(syncName, previous.apply(confirmed));
+      snapshots.put(syncName, previous.apply(confirmed, fingerprint));
     }
 
     @Override
@@ -117,16 +127,18 @@ public final class InMemoryStateStore implements StateStore {
 
   /** Sorted keys with their hashes, and an open-addressing index for lookups. */
   private static final class Snapshot {
-    static final Snapshot EMPTY = new Snapshot(new String[0], new long[0]);
+    static final Snapshot EMPTY = new Snapshot(new String[0], new long[0], null);
 
     final String[] keys;
     final long[] hashes;
+    final String fingerprint;
     private final int[] slots; // index + 1 into keys; 0 = empty
     private final int mask;
 
-    Snapshot(String[] keys, long[] hashes) {
+    Snapshot(String[] keys, long[] hashes, String fingerprint) {
       this.keys = keys;
       this.hashes = hashes;
+      this.fingerprint = fingerprint;
       int capacity = Integer.highestOneBit(Math.max(4, keys.length * 2 - 1)) << 1;
       this.slots = new int[capacity];
       this.mask = capacity - 1;
@@ -177,19 +189,19 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     /** The next snapshot: this one with puts and deletes (null values) applied. */
-    Snapshot apply(Map<String, Long> changes) {
+    Snapshot apply(Map<String, Long> changes, String newFingerprint) {
       if (changes.isEmpty()) {
-        return this;
+        return new Snapshot(keys, hashes, newFingerprint);
       }
       List<String> changed = new ArrayList<>(changes.keySet());
-      Collections.sort(changed);
+      changed.sort(KeyOrder.COMPARATOR);
       String[] outKeys = new String[keys.length + changed.size()];
       long[] outHashes = new long[outKeys.length];
       int a = 0;
       int b = 0;
       int n = 0;
       while (a < keys.length || b < changed.size()) {
-        int cmp = a == keys.length ? 1 : b == changed.size() ? -1 : keys[a].compareTo(changed.get(b));
+        int cmp = a == keys.length ? 1 : b == changed.size() ? -1 : KeyOrder.compare(keys[a], changed.get(b));
         if (cmp < 0) {
           outKeys[n] = keys[a];
           outHashes[n++] = hashes[a++];
@@ -205,7 +217,7 @@ public final class InMemoryStateStore implements StateStore {
           }
         }
       }
-      return new Snapshot(Arrays.copyOf(outKeys, n), Arrays.copyOf(outHashes, n));
+      return new Snapshot(Arrays.copyOf(outKeys, n), Arrays.copyOf(outHashes, n), newFingerprint);
     }
   }
 }

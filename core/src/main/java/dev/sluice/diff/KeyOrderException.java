@@ -5,8 +5,8 @@ import dev.sluice.SluiceException;
 /**
  * A source that declared its records ordered by key produced a key smaller than the one before.
  * The run fails rather than derive wrong changes. Common cause: the database's collation orders
- * text differently from Java's {@link String#compareTo(String)}; order by a binary collation or do
- * not declare the order.
+ * text differently from {@link KeyOrder} (code points); order by a binary collation or do not
+ * declare the order.
  */
 public class KeyOrderException extends SluiceException {
   private static final long serialVersionUID = 1L;
@@ -14,7 +14,6 @@ public class KeyOrderException extends SluiceException {
   /** {@code key} arrived after {@code previous} although it sorts before it. */
   public KeyOrderException(String previous, String key) {
     super("key '" + key + "' arrived after '" + previous + "', but the source declared ascending key order;"
-        + " order by a binary collation so the database sorts as Java's String.compareTo does, or do not"
-        + " declare the order");
+        + " order by a binary collation (code point order, such as COLLATE \"C\"), or do not declare the order");
   }
 }

@@ -2,7 +2,7 @@ package dev.sluice.diff;
 
 /**
  * Walks the entries of a sync's committed state in ascending key order
- * ({@link String#compareTo(String)}). Use: {@code while (cursor.next()) { cursor.key(); cursor.hash(); }}.
+ * ({@link KeyOrder}). Use: {@code while (cursor.next()) { cursor.key(); cursor.hash(); }}.
  * Read from one thread.
  */
 public interface StateCursor {

@@ -2,30 +2,48 @@ package dev.sluice.diff;
 
 /**
  * The state of one sync, opened for one run by {@link StateStore#open(String)}: the key → hash
- * entries the last committed run left (read side), and the changes this run confirms (write side).
+ * entries the last committed run left, with that run's sync fingerprint (read side), and the
+ * changes this run confirms (write side).
  *
- * <p><b>Reads</b> ({@link #hashOf}, {@link #cursor}, {@link #size}) always see the state as it was
- * when the run opened it, never this run's own writes.
+ * <p><b>Reads</b> ({@link #cursor}, {@link #size}, {@link #fingerprint}, {@link #hashOf}) always see
+ * the state as it was when the run opened it, never this run's own writes. A store that can look
+ * single keys up quickly says so with {@link #supportsLookups()}; the engine then may diff an
+ * unordered source without sorting it.
  *
  * <p><b>Writes.</b> The engine calls {@link #put} for each record the destination confirmed and
  * {@link #remove} for each confirmed delete, then {@link #checkpoint()} after each batch's outcomes
- * (a durable store makes them survive a crash there), and {@link #commit()} once at the end, which
- * publishes previous state + confirmed changes atomically. The engine never calls the write
- * methods concurrently. {@link #close()} ends the session; without a commit, nothing written is
- * published.
+ * (a durable store makes them survive a crash there), and {@link #commit(String)} once at the end,
+ * which publishes previous state + confirmed changes atomically with the sync's current
+ * fingerprint. The engine never calls the write methods concurrently. {@link #close()} ends the
+ * session; without a commit, checkpointed changes of a durable store are folded in when the sync
+ * is next opened, since the destination has them.
  *
  * <p><b>Failures</b> are reported as {@link StateStoreException}; the run fails.
  */
 public interface SyncState extends AutoCloseable {
 
-  /** The hash the previous state holds for {@code key}, or null when it holds none. */
-  Long hashOf(String key);
+  /** The fingerprint the last commit recorded, or null when there was none. */
+  String fingerprint();
 
-  /** A fresh cursor over the previous state, in ascending key order. */
+  /** A fresh cursor over the previous state, in ascending {@link KeyOrder}. */
   StateCursor cursor();
 
   /** Number of entries in the previous state. */
   long size();
+
+  /** Whether {@link #hashOf} is fast (a memory lookup), so unordered sources need no sorting. */
+  default boolean supportsLookups() {
+    return false;
+  }
+
+  /**
+   * The hash the previous state holds for {@code key}, or null when it holds none.
+   *
+   * @throws UnsupportedOperationException unless {@link #supportsLookups()}
+   */
+  default Long hashOf(String key) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not look keys up; use cursor()");
+  }
 
   /** The destination confirmed the record with {@code key} and content {@code hash}. */
   void put(String key, long hash);
@@ -36,8 +54,11 @@ public interface SyncState extends AutoCloseable {
   /** The outcomes of one batch have been written; a durable store persists them now. */
   default void checkpoint() {}
 
-  /** Publishes the new state atomically. Called at most once. */
-  void commit();
+  /**
+   * Publishes previous state + confirmed changes atomically, recording {@code fingerprint}.
+   * Called at most once.
+   */
+  void commit(String fingerprint);
 
   /** Ends the session and releases its lock. Must not throw after a failed commit. */
   @Override

@@ -4,6 +4,7 @@ import dev.sluice.Record;
 import dev.sluice.diff.Change;
 import dev.sluice.diff.Differ;
 import dev.sluice.diff.DuplicateKeyException;
+import dev.sluice.diff.KeyOrder;
 import dev.sluice.diff.KeyOrderException;
 import dev.sluice.diff.StateCursor;
 import dev.sluice.diff.SyncState;
@@ -24,6 +25,7 @@ public final class HashingDiffer implements Differ.Comparison {
   private final SyncState previous;
   private final boolean ordered;
   private final boolean findDeletes;
+  private final boolean resendAll;
 
   // ordered mode
   private final StateCursor cursor;
@@ -34,7 +36,8 @@ public final class HashingDiffer implements Differ.Comparison {
   // unordered mode
   private final Set<String> seen;
 
-  public HashingDiffer(SyncState previous, boolean orderedByKey, boolean findDeletes) {
+  public HashingDiffer(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll) {
+    this.resendAll = resendAll;
     this.previous = previous;
     this.ordered = orderedByKey;
     this.findDeletes = findDeletes;
@@ -58,7 +61,7 @@ public final class HashingDiffer implements Differ.Comparison {
     if (old == null) {
       return Change.add(record, hash);
     }
-    return old == hash ? null : Change.update(record, hash);
+    return old == hash && !resendAll ? null : Change.update(record, hash);
   }
 
   @Override
@@ -102,7 +105,7 @@ public final class HashingDiffer implements Differ.Comparison {
   /** Moves the state cursor up to {@code key}; returns its hash there, or null if absent. */
   private Long advanceTo(String key) {
     if (lastKey != null) {
-      int cmp = key.compareTo(lastKey);
+      int cmp = KeyOrder.compare(key, lastKey);
       if (cmp == 0) {
         throw new DuplicateKeyException(key);
       }
@@ -112,7 +115,7 @@ public final class HashingDiffer implements Differ.Comparison {
     }
     lastKey = key;
     while (cursorValid) {
-      int cmp = cursor.key().compareTo(key);
+      int cmp = KeyOrder.compare(cursor.key(), key);
       if (cmp > 0) {
         return null;
       }

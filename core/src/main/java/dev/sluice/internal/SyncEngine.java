@@ -16,6 +16,7 @@ import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RecordSize;
 import dev.sluice.diff.Change;
 import dev.sluice.diff.Differ;
+import dev.sluice.diff.KeyOrder;
 import dev.sluice.diff.SyncState;
 import dev.sluice.map.MapResult;
 import dev.sluice.observe.SyncListener;
@@ -25,7 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -93,6 +96,7 @@ public final class SyncEngine {
   private volatile boolean stopSending;
 
   private ExecutorService writers;
+  private boolean fingerprintChanged;
 
   private SyncEngine(SyncPlan plan, boolean dryRun) {
     this.plan = plan;
@@ -162,7 +166,7 @@ public final class SyncEngine {
     try {
       if (!dryRun) {
         synchronized (lock) {
-          state.commit();
+          state.commit(plan.fingerprint);
         }
       }
     } catch (RuntimeException e) {
@@ -181,7 +185,16 @@ public final class SyncEngine {
    * Returns true when the source was read to its end.
    */
   private boolean readAndDiff() {
-    Differ.Comparison diff = plan.differ.begin(state, plan.source.orderedByKey(), plan.mode == SyncMode.MIRROR);
+    String previous = state.fingerprint();
+    fingerprintChanged = previous != null && !previous.equals(plan.fingerprint);
+    if (fingerprintChanged) {
+      log.info("the mapping or destination settings changed since the last run: every record is sent again");
+    }
+    boolean ordered = plan.source.orderedByKey();
+    // A store without fast lookups is merged with key-ordered records; unordered ones are sorted.
+    boolean sort = !ordered && !state.supportsLookups();
+    Differ.Comparison diff = plan.differ.begin(state, ordered || sort, plan.mode == SyncMode.MIRROR,
+        fingerprintChanged);
     RecordStream stream;
     try {
       stream = plan.source.open();
@@ -189,6 +202,8 @@ public final class SyncEngine {
       failSource("the source failed to open: " + describe(e), e);
       return false;
     }
+    ExternalSort<Record> sorter = sort ? new ExternalSort<>(Comparator.comparing(Record::key, KeyOrder.COMPARATOR),
+        RecordCodec::new, plan.sortRunRecords, plan.spillDirectory) : null;
     try {
       while (abortReason == null && failReason == null) {
         Record record;
@@ -202,12 +217,28 @@ public final class SyncEngine {
               + "; no deletes were sent", e);
           return false;
         }
-        process(record, diff);
+        if (sorter != null && record != null && record.key() != null) {
+          read++;
+          sorter.add(record);
+        } else {
+          process(record, diff);
+        }
         if ((read & 0x3FF) == 0 && Thread.currentThread().isInterrupted()) {
           abort("the run was interrupted");
         }
       }
+      if (sorter != null && abortReason == null && failReason == null) {
+        if (sorter.spilledRuns() > 0) {
+          log.info("sorted {} records in {} runs on disk", read, sorter.spilledRuns());
+        }
+        for (Iterator<Record> sorted = sorter.sorted(); sorted.hasNext() && !stopSending; ) {
+          handle(sorted.next(), diff);
+        }
+      }
     } finally {
+      if (sorter != null) {
+        sorter.close();
+      }
       try {
         stream.close();
       } catch (RuntimeException e) {
@@ -226,6 +257,11 @@ public final class SyncEngine {
 
   private void process(Record record, Differ.Comparison diff) {
     read++;
+    handle(record, diff);
+  }
+
+  /** Maps, diffs and plans one record that has been counted as read. */
+  private void handle(Record record, Differ.Comparison diff) {
     String key = record == null ? null : record.key();
     if (key == null) {
       reject(null, record == null ? "the source produced a null record" : "the record has no key (is a key column null?); "
@@ -523,6 +559,7 @@ public final class SyncEngine {
         .deliveryCounts(deliveredNow, failedNow)
         .errors(rejectedRecords, failures)
         .sampleChanges(sample)
+        .fingerprintChanged(fingerprintChanged)
         .build();
   }
 

@@ -24,10 +24,14 @@ public final class SyncPlan {
   public final List<SyncListener> listeners;
   public final Clock clock;
   public final int dryRunSampleSize;
+  public final String fingerprint;
+  public final java.nio.file.Path spillDirectory;
+  public final int sortRunRecords;
 
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
-      Clock clock, int dryRunSampleSize) {
+      Clock clock, int dryRunSampleSize, String fingerprint, java.nio.file.Path spillDirectory,
+      int sortRunRecords) {
     this.name = name;
     this.source = source;
     this.mapper = mapper;
@@ -40,5 +44,8 @@ public final class SyncPlan {
     this.listeners = List.copyOf(listeners);
     this.clock = clock;
     this.dryRunSampleSize = dryRunSampleSize;
+    this.fingerprint = fingerprint;
+    this.spillDirectory = spillDirectory;
+    this.sortRunRecords = sortRunRecords;
   }
 }

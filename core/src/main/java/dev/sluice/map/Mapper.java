@@ -27,8 +27,28 @@ public interface Mapper {
    */
   MapResult map(Record record);
 
+  /**
+   * Describes what this mapper does, for the sync fingerprint: when the description changes, the
+   * next run re-sends every record, since hashes of the old output no longer tell what the
+   * destination should hold. The default is the class name; override it (or change a version in
+   * it) when the logic changes.
+   */
+  default String describe() {
+    return getClass().getName();
+  }
+
   /** A mapper that passes every record on unchanged. */
   static Mapper identity() {
-    return MapResult::mapped;
+    return new Mapper() {
+      @Override
+      public MapResult map(Record record) {
+        return MapResult.mapped(record);
+      }
+
+      @Override
+      public String describe() {
+        return "identity";
+      }
+    };
   }
 }

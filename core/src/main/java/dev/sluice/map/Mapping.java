@@ -118,7 +118,12 @@ public final class Mapping implements Mapper {
     return found;
   }
 
-  /** Describes the mapping, one step per field. */
+  /** Describes the mapping, one step per field (see {@link Mapper#describe()}). */
+  @Override
+  public String describe() {
+    return description;
+  }
+
   @Override
   public String toString() {
     return description;
@@ -219,6 +224,7 @@ public final class Mapping implements Mapper {
     private final List<String> targets = new ArrayList<>();
     private final List<Rule> rules = new ArrayList<>();
     private final Set<String> required = new LinkedHashSet<>();
+    private String version;
 
     private Builder() {}
 
@@ -261,6 +267,15 @@ public final class Mapping implements Mapper {
     public Builder compute(String field, Function<? super Record, ?> function) {
       Objects.requireNonNull(function, "function");
       return add(field, new ComputedRule(requireName(field, "compute"), function));
+    }
+
+    /**
+     * A version for the logic the description cannot see (the code of computed fields and custom
+     * converters): change it when that code changes, and the next run re-sends every record.
+     */
+    public Builder version(String version) {
+      this.version = Objects.requireNonNull(version, "version");
+      return this;
     }
 
     /** Target fields that must not be null; a record where one is null is rejected. */
@@ -307,6 +322,9 @@ public final class Mapping implements Mapper {
       }
       if (!required.isEmpty()) {
         sb.append(", require").append(required);
+      }
+      if (version != null) {
+        sb.append(", version ").append(version);
       }
       return sb.append(']').toString();
     }

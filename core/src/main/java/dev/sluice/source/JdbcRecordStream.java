@@ -139,7 +139,7 @@ final class JdbcRecordStream implements RecordStream {
     }
     outer.append(" from (").append(inner).append(") as ").append(ctx.render(DSL.name("q")));
     if (source.orderByKey) {
-      outer.append(" order by ").append(keySql).append(binaryCollation(dialect));
+      outer.append(" order by ").append(inCodePointOrder(dialect, keySql));
     }
     statement = connection.prepareStatement(outer.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
     statement.setFetchSize(source.fetchSize);
@@ -181,8 +181,16 @@ final class JdbcRecordStream implements RecordStream {
     return -1;
   }
 
-  private static String binaryCollation(SQLDialect dialect) {
-    return dialect.family() == SQLDialect.POSTGRES ? " collate \"C\"" : "";
+  /** An ORDER BY term that sorts text by code point (see {@link dev.sluice.diff.KeyOrder}). */
+  private static String inCodePointOrder(SQLDialect dialect, String expression) {
+    switch (dialect.family()) {
+      case POSTGRES:
+        return expression + " collate \"C\"";
+      case H2:
+        return "stringtoutf8(" + expression + ")"; // H2 compares strings in UTF-16 order
+      default:
+        return expression; // DuckDB and most engines compare text by its bytes
+    }
   }
 
   @Override

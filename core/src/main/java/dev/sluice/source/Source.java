@@ -29,7 +29,7 @@ public interface Source {
 
   /**
    * Whether {@link #open()} yields records in strictly ascending key order (by
-   * {@link String#compareTo(String)}). Declaring order lets the engine compare with the previous
+   * {@link dev.sluice.diff.KeyOrder}: Unicode code points, as a binary collation sorts). Declaring order lets the engine compare with the previous
    * state in one pass with constant memory; the engine checks the order as it reads, and a
    * source that breaks its promise fails the run rather than producing wrong changes.
    * Default: false.

@@ -36,9 +36,10 @@ import org.jooq.impl.DSL;
  *
  * <p><b>Order</b>: {@link Builder#orderByKey()} sorts the query by the key text, in binary
  * collation where the database needs telling ({@code COLLATE "C"} on PostgreSQL), and declares
- * the order so that the sync compares with its state in one pass. Java's
- * {@link String#compareTo} is the reference; a database that sorts otherwise makes the run fail
- * with a {@link dev.sluice.diff.KeyOrderException}, never produce wrong changes.
+ * the order so that the sync compares with its state in one pass. {@link dev.sluice.diff.KeyOrder}
+ * (code point order, which binary collations produce) is the reference; a database that sorts
+ * otherwise makes the run fail with a {@link dev.sluice.diff.KeyOrderException}, never produce
+ * wrong changes.
  *
  * <p><b>Types</b> (JDBC type → record value):
  * <ul>

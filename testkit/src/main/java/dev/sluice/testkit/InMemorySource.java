@@ -1,6 +1,7 @@
 package dev.sluice.testkit;
 
 import dev.sluice.Record;
+import dev.sluice.diff.KeyOrder;
 import dev.sluice.source.RecordStream;
 import dev.sluice.source.Source;
 import dev.sluice.source.SourceException;
@@ -37,7 +38,7 @@ public final class InMemorySource implements Source {
 
   private InMemorySource(boolean ordered) {
     this.ordered = ordered;
-    this.rows = ordered ? new TreeMap<>() : new LinkedHashMap<>();
+    this.rows = ordered ? new TreeMap<>(KeyOrder.COMPARATOR) : new LinkedHashMap<>();
   }
 
   /** A source that yields rows in insertion order and does not declare an order. */

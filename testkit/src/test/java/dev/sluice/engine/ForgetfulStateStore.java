@@ -13,7 +13,7 @@ public final class ForgetfulStateStore implements StateStore {
   public SyncState open(String syncName) {
     return new SyncState() {
       @Override
-      public Long hashOf(String key) {
+      public String fingerprint() {
         return null;
       }
 
@@ -49,7 +49,7 @@ public final class ForgetfulStateStore implements StateStore {
       public void remove(String key) {}
 
       @Override
-      public void commit() {}
+      public void commit(String fingerprint) {}
 
       @Override
       public void close() {}

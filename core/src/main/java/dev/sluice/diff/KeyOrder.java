@@ -1,0 +1,38 @@
+package dev.sluice.diff;
+
+import java.util.Comparator;
+
+/**
+ * The order of keys everywhere in Sluice: by Unicode code point, which is also the byte order of
+ * their UTF-8 encoding and so the order of a database's binary collation ({@code COLLATE "C"} on
+ * PostgreSQL, DuckDB's default). It equals {@link String#compareTo(String)} except where
+ * characters outside the Basic Multilingual Plane (emoji, for instance) meet characters from
+ * U+E000 to U+FFFF, which Java's UTF-16 order would sort the other way round.
+ */
+public final class KeyOrder {
+
+  /** Compares keys by code point. */
+  public static final Comparator<String> COMPARATOR = KeyOrder::compare;
+
+  private KeyOrder() {}
+
+  /** Negative, zero or positive as {@code a} sorts before, with or after {@code b}. */
+  public static int compare(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        // Surrogates (U+D800..U+DFFF) encode code points above U+FFFF, so they sort after every
+        // other UTF-16 unit; elsewhere the units compare as the code points they are.
+        boolean xs = Character.isSurrogate(x);
+        boolean ys = Character.isSurrogate(y);
+        if (xs != ys) {
+          return xs ? 1 : -1;
+        }
+        return x - y;
+      }
+    }
+    return a.length() - b.length();
+  }
+}

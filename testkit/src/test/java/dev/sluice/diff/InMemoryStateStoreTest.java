@@ -1,0 +1,10 @@
+package dev.sluice.diff;
+
+import dev.sluice.testkit.StateStoreContract;
+
+class InMemoryStateStoreTest extends StateStoreContract {
+  @Override
+  protected StateStore newStore() {
+    return new InMemoryStateStore();
+  }
+}
