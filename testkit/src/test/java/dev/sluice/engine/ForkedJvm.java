@@ -29,12 +29,7 @@ public final class ForkedJvm {
 
   /** Runs {@code mainClass} with {@code heap} (such as "128m") and waits up to five minutes. */
   public static Result run(String heap, Class<?> mainClass, String... args) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-cp", classpath,
-        mainClass.getName()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process process = start(heap, mainClass, args);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     Thread pump = new Thread(() -> copy(process.getInputStream(), output));
     pump.start();
@@ -44,6 +39,16 @@ public final class ForkedJvm {
     }
     pump.join(10_000);
     return new Result(finished, finished ? process.exitValue() : -1, output.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Starts {@code mainClass} in a child JVM; its standard error joins its output. */
+  public static Process start(String heap, Class<?> mainClass, String... args) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-cp", classpath,
+        mainClass.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
   private static void copy(InputStream in, ByteArrayOutputStream out) {
