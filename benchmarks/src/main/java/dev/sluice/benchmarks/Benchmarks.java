@@ -22,8 +22,11 @@ public final class Benchmarks {
       case "sql":
         SqlReadBenchmark.main(rest);
         break;
+      case "diff":
+        DiffBenchmark.main(rest);
+        break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff");
         System.exit(2);
     }
   }

@@ -30,6 +30,15 @@ public interface Differ {
    */
   Comparison begin(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll);
 
+  /**
+   * The content hash of a mapped record, as {@link Comparison#compare} expects it. Must be
+   * thread-safe: the engine hashes records ahead, on the thread that reads the source. The default
+   * is {@link RecordHash#of(Record)}.
+   */
+  default long hash(Record record) {
+    return RecordHash.of(record);
+  }
+
   /** The default differ: 64-bit content hashes ({@link RecordHash}) compared key by key. */
   static Differ hashing() {
     return HashingDiffer::new;
@@ -41,9 +50,10 @@ public interface Differ {
     /**
      * Compares one mapped record with the previous state.
      *
+     * @param hash the record's hash, from {@link Differ#hash(Record)}
      * @return the change, or null when the record is unchanged
      */
-    Change compare(Record record);
+    Change compare(Record record, long hash);
 
     /** Notes a key that the source holds but that produced no record (it was rejected). */
     void skip(String key);

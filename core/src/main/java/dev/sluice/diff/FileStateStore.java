@@ -355,7 +355,11 @@ public final class FileStateStore implements StateStore {
       checkpoint();
       committed = true;
       try {
+        boolean changed = journal != null;
         closeJournal();
+        if (!changed && java.util.Objects.equals(fingerprint, header.fingerprint) && Files.exists(files.snapshot)) {
+          return; // nothing confirmed and nothing to record: the snapshot stands as it is
+        }
         header = publish(files, header, fingerprint);
       } catch (IOException e) {
         throw new StateStoreException("cannot publish the state of sync '" + files.syncName + "': " + e.getMessage()
@@ -420,7 +424,8 @@ public final class FileStateStore implements StateStore {
       try {
         return reader.next();
       } catch (IOException e) {
-        throw new StateStoreException("reading the state file failed: " + e.getMessage(), e);
+        throw new StateStoreException("reading the state file failed: " + e.getMessage()
+            + "; the file changed or is damaged", e);
       }
     }
 

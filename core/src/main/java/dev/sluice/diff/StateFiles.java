@@ -61,6 +61,10 @@ final class StateFiles {
    */
   static Header verify(Path file) {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
+      long size = Files.size(file);
+      if (!endsWithEndMarker(file, size)) {
+        throw corrupted(file, startsWithMagic(file) ? "it ends early (torn write)" : "it is not a Sluice state file");
+      }
       CheckedInputStream checked = new CheckedInputStream(raw, new CRC32C());
       DataInputStream in = new DataInputStream(checked);
       if (in.readLong() != SNAPSHOT_MAGIC) {
@@ -72,25 +76,26 @@ final class StateFiles {
       }
       long generation = in.readLong();
       String fingerprint = readString(in);
-      SnapshotReader entries = new SnapshotReader(in);
-      long count = 0;
-      String previous = null;
-      while (entries.next()) {
-        if (previous != null && KeyOrder.compare(previous, entries.key()) >= 0) {
-          throw corrupted(file, "its keys are out of order at '" + entries.key() + "'");
+      // The checksum covers everything up to the trailer: stream those bytes without decoding.
+      long covered = size - 16;
+      long remaining = covered - (8 + 4 + 8 + 4 + (fingerprint == null ? 0 : fingerprint.getBytes(StandardCharsets.UTF_8).length));
+      byte[] chunk = new byte[BUFFER];
+      while (remaining > 0) {
+        int n = in.read(chunk, 0, (int) Math.min(chunk.length, remaining));
+        if (n < 0) {
+          throw new EOFException();
         }
-        previous = entries.key();
-        count++;
+        remaining -= n;
       }
       long expected = checked.getChecksum().getValue();
       DataInputStream trailer = new DataInputStream(raw);
-      long storedCount = trailer.readLong();
+      long count = trailer.readLong();
       long storedChecksum = trailer.readLong();
-      if (storedCount != count || storedChecksum != expected) {
+      if (storedChecksum != expected) {
         throw corrupted(file, "its checksum does not match");
       }
-      if (raw.read() != -1) {
-        throw corrupted(file, "it has bytes after its end");
+      if (count < 0) {
+        throw corrupted(file, "its entry count is negative");
       }
       return new Header(generation, fingerprint, count);
     } catch (EOFException e) {
@@ -99,6 +104,25 @@ final class StateFiles {
       throw new StateStoreException("cannot read the state file " + file + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw corrupted(file, String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static boolean startsWithMagic(Path file) throws IOException {
+    try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+      return in.readLong() == SNAPSHOT_MAGIC;
+    } catch (EOFException e) {
+      return false;
+    }
+  }
+
+  /** Whether the end marker (flag 1 and the end magic) sits just before the 16-byte trailer. */
+  private static boolean endsWithEndMarker(Path file, long size) throws IOException {
+    if (size < 8 + 4 + 8 + 4 + 9 + 16) {
+      return false;
+    }
+    try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(file.toFile(), "r")) {
+      in.seek(size - 25);
+      return in.readUnsignedByte() == 1 && in.readLong() == END_MAGIC;
     }
   }
 
@@ -112,6 +136,7 @@ final class StateFiles {
   static final class SnapshotReader {
     private final DataInputStream in;
     private char[] chars = new char[64];
+    private byte[] bytes = new byte[64];
     private int length;
     private String key;
     private long hash;
@@ -120,7 +145,7 @@ final class StateFiles {
       this.in = in;
     }
 
-    /** Reads the next entry; false at the end marker. */
+    /** Reads the next entry; false at the end marker. Keys must ascend, or it throws. */
     boolean next() throws IOException {
       int flag = in.readUnsignedByte();
       if (flag == 1) {
@@ -137,19 +162,35 @@ final class StateFiles {
       if (shared > length) {
         throw new IOException("bad shared prefix " + shared);
       }
-      byte[] suffix = new byte[suffixBytes];
-      in.readFully(suffix);
-      String rest = new String(suffix, StandardCharsets.UTF_8);
-      int total = shared + rest.length();
-      if (total > chars.length) {
-        char[] bigger = new char[Math.max(total, chars.length * 2)];
-        System.arraycopy(chars, 0, bigger, 0, length);
-        chars = bigger;
+      if (suffixBytes > bytes.length) {
+        bytes = new byte[Math.max(suffixBytes, bytes.length * 2)];
       }
-      rest.getChars(0, rest.length(), chars, shared);
-      length = total;
+      in.readFully(bytes, 0, suffixBytes);
+      if (shared + suffixBytes > chars.length) {
+        chars = java.util.Arrays.copyOf(chars, Math.max(shared + suffixBytes, chars.length * 2));
+      }
+      int n = shared;
+      boolean ascii = true;
+      for (int i = 0; i < suffixBytes; i++) {
+        byte b = bytes[i];
+        if (b < 0) {
+          ascii = false;
+          break;
+        }
+        chars[n++] = (char) b;
+      }
+      if (!ascii) {
+        String rest = new String(bytes, 0, suffixBytes, StandardCharsets.UTF_8);
+        rest.getChars(0, rest.length(), chars, shared);
+        n = shared + rest.length();
+      }
+      String previous = key;
+      length = n;
       key = new String(chars, 0, length);
       hash = in.readLong();
+      if (previous != null && KeyOrder.compare(previous, key) >= 0) {
+        throw new IOException("keys out of order at '" + key + "'");
+      }
       return true;
     }
 

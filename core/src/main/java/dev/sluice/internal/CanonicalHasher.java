@@ -4,6 +4,9 @@ import dev.sluice.Record;
 import dev.sluice.RecordShape;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -21,7 +24,9 @@ import java.util.Map;
  * Java type: {@code 1}, {@code 1L}, {@code 1.0}, {@code BigDecimal("1.00")}) are one tag and
  * 8 bytes; other finite numbers are the scale and unscaled digits of their shortest decimal form;
  * instants are seconds and nanoseconds since the epoch; dates are days since the epoch; text is
- * UTF-8 with its length; lists keep their order; maps are sorted by key.
+ * UTF-8 with its length; lists keep their order; maps are sorted by key. A decimal is written
+ * in its shortest form (trailing zeros stripped): as a scale and a long when its digits fit in one,
+ * otherwise as a scale and the two's-complement bytes of its digits.
  */
 public final class CanonicalHasher {
 
@@ -37,6 +42,10 @@ public final class CanonicalHasher {
   private static final byte LIST = 9;
   private static final byte MAP = 10;
   private static final byte FIELD = 11;
+  private static final byte BIG_DECIMAL = 12;
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
   private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -46,16 +55,20 @@ public final class CanonicalHasher {
 
   private RecordShape lastShape;
   private int[] lastOrder;
+  // The encoded field names of lastShape, in sorted order: the same for every record of a shape.
+  private byte[][] lastNames;
 
   /** The 64-bit content hash of a record's fields (its key is not part of it). */
   public long hash(Record record) {
     len = 0;
     int[] order = sortedOrder(record.shape());
-    RecordShape shape = record.shape();
-    for (int i : order) {
-      putByte(FIELD);
-      putText(shape.name(i));
-      putValue(record.get(i));
+    byte[][] names = lastNames;
+    for (int j = 0; j < order.length; j++) {
+      byte[] name = names[j];
+      ensure(name.length);
+      System.arraycopy(name, 0, buf, len, name.length);
+      len += name.length;
+      putValue(record.get(order[j]));
     }
     return XxHash64.hash(buf, 0, len);
   }
@@ -71,6 +84,15 @@ public final class CanonicalHasher {
       for (int i = 0; i < idx.length; i++) {
         order[i] = idx[i];
       }
+      byte[][] names = new byte[order.length][];
+      for (int j = 0; j < order.length; j++) {
+        len = 0;
+        putByte(FIELD);
+        putText(shape.name(order[j]));
+        names[j] = Arrays.copyOf(buf, len);
+      }
+      len = 0;
+      lastNames = names;
       lastOrder = order;
       lastShape = shape;
     }
@@ -140,16 +162,37 @@ public final class CanonicalHasher {
       putInteger(0);
       return;
     }
-    if (d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) {
-      if (d.compareTo(LONG_MIN) >= 0 && d.compareTo(LONG_MAX) <= 0) {
-        putInteger(d.longValueExact());
-        return;
+    int scale = d.scale();
+    if (scale >= 0 && d.precision() <= 18) {
+      // Digits fit in a long: strip trailing zeros arithmetically, without new BigDecimals.
+      long unscaled = scale == 0 ? d.longValue() : d.unscaledValue().longValue();
+      while (scale > 0 && unscaled % 10 == 0) {
+        unscaled /= 10;
+        scale--;
       }
+      if (scale == 0) {
+        putInteger(unscaled);
+      } else {
+        putByte(DECIMAL);
+        putInt(scale);
+        putLong(unscaled);
+      }
+      return;
     }
     BigDecimal s = d.stripTrailingZeros();
-    putByte(DECIMAL);
-    putInt(s.scale());
+    if (s.scale() <= 0 && s.compareTo(LONG_MIN) >= 0 && s.compareTo(LONG_MAX) <= 0) {
+      putInteger(s.longValueExact());
+      return;
+    }
     BigInteger unscaled = s.unscaledValue();
+    if (unscaled.bitLength() < 64) {
+      putByte(DECIMAL);
+      putInt(s.scale());
+      putLong(unscaled.longValue());
+      return;
+    }
+    putByte(BIG_DECIMAL);
+    putInt(s.scale());
     byte[] bytes = unscaled.toByteArray();
     putInt(bytes.length);
     ensure(bytes.length);
@@ -198,17 +241,14 @@ public final class CanonicalHasher {
 
   private void putInt(int v) {
     ensure(4);
-    buf[len++] = (byte) v;
-    buf[len++] = (byte) (v >>> 8);
-    buf[len++] = (byte) (v >>> 16);
-    buf[len++] = (byte) (v >>> 24);
+    INTS.set(buf, len, v);
+    len += 4;
   }
 
   private void putLong(long v) {
     ensure(8);
-    for (int i = 0; i < 8; i++) {
-      buf[len++] = (byte) (v >>> (8 * i));
-    }
+    LONGS.set(buf, len, v);
+    len += 8;
   }
 
   private void ensure(int extra) {

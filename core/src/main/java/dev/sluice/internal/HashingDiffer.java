@@ -21,7 +21,6 @@ import java.util.function.Consumer;
  */
 public final class HashingDiffer implements Differ.Comparison {
 
-  private final CanonicalHasher hasher = new CanonicalHasher();
   private final SyncState previous;
   private final boolean ordered;
   private final boolean findDeletes;
@@ -54,9 +53,8 @@ public final class HashingDiffer implements Differ.Comparison {
   }
 
   @Override
-  public Change compare(Record record) {
+  public Change compare(Record record, long hash) {
     String key = record.key();
-    long hash = hasher.hash(record);
     Long old = ordered ? advanceTo(key) : lookUp(key);
     if (old == null) {
       return Change.add(record, hash);

@@ -204,27 +204,38 @@ public final class SyncEngine {
     }
     ExternalSort<Record> sorter = sort ? new ExternalSort<>(Comparator.comparing(Record::key, KeyOrder.COMPARATOR),
         RecordCodec::new, plan.sortRunRecords, plan.spillDirectory) : null;
-    try {
+    // Reading (and, unless sorting first, mapping) runs on its own thread, ahead of the diff.
+    try (ReadAhead reader = new ReadAhead(stream, sort ? null : plan.mapper, plan.differ::hash,
+        "sluice-" + plan.name + "-reader")) {
+      reading:
       while (abortReason == null && failReason == null) {
-        Record record;
+        ReadAhead.Chunk chunk;
         try {
-          if (!stream.hasNext()) {
-            break;
+          chunk = reader.next();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          abort("the run was interrupted");
+          break;
+        }
+        for (int i = 0; i < chunk.size; i++) {
+          ReadAhead.Item item = chunk.items[i];
+          read++;
+          if (sorter != null && item.record != null && item.record.key() != null) {
+            sorter.add(item.record);
+          } else {
+            handle(item.record, item.mapped, item.hash, diff);
           }
-          record = stream.next();
-        } catch (RuntimeException e) {
-          failSource("the source failed after " + read + " records: " + describe(e)
-              + "; no deletes were sent", e);
+          if (stopSending || failReason != null) {
+            break reading;
+          }
+        }
+        if (chunk.failure != null) {
+          failSource("the source failed after " + read + " records: " + describe(chunk.failure)
+              + "; no deletes were sent", chunk.failure);
           return false;
         }
-        if (sorter != null && record != null && record.key() != null) {
-          read++;
-          sorter.add(record);
-        } else {
-          process(record, diff);
-        }
-        if ((read & 0x3FF) == 0 && Thread.currentThread().isInterrupted()) {
-          abort("the run was interrupted");
+        if (chunk.last) {
+          break;
         }
       }
       if (sorter != null && abortReason == null && failReason == null) {
@@ -232,7 +243,7 @@ public final class SyncEngine {
           log.info("sorted {} records in {} runs on disk", read, sorter.spilledRuns());
         }
         for (Iterator<Record> sorted = sorter.sorted(); sorted.hasNext() && !stopSending; ) {
-          handle(sorted.next(), diff);
+          handle(sorted.next(), null, 0, diff);
         }
       }
     } finally {
@@ -255,30 +266,31 @@ public final class SyncEngine {
     return true;
   }
 
-  private void process(Record record, Differ.Comparison diff) {
-    read++;
-    handle(record, diff);
-  }
-
-  /** Maps, diffs and plans one record that has been counted as read. */
-  private void handle(Record record, Differ.Comparison diff) {
+  /**
+   * Maps and hashes (unless {@code premapped} came with its hash), diffs and plans one record that
+   * has been counted as read.
+   */
+  private void handle(Record record, MapResult premapped, long premappedHash, Differ.Comparison diff) {
     String key = record == null ? null : record.key();
     if (key == null) {
       reject(null, record == null ? "the source produced a null record" : "the record has no key (is a key column null?); "
           + preview(record));
       return;
     }
-    MapResult result;
-    try {
-      result = plan.mapper.map(record);
-      if (result == null) {
-        result = MapResult.rejected("the mapper returned null");
-      } else if (!result.isRejected() && !key.equals(result.record().key())) {
-        result = MapResult.rejected("the mapper changed the key to '" + result.record().key()
-            + "'; keys come from the source");
+    MapResult result = premapped;
+    if (result == null) {
+      try {
+        result = plan.mapper.map(record);
+        if (result == null) {
+          result = MapResult.rejected("the mapper returned null");
+        }
+      } catch (RuntimeException e) {
+        result = MapResult.rejected("mapping failed: " + e);
       }
-    } catch (RuntimeException e) {
-      result = MapResult.rejected("mapping failed: " + e);
+    }
+    if (!result.isRejected() && !key.equals(result.record().key())) {
+      result = MapResult.rejected("the mapper changed the key to '" + result.record().key()
+          + "'; keys come from the source");
     }
     if (result.isRejected()) {
       reject(key, result.reason());
@@ -286,7 +298,8 @@ public final class SyncEngine {
       return;
     }
     mapped++;
-    Change change = diff.compare(result.record());
+    long hash = premapped != null ? premappedHash : plan.differ.hash(result.record());
+    Change change = diff.compare(result.record(), hash);
     if (change == null) {
       unchanged++;
       return;

@@ -140,7 +140,7 @@ class SqlSyncTest {
   void failsWithoutDeletesWhenTheConnectionIsLostMidRun() {
     DataSource pg = Databases.postgres();
     Databases.execute(pg, "drop table if exists lost",
-        "create table lost as select g as id from generate_series(1, 5000) g");
+        "create table lost as select g as id from generate_series(1, 200000) g");
     RecordingDestination crm = RecordingDestination.create();
     AtomicBoolean killed = new AtomicBoolean();
     Destination killer = new Destination() {
@@ -172,7 +172,7 @@ class SqlSyncTest {
     assertThat(report.status()).isEqualTo(Status.FAILED);
     assertThat(report.failure()).hasValueSatisfying(m -> assertThat(m).contains("reading the query failed after"));
     assertThat(crm.keysSent(Operation.DELETE)).isEmpty();
-    assertThat(report.read()).isLessThan(5000);
+    assertThat(report.read()).isLessThan(200_000);
   }
 
   @Test

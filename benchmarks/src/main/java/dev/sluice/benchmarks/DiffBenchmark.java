@@ -1,0 +1,152 @@
+package dev.sluice.benchmarks;
+
+import dev.sluice.Record;
+import dev.sluice.Sync;
+import dev.sluice.SyncMode;
+import dev.sluice.SyncReport;
+import dev.sluice.diff.FileStateStore;
+import dev.sluice.source.DuckDb;
+import dev.sluice.source.RecordStream;
+import dev.sluice.source.Source;
+import dev.sluice.testkit.DiscardingDestination;
+import dev.sluice.testkit.SyntheticSource;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.NoSuchElementException;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+/**
+ * The differ at scale: ten-field records generated in-process (never held), against a file state
+ * of the same size. Cases: a key-ordered source with 0% and 1% changes (the one-pass merge), and
+ * an unordered source through the external sort. Next to them, in the same run, DuckDB computes the
+ * equivalent diff in SQL (a FULL OUTER JOIN of two key/hash tables of that size), and the ratio
+ * is printed. Run it with {@code -Xmx256m}: every case must fit.
+ *
+ * <p>Arguments: {@code [records=10000000]}.
+ */
+final class DiffBenchmark {
+
+  private DiffBenchmark() {}
+
+  static void main(String[] args) throws Exception {
+    int records = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
+    Path work = Files.createTempDirectory("sluice-diff-bench");
+    try {
+      System.out.printf("diff benchmark: %,d records x 10 fields, %d cores, heap %,d MiB%n", records,
+          Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+      FileStateStore state = FileStateStore.in(work.resolve("state")).withoutFsync();
+      System.out.printf("%-40s %10s %14s %14s%n", "case", "seconds", "records/s", "peak heap MiB");
+
+      run("first run into empty state (all ADD)", SyntheticSource.of(records), state, work);
+      double unchanged = run("ordered, 0% changed", SyntheticSource.of(records), state, work);
+      double changed = run("ordered, 1% changed", SyntheticSource.of(records).withRevision(1, 100), state, work);
+      double unordered = run("unordered (external sort), 1% changed",
+          shuffled(SyntheticSource.of(records).withRevision(2, 100), records), state, work);
+
+      double duck = duckDbJoin(records);
+      System.out.printf("%-40s %10.2f%n", "DuckDB FULL OUTER JOIN of key/hash", duck);
+      System.out.printf("ratio ordered 0%% / DuckDB: %.2f   ordered 1%% / DuckDB: %.2f   unordered / DuckDB: %.2f%n",
+          unchanged / duck, changed / duck, unordered / duck);
+    } finally {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static double run(String name, Source source, FileStateStore state, Path work) throws IOException {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+    DiscardingDestination destination = new DiscardingDestination(500);
+    Sync sync = Sync.from(source).to(destination).named("bench").state(state).mode(SyncMode.MIRROR)
+        .spillDirectory(Files.createDirectories(work.resolve("spill"))).sortRunRecords(100_000).build();
+    long start = System.nanoTime();
+    SyncReport report = sync.run();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (report.status() != SyncReport.Status.SUCCEEDED) {
+      throw new IllegalStateException(report.summary());
+    }
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    System.out.printf("%-40s %10.2f %,14.0f %,14d   (%d changes sent)%n", name, seconds, report.read() / seconds,
+        peak >> 20, report.delivered());
+    return seconds;
+  }
+
+  /** The same records in a scrambled order (a fixed permutation), generated on the fly. */
+  private static Source shuffled(SyntheticSource source, int count) {
+    // i -> i * step mod count visits every index once when step and count are coprime.
+    long step = 7_919;
+    while (gcd(step, count) != 1) {
+      step++;
+    }
+    long stride = step;
+    return new Source() {
+      @Override
+      public RecordStream open() {
+        return new RecordStream() {
+          private long i;
+
+          @Override
+          public boolean hasNext() {
+            return i < count;
+          }
+
+          @Override
+          public Record next() {
+            if (i >= count) {
+              throw new NoSuchElementException();
+            }
+            return source.record((i++ * stride) % count);
+          }
+        };
+      }
+
+      @Override
+      public OptionalLong sizeHint() {
+        return OptionalLong.of(count);
+      }
+    };
+  }
+
+  private static long gcd(long a, long b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+
+  /** Seconds DuckDB takes to diff two key/hash tables of {@code records} rows (1% changed). */
+  private static double duckDbJoin(int records) throws Exception {
+    try (DuckDb duck = DuckDb.inMemory(); Connection c = duck.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("create table previous as select 'c' || lpad(i::varchar, 12, '0') as k, hash(i) as h from range("
+          + records + ") r(i)");
+      s.execute("create table current as select 'c' || lpad(i::varchar, 12, '0') as k,"
+          + " case when i % 100 = 0 then hash(i + 1) else hash(i) end as h from range(" + records + ") r(i)");
+      double best = Double.MAX_VALUE;
+      for (int round = 0; round < 3; round++) {
+        long start = System.nanoTime();
+        try (ResultSet rs = s.executeQuery("select count(*) filter (where p.k is null) as added,"
+            + " count(*) filter (where c.k is null) as deleted,"
+            + " count(*) filter (where p.h <> c.h) as updated"
+            + " from previous p full outer join current c on p.k = c.k")) {
+          rs.next();
+        }
+        best = Math.min(best, (System.nanoTime() - start) / 1e9);
+      }
+      return best;
+    }
+  }
+}
