@@ -3,6 +3,7 @@ package dev.sluice.examples;
 import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
+import dev.sluice.diff.FileStateStore;
 import dev.sluice.map.Convert;
 import dev.sluice.map.Mapping;
 import dev.sluice.source.DuckDb;
@@ -13,7 +14,8 @@ import java.nio.file.Path;
 /**
  * The quickstart: a customers mart in an embedded DuckDB warehouse, synced to a destination that
  * prints what it receives. The first run sends everything, the second nothing; then a few rows
- * change in the warehouse and the third run sends only those.
+ * change in the warehouse and the third run sends only those. The sync's state is kept in files
+ * beside the warehouse, so the next invocation sends nothing that was already delivered.
  *
  * <p>Arguments: {@code [--warehouse PATH] [--change N]}; defaults {@code sluice-demo/warehouse.duckdb}
  * and 3 changed rows.
@@ -42,6 +44,9 @@ public final class Quickstart {
 
   static void run(Path file, int change, PrintStream out) throws Exception {
     boolean created = !Files.exists(file);
+    // The sync remembers what it delivered next to the warehouse, so a second invocation starts
+    // where the first one stopped.
+    Path state = file.resolveSibling("state");
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
@@ -71,10 +76,12 @@ public final class Quickstart {
           .to(crm)
           .named("customers-to-crm")
           .mode(SyncMode.MIRROR)
+          .state(FileStateStore.in(state))
           .build();
 
       out.println();
-      out.println("Run 1: the first sync sends every customer");
+      out.println(created ? "Run 1: the first sync sends every customer"
+          : "Run 1: the state remembers the last invocation, so only what changed since then is sent");
       print(out, sync.run(), crm);
 
       out.println();
@@ -89,7 +96,7 @@ public final class Quickstart {
       print(out, sync.run(), crm);
 
       out.println();
-      out.println("The destination holds " + crm.size() + " customers.");
+      out.println("The destination received " + crm.size() + " distinct customers in this invocation.");
     }
   }
 

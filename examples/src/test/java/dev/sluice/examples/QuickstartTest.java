@@ -21,12 +21,14 @@ class QuickstartTest {
         .contains("SUCCEEDED: read 100000, added 0, updated 0, deleted 0, unchanged 100000, delivered 0, failed 0")
         .contains("SUCCEEDED: read 100000, added 0, updated 3, deleted 0, unchanged 99997, delivered 3, failed 0")
         .contains("-> UPSERT 1 {email=customer1@example.com, full_name=Customer 1, plan=starter, ltv=12.34, score=32,")
-        .contains("The destination holds 100000 customers.");
+        .contains("The destination received 100000 distinct customers in this invocation.");
 
     String second = run(dir.resolve("warehouse.duckdb"));
 
     assertThat(second).contains("Using the demo warehouse")
-        .contains("added 0, updated 3, deleted 0, unchanged 99997, delivered 3");
+        .contains("SUCCEEDED: read 100000, added 0, updated 0, deleted 0, unchanged 100000, delivered 0, failed 0")
+        .contains("added 0, updated 3, deleted 0, unchanged 99997, delivered 3")
+        .contains("The destination received 3 distinct customers in this invocation.");
   }
 
   private static String run(Path warehouse) throws Exception {
