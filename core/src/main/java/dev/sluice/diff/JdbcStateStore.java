@@ -227,18 +227,6 @@ public final class JdbcStateStore implements StateStore {
     log.debug("sync '{}': folded pending confirmations ({} replaced)", syncName, folded);
   }
 
-  /** An ORDER BY term that sorts text by code point on this database. */
-  private static String inCodePointOrder(SQLDialect dialect, String expression) {
-    switch (dialect.family()) {
-      case POSTGRES:
-        return expression + " collate \"C\"";
-      case H2:
-        return "stringtoutf8(" + expression + ")"; // H2 compares strings in UTF-16 order
-      default:
-        return expression; // DuckDB and most engines compare text by its bytes
-    }
-  }
-
   private static void closeQuietly(Connection connection) {
     try {
       connection.close();
@@ -398,7 +386,7 @@ public final class JdbcStateStore implements StateStore {
           connection = dataSource.getConnection();
           connection.setAutoCommit(false);
           DSLContext ctx = DSL.using(connection, dialect(connection));
-          String order = inCodePointOrder(ctx.dialect(), ctx.render(KEY));
+          String order = KeyOrder.sqlOrderTerm(ctx.dialect(), ctx.render(KEY));
           String sql = "select " + ctx.render(KEY) + ", " + ctx.render(HASH) + " from " + ctx.render(states)
               + " where " + ctx.render(SYNC) + " = ? order by " + order;
           statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);

@@ -1,6 +1,7 @@
 package dev.sluice.diff;
 
 import java.util.Comparator;
+import org.jooq.SQLDialect;
 
 /**
  * The order of keys everywhere in Sluice: by Unicode code point, which is also the byte order of
@@ -15,6 +16,22 @@ public final class KeyOrder {
   public static final Comparator<String> COMPARATOR = KeyOrder::compare;
 
   private KeyOrder() {}
+
+  /**
+   * An ORDER BY term that makes a database sort the text {@code expression} in this order:
+   * {@code COLLATE "C"} on PostgreSQL, the UTF-8 bytes on H2 (which otherwise compares UTF-16
+   * units), the text itself elsewhere (DuckDB and most engines compare text by its bytes).
+   */
+  public static String sqlOrderTerm(SQLDialect dialect, String expression) {
+    switch (dialect.family()) {
+      case POSTGRES:
+        return expression + " collate \"C\"";
+      case H2:
+        return "stringtoutf8(" + expression + ")";
+      default:
+        return expression;
+    }
+  }
 
   /** Negative, zero or positive as {@code a} sorts before, with or after {@code b}. */
   public static int compare(String a, String b) {

@@ -2,6 +2,7 @@ package dev.sluice.source;
 
 import dev.sluice.Record;
 import dev.sluice.RecordShape;
+import dev.sluice.diff.KeyOrder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -139,7 +140,7 @@ final class JdbcRecordStream implements RecordStream {
     }
     outer.append(" from (").append(inner).append(") as ").append(ctx.render(DSL.name("q")));
     if (source.orderByKey) {
-      outer.append(" order by ").append(inCodePointOrder(dialect, keySql));
+      outer.append(" order by ").append(KeyOrder.sqlOrderTerm(dialect, keySql));
     }
     statement = connection.prepareStatement(outer.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
     statement.setFetchSize(source.fetchSize);
@@ -179,18 +180,6 @@ final class JdbcRecordStream implements RecordStream {
       }
     }
     return -1;
-  }
-
-  /** An ORDER BY term that sorts text by code point (see {@link dev.sluice.diff.KeyOrder}). */
-  private static String inCodePointOrder(SQLDialect dialect, String expression) {
-    switch (dialect.family()) {
-      case POSTGRES:
-        return expression + " collate \"C\"";
-      case H2:
-        return "stringtoutf8(" + expression + ")"; // H2 compares strings in UTF-16 order
-      default:
-        return expression; // DuckDB and most engines compare text by its bytes
-    }
   }
 
   @Override
