@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.delivery.DeliveryPolicy;
 import dev.sluice.destination.Capabilities;
 import dev.sluice.destination.Destination;
 import dev.sluice.diff.Differ;
@@ -162,6 +163,7 @@ public final class Sync {
     private int dryRunSampleSize = DEFAULT_DRY_RUN_SAMPLE;
     private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private int sortRunRecords = DEFAULT_SORT_RUN_RECORDS;
+    private DeliveryPolicy delivery = DeliveryPolicy.ofDefaults();
 
     private Builder(Source source, Mapper mapper, Destination destination) {
       this.source = source;
@@ -271,6 +273,16 @@ public final class Sync {
     }
 
     /**
+     * How batches are delivered: retries, rate-limit waits, circuit breaker, isolation of bad
+     * records; default {@link DeliveryPolicy#ofDefaults()}. Applies to synchronous destinations;
+     * an {@link dev.sluice.destination.AsyncDestination} is submitted to once per batch.
+     */
+    public Builder delivery(DeliveryPolicy policy) {
+      this.delivery = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
      * Builds the sync.
      *
      * @throws IllegalStateException if the destination cannot serve the mode, or a state store
@@ -297,7 +309,7 @@ public final class Sync {
           source, mapper, destination, mode,
           state == null ? new InMemoryStateStore() : state,
           Differ.hashing(), batch, concurrency, listeners, clock, dryRunSampleSize,
-          fingerprint(mapper, destination), spillDirectory, sortRunRecords));
+          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery));
     }
 
     private static String fingerprint(Mapper mapper, Destination destination) {

@@ -20,6 +20,7 @@ public final class Batch {
   private final long sequence;
   private final Operation operation;
   private final List<Record> records;
+  private final String part;
 
   /**
    * Creates a batch.
@@ -36,6 +37,31 @@ public final class Batch {
     this.sequence = sequence;
     this.operation = Objects.requireNonNull(operation, "operation");
     this.records = List.copyOf(records);
+    this.part = "";
+  }
+
+  private Batch(Batch whole, List<Record> records, String part) {
+    this.syncName = whole.syncName;
+    this.runId = whole.runId;
+    this.sequence = whole.sequence;
+    this.operation = whole.operation;
+    this.records = records;
+    this.part = part;
+  }
+
+  /**
+   * The two halves of this batch (the first has the extra record when the size is odd), with ids
+   * {@code ID.1} and {@code ID.2}: how the engine isolates a bad record in a rejected batch.
+   *
+   * @throws IllegalStateException for a batch of fewer than two records
+   */
+  public List<Batch> halves() {
+    if (records.size() < 2) {
+      throw new IllegalStateException("batch " + id() + " has " + records.size() + " record(s) and cannot be split");
+    }
+    int middle = (records.size() + 1) / 2;
+    return List.of(new Batch(this, records.subList(0, middle), part + ".1"),
+        new Batch(this, records.subList(middle, records.size()), part + ".2"));
   }
 
   /** The name of the sync that sends the batch. */
@@ -53,9 +79,9 @@ public final class Batch {
     return sequence;
   }
 
-  /** A stable id for this batch: the run id and the sequence number. */
+  /** A stable id for this batch: the run id and the sequence number (and the part of a split batch). */
   public String id() {
-    return runId + "-" + sequence;
+    return runId + "-" + sequence + part;
   }
 
   /** The operation for every record in the batch. */

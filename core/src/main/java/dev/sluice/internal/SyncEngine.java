@@ -96,6 +96,7 @@ public final class SyncEngine {
   private volatile boolean stopSending;
 
   private ExecutorService writers;
+  private final Delivery delivery;
   private boolean fingerprintChanged;
 
   private SyncEngine(SyncPlan plan, boolean dryRun) {
@@ -106,6 +107,7 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
+    this.delivery = new Delivery(plan.name, plan.destination, plan.delivery);
   }
 
   /** Runs {@code plan} once; never throws for failures the report can describe. */
@@ -396,7 +398,10 @@ public final class SyncEngine {
         BatchResult result = null;
         Throwable error = null;
         try {
-          result = plan.destination.write(batch);
+          result = delivery.deliver(batch);
+        } catch (Delivery.StopRun e) {
+          abort(e.getMessage());
+          error = e;
         } catch (Throwable t) {
           error = t;
         }
@@ -447,7 +452,8 @@ public final class SyncEngine {
   }
 
   private void failWholeBatch(Batch batch, Throwable error) {
-    boolean retryable = !(error instanceof PermanentDestinationException);
+    // A stopped run keeps its records pending: they are sent again on the next run.
+    boolean retryable = !(error instanceof PermanentDestinationException) || error instanceof Delivery.StopRun;
     String reason = describe(error);
     if (error instanceof PermanentDestinationException && ((PermanentDestinationException) error).stopsRun()) {
       abort("the destination refused all further work: " + reason);
@@ -531,7 +537,7 @@ public final class SyncEngine {
 
   private void abort(String reason) {
     stopSending = true;
-    if (abortReason == null && failReason == null) {
+    if (abortReason == null && failReason == null && reason != null) {
       abortReason = reason;
       log.warn("run {} aborted: {}", context.runId(), reason);
     }

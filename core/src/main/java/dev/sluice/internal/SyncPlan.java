@@ -27,11 +27,12 @@ public final class SyncPlan {
   public final String fingerprint;
   public final java.nio.file.Path spillDirectory;
   public final int sortRunRecords;
+  public final dev.sluice.delivery.DeliveryPolicy delivery;
 
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
       Clock clock, int dryRunSampleSize, String fingerprint, java.nio.file.Path spillDirectory,
-      int sortRunRecords) {
+      int sortRunRecords, dev.sluice.delivery.DeliveryPolicy delivery) {
     this.name = name;
     this.source = source;
     this.mapper = mapper;
@@ -47,5 +48,6 @@ public final class SyncPlan {
     this.fingerprint = fingerprint;
     this.spillDirectory = spillDirectory;
     this.sortRunRecords = sortRunRecords;
+    this.delivery = delivery;
   }
 }

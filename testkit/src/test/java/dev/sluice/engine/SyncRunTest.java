@@ -10,6 +10,7 @@ import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.SyncReport.Status;
+import dev.sluice.delivery.DeliveryPolicy;
 import dev.sluice.destination.AsyncDestination;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
@@ -355,11 +356,13 @@ class SyncRunTest {
       }
     };
 
-    SyncReport report = Sync.from(customers(3)).to(flaky).named("customers").state(state).build().run();
+    SyncReport report = Sync.from(customers(3)).to(flaky).named("customers").state(state)
+        .delivery(DeliveryPolicy.custom().backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build()).build().run();
 
     assertThat(report.status()).isEqualTo(Status.FAILED);
     assertThat(report.failure()).hasValue("every change sent failed (3); see failedRecords");
-    assertThat(report.failedRecords()).extracting(RecordError::reason).containsOnly("HTTP 503 Service Unavailable");
+    assertThat(report.failedRecords()).extracting(RecordError::reason)
+        .containsOnly("HTTP 503 Service Unavailable (after 5 attempts)");
     assertThat(report.failedRecords()).allMatch(RecordError::retryable);
     assertThat(state.entries("customers")).isEmpty();
   }

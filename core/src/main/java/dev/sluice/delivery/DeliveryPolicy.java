@@ -1,0 +1,245 @@
+package dev.sluice.delivery;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the engine delivers each batch: retries with exponential backoff and jitter, waits that a
+ * destination asks for, a circuit breaker that stops a run against a failing destination, and the
+ * splitting of rejected batches so that one bad record cannot sink the rest. Applied in core, once,
+ * around every synchronous destination call; connectors only classify what their API said.
+ *
+ * <ul>
+ *   <li>{@link dev.sluice.destination.RetryableDestinationException}: retried, up to
+ *       {@link Builder#maxAttempts(int)} calls, waiting {@code initialBackoff × multiplier^n}
+ *       (randomised by ±{@code jitter}, capped at {@code maxBackoff}) in between; what still fails
+ *       is reported as a retryable failure and sent again next run.
+ *   <li>{@link dev.sluice.destination.RateLimitedException}: the engine waits exactly its
+ *       {@code retryAfter} and calls again; such waits do not use up attempts. A wait longer than
+ *       {@link Builder#maxRateLimitWait(Duration)} stops the run (ABORTED).
+ *   <li>{@link dev.sluice.destination.PermanentDestinationException}: never retried as is. A batch
+ *       rejected as a whole is split in halves and each half delivered again, down to single
+ *       records, so the good records get through and the bad one is reported with its reason
+ *       (unless {@link Builder#splitRejectedBatches(boolean)} is off). One that
+ *       {@link dev.sluice.destination.PermanentDestinationException#stopsRun() stops the run} does.
+ *   <li>The circuit breaker counts retryable failures per call over a sliding window of
+ *       {@code breakerWindow} calls; when {@code breakerFailureRate}% of at least
+ *       {@code breakerMinimumCalls} failed, it opens and the run stops sending (ABORTED), keeping
+ *       every unconfirmed change pending.
+ * </ul>
+ *
+ * <p>Immutable; build with {@link #custom()} or take {@link #ofDefaults()}.
+ */
+public final class DeliveryPolicy {
+
+  /** Calls per batch, the first included. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+  /** The first wait between attempts. */
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+  /** The longest wait between attempts. */
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+  /** The factor by which waits grow. */
+  public static final double DEFAULT_MULTIPLIER = 2.0;
+  /** How far a wait is randomised either way, as a fraction. */
+  public static final double DEFAULT_JITTER = 0.5;
+  /** The longest rate-limit wait before the run stops instead. */
+  public static final Duration DEFAULT_MAX_RATE_LIMIT_WAIT = Duration.ofMinutes(15);
+  /** Percentage of failed calls that opens the breaker. */
+  public static final float DEFAULT_BREAKER_FAILURE_RATE = 50f;
+  /** Calls the breaker looks back on. */
+  public static final int DEFAULT_BREAKER_WINDOW = 20;
+  /** Calls before the breaker judges at all. */
+  public static final int DEFAULT_BREAKER_MINIMUM_CALLS = 10;
+
+  private static final DeliveryPolicy DEFAULTS = custom().build();
+
+  final int maxAttempts;
+  final Duration initialBackoff;
+  final Duration maxBackoff;
+  final double multiplier;
+  final double jitter;
+  final Duration maxRateLimitWait;
+  final float breakerFailureRate;
+  final int breakerWindow;
+  final int breakerMinimumCalls;
+  final boolean splitRejectedBatches;
+
+  private DeliveryPolicy(Builder b) {
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.multiplier = b.multiplier;
+    this.jitter = b.jitter;
+    this.maxRateLimitWait = b.maxRateLimitWait;
+    this.breakerFailureRate = b.breakerFailureRate;
+    this.breakerWindow = b.breakerWindow;
+    this.breakerMinimumCalls = b.breakerMinimumCalls;
+    this.splitRejectedBatches = b.splitRejectedBatches;
+  }
+
+  /** The defaults written down on each constant of this class. */
+  public static DeliveryPolicy ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /** Starts a policy from the defaults. */
+  public static Builder custom() {
+    return new Builder();
+  }
+
+  /** Calls per batch, the first included. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** The first wait between attempts. */
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  /** The longest wait between attempts. */
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  /** The longest rate-limit wait before the run stops instead. */
+  public Duration maxRateLimitWait() {
+    return maxRateLimitWait;
+  }
+
+  /** The factor by which waits grow. */
+  public double backoffMultiplier() {
+    return multiplier;
+  }
+
+  /** How far each wait is randomised either way, as a fraction. */
+  public double jitter() {
+    return jitter;
+  }
+
+  /** Percentage of failed calls that opens the breaker. */
+  public float breakerFailureRate() {
+    return breakerFailureRate;
+  }
+
+  /** Calls the breaker looks back on. */
+  public int breakerWindow() {
+    return breakerWindow;
+  }
+
+  /** Calls before the breaker judges at all. */
+  public int breakerMinimumCalls() {
+    return breakerMinimumCalls;
+  }
+
+  /** Whether batches rejected as a whole are split to isolate bad records. */
+  public boolean splitRejectedBatches() {
+    return splitRejectedBatches;
+  }
+
+  @Override
+  public String toString() {
+    return "DeliveryPolicy{maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".." + maxBackoff
+        + " x" + multiplier + " ±" + jitter + ", maxRateLimitWait=" + maxRateLimitWait + ", breaker="
+        + breakerFailureRate + "% of " + breakerWindow + " (min " + breakerMinimumCalls + "), split="
+        + splitRejectedBatches + '}';
+  }
+
+  /** Builds a {@link DeliveryPolicy}; each setter validates at once. Not thread-safe. */
+  public static final class Builder {
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+    private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private double multiplier = DEFAULT_MULTIPLIER;
+    private double jitter = DEFAULT_JITTER;
+    private Duration maxRateLimitWait = DEFAULT_MAX_RATE_LIMIT_WAIT;
+    private float breakerFailureRate = DEFAULT_BREAKER_FAILURE_RATE;
+    private int breakerWindow = DEFAULT_BREAKER_WINDOW;
+    private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
+    private boolean splitRejectedBatches = true;
+
+    private Builder() {}
+
+    /** Calls per batch, the first included; 1 means no retries. */
+    public Builder maxAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1, was " + attempts);
+      }
+      this.maxAttempts = attempts;
+      return this;
+    }
+
+    /** The first and the longest wait between attempts. */
+    public Builder backoff(Duration initial, Duration max) {
+      Objects.requireNonNull(initial, "initial");
+      Objects.requireNonNull(max, "max");
+      if (initial.isNegative() || initial.isZero()) {
+        throw new IllegalArgumentException("the initial backoff must be positive, was " + initial);
+      }
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("the maximum backoff " + max + " is shorter than the initial " + initial);
+      }
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** The factor by which waits grow; at least 1. */
+    public Builder backoffMultiplier(double multiplier) {
+      if (!(multiplier >= 1.0)) {
+        throw new IllegalArgumentException("backoffMultiplier must be at least 1, was " + multiplier);
+      }
+      this.multiplier = multiplier;
+      return this;
+    }
+
+    /** How far each wait is randomised either way, from 0 (not at all) to just under 1. */
+    public Builder jitter(double jitter) {
+      if (!(jitter >= 0 && jitter < 1)) {
+        throw new IllegalArgumentException("jitter must be at least 0 and less than 1, was " + jitter);
+      }
+      this.jitter = jitter;
+      return this;
+    }
+
+    /** The longest rate-limit wait the engine accepts before it stops the run. */
+    public Builder maxRateLimitWait(Duration wait) {
+      Objects.requireNonNull(wait, "wait");
+      if (wait.isNegative()) {
+        throw new IllegalArgumentException("maxRateLimitWait must not be negative, was " + wait);
+      }
+      this.maxRateLimitWait = wait;
+      return this;
+    }
+
+    /**
+     * The circuit breaker: open when {@code failureRate} percent of the last {@code window} calls
+     * failed, judged once {@code minimumCalls} calls were made.
+     */
+    public Builder circuitBreaker(float failureRate, int window, int minimumCalls) {
+      if (!(failureRate > 0 && failureRate <= 100)) {
+        throw new IllegalArgumentException("the breaker's failure rate must be above 0 and at most 100, was "
+            + failureRate);
+      }
+      if (window < 1 || minimumCalls < 1) {
+        throw new IllegalArgumentException("the breaker's window and minimum calls must be at least 1, were "
+            + window + " and " + minimumCalls);
+      }
+      this.breakerFailureRate = failureRate;
+      this.breakerWindow = window;
+      this.breakerMinimumCalls = minimumCalls;
+      return this;
+    }
+
+    /** Whether to split batches rejected as a whole to isolate bad records; default true. */
+    public Builder splitRejectedBatches(boolean split) {
+      this.splitRejectedBatches = split;
+      return this;
+    }
+
+    /** Builds the policy. */
+    public DeliveryPolicy build() {
+      return new DeliveryPolicy(this);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.sluice.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.Record;
+import dev.sluice.RecordError;
+import dev.sluice.Sync;
+import dev.sluice.SyncReport;
+import dev.sluice.SyncReport.Status;
+import dev.sluice.delivery.DeliveryPolicy;
+import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.testkit.FaultyDestination;
+import dev.sluice.testkit.InMemorySource;
+import dev.sluice.testkit.RecordingDestination;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DeliveryPolicyTest {
+
+  private static final DeliveryPolicy FAST = DeliveryPolicy.custom()
+      .backoff(Duration.ofMillis(1), Duration.ofMillis(4))
+      .build();
+
+  private final RecordingDestination crm = RecordingDestination.create();
+  private final InMemoryStateStore state = new InMemoryStateStore();
+
+  @Test
+  void retriesRetryableFailuresUntilTheBatchGetsThrough() {
+    FaultyDestination faulty = FaultyDestination.wrap(crm).failNextCallsRetryably(3, "HTTP 503");
+
+    SyncReport report = sync(rows(50), faulty, FAST).run();
+
+    assertThat(report.status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(faulty.calls()).isEqualTo(4);
+    assertThat(crm.size()).isEqualTo(50);
+  }
+
+  @Test
+  void waitsOutRateLimitsWithoutUsingUpAttempts() {
+    FaultyDestination faulty = FaultyDestination.wrap(crm).rateLimitNextCalls(3, Duration.ofMillis(20));
+    DeliveryPolicy oneAttempt = DeliveryPolicy.custom().maxAttempts(1).build();
+
+    long start = System.nanoTime();
+    SyncReport report = sync(rows(10), faulty, oneAttempt).run();
+    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(report.status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(faulty.calls()).isEqualTo(4);
+    assertThat(elapsedMillis).as("three waits of 20 ms").isGreaterThanOrEqualTo(60);
+  }
+
+  @Test
+  void stopsTheRunWhenARateLimitAsksForTooLongAWait() {
+    FaultyDestination faulty = FaultyDestination.wrap(crm).rateLimitNextCalls(1, Duration.ofHours(24));
+
+    SyncReport report = sync(rows(10), faulty, FAST).run();
+
+    assertThat(report.status()).isEqualTo(Status.ABORTED);
+    assertThat(report.failure()).hasValueSatisfying(m -> assertThat(m)
+        .contains("asks to wait PT24H").contains("maxRateLimitWait of PT15M"));
+    assertThat(state.entries("s")).isEmpty();
+  }
+
+  @Test
+  void isolatesOnePoisonRecordInABatchOfAHundred() {
+    FaultyDestination faulty = FaultyDestination.wrap(crm)
+        .rejectBatchesContaining("k042", "400 VALIDATION_ERROR: email is not valid");
+    InMemorySource source = rows(100);
+
+    SyncReport first = sync(source, faulty, FAST).run();
+
+    assertThat(first.status()).isEqualTo(Status.PARTIAL);
+    assertThat(first.delivered()).isEqualTo(99);
+    assertThat(first.failedRecords()).containsExactly(
+        new RecordError("k042", "400 VALIDATION_ERROR: email is not valid", false));
+    assertThat(crm.size()).isEqualTo(99);
+    assertThat(faulty.calls()).as("a split costs about 2 log2(100) calls").isLessThanOrEqualTo(16);
+
+    faulty = FaultyDestination.wrap(crm);
+    crm.clearBatches();
+    SyncReport second = sync(source, faulty, FAST).run();
+    assertThat(second.delivered()).as("the poison record is retried next run").isEqualTo(1);
+    assertThat(crm.keysSent(dev.sluice.destination.Operation.UPSERT)).containsExactly("k042");
+  }
+
+  @Test
+  void opensTheBreakerOnPersistentFailuresAndKeepsUnsentChangesPending() {
+    FaultyDestination faulty = FaultyDestination.wrap(crm).failNextCallsRetryably(1_000, "HTTP 500");
+    DeliveryPolicy policy = DeliveryPolicy.custom().backoff(Duration.ofMillis(1), Duration.ofMillis(2))
+        .maxAttempts(2).circuitBreaker(50, 10, 4).build();
+
+    SyncReport report = Sync.from(rows(500)).to(faulty).named("s").state(state).batchSize(10).concurrency(1)
+        .delivery(policy).build().run();
+
+    assertThat(report.status()).isEqualTo(Status.ABORTED);
+    assertThat(report.failure()).hasValueSatisfying(m -> assertThat(m).contains("circuit breaker opened"));
+    assertThat(faulty.calls()).as("the run stops calling once the breaker is open").isLessThan(20);
+    assertThat(state.entries("s")).isEmpty();
+    assertThat(crm.size()).isZero();
+  }
+
+  @Test
+  void refusesNonsenseSettingsNamingThem() {
+    assertThatThrownBy(() -> DeliveryPolicy.custom().maxAttempts(0))
+        .hasMessage("maxAttempts must be at least 1, was 0");
+    assertThatThrownBy(() -> DeliveryPolicy.custom().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .hasMessage("the maximum backoff PT1S is shorter than the initial PT2S");
+    assertThatThrownBy(() -> DeliveryPolicy.custom().jitter(1.5)).hasMessage("jitter must be at least 0 and less than 1, was 1.5");
+    assertThatThrownBy(() -> DeliveryPolicy.custom().circuitBreaker(0, 10, 5))
+        .hasMessageContaining("failure rate must be above 0");
+  }
+
+  private Sync sync(InMemorySource source, FaultyDestination destination, DeliveryPolicy policy) {
+    return Sync.from(source).to(destination).named("s").state(state).delivery(policy).build();
+  }
+
+  private static InMemorySource rows(int n) {
+    InMemorySource source = InMemorySource.create();
+    for (int i = 0; i < n; i++) {
+      source.put(Record.builder(String.format("k%03d", i)).set("n", i).build());
+    }
+    return source;
+  }
+}
