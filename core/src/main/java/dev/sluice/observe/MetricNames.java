@@ -1,0 +1,34 @@
+package dev.sluice.observe;
+
+/**
+ * The names and tags of the meters Sluice registers (see {@link SyncMetrics}). Names are lowercase
+ * and dotted under {@code sluice.}; tags are few and of low cardinality.
+ */
+public final class MetricNames {
+
+  /** Counter of records, tagged {@link #TAG_OUTCOME}: read, rejected, delivered, failed. */
+  public static final String RECORDS = "sluice.records";
+  /** Counter of diff results, tagged {@link #TAG_KIND}: added, updated, deleted, unchanged, skipped. */
+  public static final String CHANGES = "sluice.changes";
+  /** Counter of batches answered by the destination, tagged {@link #TAG_OPERATION}. */
+  public static final String BATCHES = "sluice.batches";
+  /** Timer of whole runs, tagged {@link #TAG_STATUS}. */
+  public static final String RUN_DURATION = "sluice.run.duration";
+  /** Gauge: when the sync last ended SUCCEEDED or PARTIAL, in seconds since the epoch (0 = never). */
+  public static final String LAST_SUCCESS = "sluice.run.last.success";
+
+  /** The sync's name. */
+  public static final String TAG_SYNC = "sync";
+  /** The destination's class, simple name. */
+  public static final String TAG_DESTINATION = "destination";
+  /** Outcome of a record. */
+  public static final String TAG_OUTCOME = "outcome";
+  /** Kind of a diff result. */
+  public static final String TAG_KIND = "kind";
+  /** How a run ended. */
+  public static final String TAG_STATUS = "status";
+  /** A batch's operation. */
+  public static final String TAG_OPERATION = "operation";
+
+  private MetricNames() {}
+}

@@ -1,0 +1,57 @@
+package dev.sluice.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Record;
+import dev.sluice.Sync;
+import dev.sluice.SyncMode;
+import dev.sluice.observe.MetricNames;
+import dev.sluice.observe.SyncMetrics;
+import dev.sluice.testkit.InMemorySource;
+import dev.sluice.testkit.RecordingDestination;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class SyncMetricsTest {
+
+  @Test
+  void countsRecordsChangesBatchesAndRuns() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    InMemorySource source = InMemorySource.create();
+    for (int i = 0; i < 250; i++) {
+      source.put(Record.builder("k" + i).set("n", i).build());
+    }
+    source.put(Record.builder(null).set("n", -1).build().withKey("bad"));
+    RecordingDestination crm = RecordingDestination.create();
+    crm.failKey("bad", false, "invalid");
+    Sync sync = Sync.from(source).to(crm).named("crm").mode(SyncMode.MIRROR)
+        .clock(Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC))
+        .listener(SyncMetrics.of(registry, "crm", "Recording")).build();
+
+    sync.run();
+    source.remove("k0").put(Record.builder("k1").set("n", 100).build());
+    sync.run();
+
+    assertThat(count(registry, MetricNames.RECORDS, MetricNames.TAG_OUTCOME, "read")).isEqualTo(251 + 250);
+    assertThat(count(registry, MetricNames.RECORDS, MetricNames.TAG_OUTCOME, "delivered")).isEqualTo(250 + 2);
+    assertThat(count(registry, MetricNames.RECORDS, MetricNames.TAG_OUTCOME, "failed")).isEqualTo(2);
+    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "added")).isEqualTo(251 + 1);
+    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "updated")).isEqualTo(1);
+    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "deleted")).isEqualTo(1);
+    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "unchanged")).isEqualTo(248);
+    assertThat(count(registry, MetricNames.BATCHES, MetricNames.TAG_OPERATION, "upsert")).isEqualTo(3 + 1);
+    assertThat(count(registry, MetricNames.BATCHES, MetricNames.TAG_OPERATION, "delete")).isEqualTo(1);
+    assertThat(registry.get(MetricNames.RUN_DURATION).tag(MetricNames.TAG_STATUS, "partial").timer().count())
+        .isEqualTo(2);
+    assertThat(registry.get(MetricNames.LAST_SUCCESS).tag(MetricNames.TAG_SYNC, "crm").gauge().value())
+        .isEqualTo(Instant.parse("2026-11-27T10:00:00Z").getEpochSecond());
+  }
+
+  private static double count(SimpleMeterRegistry registry, String name, String tag, String value) {
+    return registry.get(name).tag(MetricNames.TAG_SYNC, "crm").tag(MetricNames.TAG_DESTINATION, "Recording")
+        .tag(tag, value).counter().count();
+  }
+}
