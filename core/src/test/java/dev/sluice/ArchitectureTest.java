@@ -42,7 +42,7 @@ class ArchitectureTest {
     // The public API may start the engine (as Resilience4j's factories return internal
     // implementations), but SPI packages stay independent of it.
     noClasses()
-        .that().resideInAnyPackage("dev.sluice.source..", "dev.sluice.map..", "dev.sluice.destination..", "dev.sluice.delivery..",
+        .that().resideInAnyPackage("dev.sluice.source..", "dev.sluice.map..", "dev.sluice.destination..", "dev.sluice.delivery..", "dev.sluice.http..",
             "dev.sluice.observe..")
         .should().dependOnClassesThat().resideInAPackage("dev.sluice.internal..")
         .check(core);
@@ -56,7 +56,7 @@ class ArchitectureTest {
 
   @Test
   void everyPackageHasPackageInfo() {
-    for (String pkg : Set.of("dev.sluice", "dev.sluice.source", "dev.sluice.map", "dev.sluice.diff", "dev.sluice.delivery",
+    for (String pkg : Set.of("dev.sluice", "dev.sluice.source", "dev.sluice.map", "dev.sluice.diff", "dev.sluice.delivery", "dev.sluice.http",
         "dev.sluice.destination", "dev.sluice.observe", "dev.sluice.internal")) {
       org.assertj.core.api.Assertions.assertThat(core.containPackage(pkg)).as(pkg).isTrue();
       org.assertj.core.api.Assertions.assertThat(core.getPackage(pkg).tryGetPackageInfo()).as("package-info of " + pkg).isPresent();

@@ -1,0 +1,326 @@
+package dev.sluice.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.destination.RetryableDestinationException;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP client every HTTP connector shares: JSON over Apache HttpClient 5 and Jackson, with a
+ * base URL, authentication, timeouts, TLS verification (the JVM's trust store; there is no switch
+ * to turn it off), no redirects, and DEBUG logs of requests and responses with secrets masked
+ * (see {@link Redaction}).
+ *
+ * <pre>{@code
+ * JsonClient api = JsonClient.builder("https://api.example.com")
+ *     .auth(AuthProvider.bearer(token))
+ *     .responseListener(response -> limiter.observe(response.headers()))
+ *     .build();
+ * JsonResponse r = api.post("/v1/contacts/batch", body).throwIfFailed();
+ * }</pre>
+ *
+ * <p>Calls return every HTTP status as a {@link JsonResponse}; {@link JsonResponse#throwIfFailed()}
+ * classifies it. I/O errors, refused connections and timeouts throw
+ * {@link RetryableDestinationException}. A 401 is shown to the {@link AuthProvider}, which may
+ * refresh its credentials; the request is then sent once more. Thread-safe; close it when done.
+ */
+public final class JsonClient implements AutoCloseable {
+
+  /** Time to establish a connection, unless configured. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Time to wait for a response, unless configured. */
+  public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final int LOGGED_BODY_CHARS = 2_000;
+
+  private static final Logger log = LoggerFactory.getLogger(JsonClient.class);
+
+  private final String baseUrl;
+  private final AuthProvider auth;
+  private final Map<String, String> defaultHeaders;
+  private final Consumer<JsonResponse> responseListener;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+  private final CloseableHttpClient http;
+  private final Set<String> extraSecrets;
+
+  private JsonClient(Builder b) {
+    this.baseUrl = b.baseUrl;
+    this.auth = b.auth;
+    this.defaultHeaders = Map.copyOf(b.defaultHeaders);
+    this.responseListener = b.responseListener;
+    this.mapper = b.mapper;
+    this.clock = b.clock;
+    this.extraSecrets = Set.copyOf(b.secrets);
+    this.http = HttpClients.custom()
+        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+            .setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.of(b.connectTimeout))
+                .setSocketTimeout(Timeout.of(b.responseTimeout))
+                .build())
+            .setMaxConnTotal(b.maxConnections)
+            .setMaxConnPerRoute(b.maxConnections)
+            .build())
+        .setDefaultRequestConfig(RequestConfig.custom()
+            .setResponseTimeout(Timeout.of(b.responseTimeout))
+            .setRedirectsEnabled(false)
+            .build())
+        .disableRedirectHandling()
+        .disableAutomaticRetries()
+        .setUserAgent(b.userAgent)
+        .build();
+  }
+
+  /** Starts a client for the API at {@code baseUrl} (https://…, or http:// for loopback tests). */
+  public static Builder builder(String baseUrl) {
+    return new Builder(baseUrl);
+  }
+
+  /** GET {@code path}. */
+  public JsonResponse get(String path) {
+    return send("GET", path, null, null, Map.of());
+  }
+
+  /** POST {@code body} (serialised as JSON) to {@code path}. */
+  public JsonResponse post(String path, Object body) {
+    return send("POST", path, json(body), ContentType.APPLICATION_JSON, Map.of());
+  }
+
+  /** POST an {@code application/x-www-form-urlencoded} body, as OAuth token endpoints expect. */
+  public JsonResponse postForm(String path, Map<String, String> fields) {
+    StringBuilder form = new StringBuilder();
+    fields.forEach((name, value) -> form.append(form.length() == 0 ? "" : "&")
+        .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+        .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+    return send("POST", path, form.toString().getBytes(StandardCharsets.UTF_8),
+        ContentType.APPLICATION_FORM_URLENCODED, Map.of());
+  }
+
+  /**
+   * Sends a request.
+   *
+   * @param body the raw body, or null
+   * @param headers extra headers for this request
+   */
+  public JsonResponse send(String method, String path, byte[] body, ContentType contentType, Map<String, String> headers) {
+    JsonResponse response = once(method, path, body, contentType, headers);
+    if (response.status() == 401 && auth.refreshAfterUnauthorized(response)) {
+      log.debug("401 from {} {}: credentials refreshed, sending once more", method, Redaction.url(path));
+      response = once(method, path, body, contentType, headers);
+    }
+    return response;
+  }
+
+  private JsonResponse once(String method, String path, byte[] body, ContentType contentType, Map<String, String> headers) {
+    String url = baseUrl + path;
+    ClassicRequestBuilder request = ClassicRequestBuilder.create(method).setUri(url)
+        .addHeader("Accept", "application/json");
+    Map<String, String> all = new LinkedHashMap<>(defaultHeaders);
+    all.putAll(auth.headers());
+    all.putAll(headers);
+    all.forEach(request::setHeader);
+    if (body != null) {
+      request.setEntity(new ByteArrayEntity(body, contentType));
+    }
+    ClassicHttpRequest built = request.build();
+    Collection<String> secrets = secrets();
+    String shownPath = Redaction.secretsMasked(Redaction.url(path), secrets);
+    if (log.isDebugEnabled()) {
+      log.debug("-> {} {} headers {} body {}", method, Redaction.secretsMasked(Redaction.url(url), secrets),
+          redactedHeaders(built.getHeaders(), secrets),
+          body == null ? "(none)" : Redaction.body(new String(body, StandardCharsets.UTF_8), secrets, LOGGED_BODY_CHARS));
+    }
+    long start = System.nanoTime();
+    JsonResponse response;
+    try {
+      response = http.execute(built, r -> {
+        byte[] bytes = r.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(r.getEntity());
+        Map<String, List<String>> responseHeaders = new LinkedHashMap<>();
+        for (Header h : r.getHeaders()) {
+          responseHeaders.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
+        }
+        String redacted = Redaction.body(new String(bytes, StandardCharsets.UTF_8), secrets, LOGGED_BODY_CHARS);
+        return new JsonResponse(method, shownPath, r.getCode(), responseHeaders, bytes, mapper, clock, redacted);
+      });
+    } catch (IOException e) {
+      String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      log.debug("<- {} {} failed after {} ms: {}", method, shownPath, (System.nanoTime() - start) / 1_000_000,
+          Redaction.secretsMasked(what, secrets));
+      throw new RetryableDestinationException("calling " + method + " " + shownPath + " failed: "
+          + Redaction.secretsMasked(what, secrets), e);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("<- {} {} {} in {} ms body {}", response.status(), method, shownPath, (System.nanoTime() - start) / 1_000_000,
+          response.excerpt());
+    }
+    if (responseListener != null) {
+      responseListener.accept(response);
+    }
+    return response;
+  }
+
+  private Collection<String> secrets() {
+    Set<String> all = new LinkedHashSet<>(auth.secrets());
+    all.addAll(extraSecrets);
+    return all;
+  }
+
+  private static String redactedHeaders(Header[] headers, Collection<String> secrets) {
+    StringBuilder sb = new StringBuilder("{");
+    for (Header h : headers) {
+      sb.append(sb.length() == 1 ? "" : ", ").append(h.getName()).append('=')
+          .append(Redaction.secretsMasked(Redaction.header(h.getName(), h.getValue()), secrets));
+    }
+    return sb.append('}').toString();
+  }
+
+  private byte[] json(Object body) {
+    try {
+      return mapper.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the request body cannot be written as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The Jackson mapper the client reads and writes with. */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  @Override
+  public void close() {
+    try {
+      http.close();
+    } catch (IOException e) {
+      log.debug("closing the HTTP client failed: {}", e.getMessage());
+    }
+  }
+
+  /** Configures a {@link JsonClient}; each setter validates at once. Not thread-safe. */
+  public static final class Builder {
+    private final String baseUrl;
+    private AuthProvider auth = AuthProvider.none();
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+    private int maxConnections = 20;
+    private String userAgent = "sluice";
+    private final Map<String, String> defaultHeaders = new LinkedHashMap<>();
+    private Consumer<JsonResponse> responseListener;
+    private ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private Clock clock = Clock.systemUTC();
+    private final Set<String> secrets = new LinkedHashSet<>();
+
+    private Builder(String baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      if (!baseUrl.startsWith("https://") && !baseUrl.startsWith("http://")) {
+        throw new IllegalArgumentException("baseUrl must start with https:// (or http:// for local tests), was '"
+            + Redaction.url(baseUrl) + "'");
+      }
+      this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    /** How requests are authenticated; default none. */
+    public Builder auth(AuthProvider auth) {
+      this.auth = Objects.requireNonNull(auth, "auth");
+      return this;
+    }
+
+    /** Time to establish a connection; default {@link #DEFAULT_CONNECT_TIMEOUT}. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /** Time to wait for a response; default {@link #DEFAULT_RESPONSE_TIMEOUT}. */
+    public Builder responseTimeout(Duration timeout) {
+      this.responseTimeout = positive(timeout, "responseTimeout");
+      return this;
+    }
+
+    /** Connections kept open to the API; default 20. */
+    public Builder maxConnections(int connections) {
+      if (connections < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1, was " + connections);
+      }
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /** The User-Agent header; default {@code sluice}. */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+      return this;
+    }
+
+    /** A header sent with every request. */
+    public Builder defaultHeader(String name, String value) {
+      defaultHeaders.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Called with every response: the hook for rate-limit headers and other feedback. */
+    public Builder responseListener(Consumer<JsonResponse> listener) {
+      this.responseListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** A value that must never appear in logs, beyond the auth provider's own. */
+    public Builder secret(String value) {
+      secrets.add(Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The Jackson mapper; default one that reads fractions as {@code BigDecimal}. */
+    public Builder mapper(ObjectMapper mapper) {
+      this.mapper = Objects.requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /** The clock for {@code Retry-After} dates; default the system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Builds the client. */
+    public JsonClient build() {
+      return new JsonClient(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.sluice.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.destination.PermanentDestinationException;
+import dev.sluice.destination.RateLimitedException;
+import dev.sluice.destination.RetryableDestinationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One HTTP response: status, headers, body. Immutable.
+ *
+ * <p>{@link #throwIfFailed()} applies the classification every HTTP connector shares: 2xx is
+ * success; 408, 429 and 5xx are retryable (429 with a {@code Retry-After} becomes a
+ * {@link RateLimitedException}); any other status is permanent.
+ */
+public final class JsonResponse {
+
+  /** How long to wait after a 429 without a Retry-After header. */
+  public static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(10);
+
+  private final String method;
+  private final String path;
+  private final int status;
+  private final Map<String, List<String>> headers; // lower-case names
+  private final byte[] body;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+  private final String redactedBody;
+
+  JsonResponse(String method, String path, int status, Map<String, List<String>> headers, byte[] body,
+      ObjectMapper mapper, Clock clock, String redactedBody) {
+    this.method = method;
+    this.path = path;
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.mapper = mapper;
+    this.clock = clock;
+    this.redactedBody = redactedBody;
+  }
+
+  /** The HTTP status code. */
+  public int status() {
+    return status;
+  }
+
+  /** Whether the status is 2xx. */
+  public boolean isSuccess() {
+    return status >= 200 && status < 300;
+  }
+
+  /** The first value of a header (case-insensitive name), if present. */
+  public Optional<String> header(String name) {
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /** All headers, names in lower case. */
+  public Map<String, List<String>> headers() {
+    return headers;
+  }
+
+  /** The body as text (UTF-8); empty when there is none. */
+  public String text() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The body as JSON, or a missing node when the body is empty.
+   *
+   * @throws RetryableDestinationException when the body is not valid JSON (a proxy's error page, a
+   *     truncated response): sending again may well get a proper answer
+   */
+  public JsonNode json() {
+    if (body.length == 0) {
+      return mapper.missingNode();
+    }
+    try {
+      return mapper.readTree(body);
+    } catch (IOException e) {
+      throw new RetryableDestinationException("HTTP " + status + " from " + method + " " + path
+          + " has a body that is not valid JSON: " + excerpt(), e);
+    }
+  }
+
+  /**
+   * How long the server asks to wait, from {@code Retry-After} in seconds or as an HTTP date.
+   */
+  public Optional<Duration> retryAfter() {
+    return header("Retry-After").flatMap(this::parseRetryAfter);
+  }
+
+  private Optional<Duration> parseRetryAfter(String value) {
+    String v = value.trim();
+    try {
+      long seconds = Long.parseLong(v);
+      return Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration wait = Duration.between(clock.instant(), at.toInstant());
+        return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+      } catch (DateTimeParseException notADate) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Returns this response when it is a success, and otherwise throws what the status means.
+   *
+   * @throws RateLimitedException for 429 (waiting {@code Retry-After}, or
+   *     {@link #DEFAULT_RATE_LIMIT_WAIT} when absent)
+   * @throws RetryableDestinationException for 408 and 5xx
+   * @throws PermanentDestinationException for any other non-2xx status
+   */
+  public JsonResponse throwIfFailed() {
+    if (isSuccess()) {
+      return this;
+    }
+    String message = "HTTP " + status + " from " + method + " " + path + (redactedBody.isEmpty() ? "" : ": " + excerpt());
+    if (status == 429) {
+      throw new RateLimitedException(message, retryAfter().orElse(DEFAULT_RATE_LIMIT_WAIT));
+    }
+    if (status == 408 || status >= 500) {
+      throw new RetryableDestinationException(message);
+    }
+    throw new PermanentDestinationException(message);
+  }
+
+  /** The start of the body, with secrets masked, for messages. */
+  public String excerpt() {
+    return redactedBody.length() <= 300 ? redactedBody : redactedBody.substring(0, 300) + "...";
+  }
+
+  @Override
+  public String toString() {
+    return "HTTP " + status + " from " + method + " " + path;
+  }
+}
