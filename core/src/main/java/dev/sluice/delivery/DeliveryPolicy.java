@@ -22,6 +22,8 @@ import java.util.Objects;
  *       records, so the good records get through and the bad one is reported with its reason
  *       (unless {@link Builder#splitRejectedBatches(boolean)} is off). One that
  *       {@link dev.sluice.destination.PermanentDestinationException#stopsRun() stops the run} does.
+ *   <li>A {@link RateLimit}, when set, paces every call to a rolling-window budget that several
+ *       syncs may share, and adapts to what the API reports.
  *   <li>The circuit breaker counts retryable failures per call over a sliding window of
  *       {@code breakerWindow} calls; when {@code breakerFailureRate}% of at least
  *       {@code breakerMinimumCalls} failed, it opens and the run stops sending (ABORTED), keeping
@@ -63,6 +65,7 @@ public final class DeliveryPolicy {
   final int breakerWindow;
   final int breakerMinimumCalls;
   final boolean splitRejectedBatches;
+  final RateLimit rateLimit;
 
   private DeliveryPolicy(Builder b) {
     this.maxAttempts = b.maxAttempts;
@@ -75,6 +78,7 @@ public final class DeliveryPolicy {
     this.breakerWindow = b.breakerWindow;
     this.breakerMinimumCalls = b.breakerMinimumCalls;
     this.splitRejectedBatches = b.splitRejectedBatches;
+    this.rateLimit = b.rateLimit;
   }
 
   /** The defaults written down on each constant of this class. */
@@ -132,6 +136,11 @@ public final class DeliveryPolicy {
     return breakerMinimumCalls;
   }
 
+  /** The call budget every call waits for, or null when calls are not paced. */
+  public RateLimit rateLimit() {
+    return rateLimit;
+  }
+
   /** Whether batches rejected as a whole are split to isolate bad records. */
   public boolean splitRejectedBatches() {
     return splitRejectedBatches;
@@ -157,8 +166,18 @@ public final class DeliveryPolicy {
     private int breakerWindow = DEFAULT_BREAKER_WINDOW;
     private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
     private boolean splitRejectedBatches = true;
+    private RateLimit rateLimit;
 
     private Builder() {}
+
+    /**
+     * Paces every call (retries included) to {@code limit}; a rate-limit answer also pauses it for
+     * every sync that shares it. Default: no pacing.
+     */
+    public Builder rateLimit(RateLimit limit) {
+      this.rateLimit = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
 
     /** Calls per batch, the first included; 1 means no retries. */
     public Builder maxAttempts(int attempts) {

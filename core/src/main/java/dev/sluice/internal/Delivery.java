@@ -97,15 +97,32 @@ final class Delivery {
   private BatchResult callWithWaits(Batch batch) {
     while (true) {
       try {
-        return retry.executeSupplier(() -> breaker.executeSupplier(() -> destination.write(batch)));
+        return retry.executeSupplier(() -> breaker.executeSupplier(() -> {
+          acquire();
+          return destination.write(batch);
+        }));
       } catch (RateLimitedException e) {
         Duration wait = e.retryAfter();
+        if (policy.rateLimit() != null) {
+          policy.rateLimit().rateLimited(wait);
+        }
         if (wait.compareTo(policy.maxRateLimitWait()) > 0) {
           throw new StopRun("the destination asks to wait " + wait + " (" + describe(e) + "), longer than the"
               + " policy's maxRateLimitWait of " + policy.maxRateLimitWait(), e);
         }
         log.debug("batch {} rate-limited; waiting {} as the destination asked", batch.id(), wait);
         waitFor(wait);
+      }
+    }
+  }
+
+  private void acquire() {
+    if (policy.rateLimit() != null) {
+      try {
+        policy.rateLimit().acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StopRun("the run was interrupted while waiting for the rate limit", e);
       }
     }
   }
