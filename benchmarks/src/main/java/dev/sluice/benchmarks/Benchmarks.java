@@ -25,8 +25,11 @@ public final class Benchmarks {
       case "diff":
         DiffBenchmark.main(rest);
         break;
+      case "ratelimit":
+        RateLimitBenchmark.main(rest);
+        break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit");
         System.exit(2);
     }
   }

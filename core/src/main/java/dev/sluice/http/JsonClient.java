@@ -3,6 +3,8 @@ package dev.sluice.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.destination.RetryableDestinationException;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -234,7 +236,10 @@ public final class JsonClient implements AutoCloseable {
     private String userAgent = "sluice";
     private final Map<String, String> defaultHeaders = new LinkedHashMap<>();
     private Consumer<JsonResponse> responseListener;
-    private ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private ObjectMapper mapper = new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private Clock clock = Clock.systemUTC();
     private final Set<String> secrets = new LinkedHashSet<>();
 
@@ -298,7 +303,10 @@ public final class JsonClient implements AutoCloseable {
       return this;
     }
 
-    /** The Jackson mapper; default one that reads fractions as {@code BigDecimal}. */
+    /**
+     * The Jackson mapper; default one that writes instants and dates as ISO-8601 text and reads
+     * fractions as {@code BigDecimal}.
+     */
     public Builder mapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "mapper");
       return this;

@@ -1,0 +1,100 @@
+package dev.sluice.benchmarks;
+
+import dev.sluice.Sync;
+import dev.sluice.SyncReport;
+import dev.sluice.delivery.DeliveryPolicy;
+import dev.sluice.delivery.RateLimit;
+import dev.sluice.testkit.RateLimitedServer;
+import dev.sluice.testkit.RateLimitedServerDestination;
+import dev.sluice.testkit.SyntheticSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pacing against a fake API on loopback that allows 100 requests per rolling 10 seconds, with 100
+ * records per request (a ceiling of 1,000 records/s). Phase 1 runs at that limit for about a minute;
+ * phase 2 starts the same way, the API halves its limit after 15 seconds, and the rate from 30
+ * seconds after the change is compared with the new ceiling. Rates are measured at the server over
+ * steady state (from one window after the start, so the initial burst a rolling window allows is
+ * not counted).
+ *
+ * <p>Arguments: {@code [seconds=60]}.
+ */
+final class RateLimitBenchmark {
+
+  private static final int LIMIT = 100;
+  private static final Duration WINDOW = Duration.ofSeconds(10);
+  private static final int PER_REQUEST = 100;
+
+  private RateLimitBenchmark() {}
+
+  static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+    System.out.printf("rate-limit benchmark: %d requests per rolling %s, %d records per request%n", LIMIT, WINDOW,
+        PER_REQUEST);
+
+    try (RateLimitedServer api = RateLimitedServer.start(LIMIT, WINDOW)) {
+      int records = (seconds / 10 + 1) * LIMIT * PER_REQUEST;
+      RateLimit budget = RateLimit.of(LIMIT, WINDOW);
+      SyncReport report = run(api, budget, records);
+      List<Long> accepted = api.acceptedAt();
+      long start = accepted.get(0);
+      double rate = rate(accepted, start + WINDOW.toNanos(), Long.MAX_VALUE);
+      long total = accepted.size() + api.rejected();
+      System.out.printf("phase 1: %s; %,d records in %.1f s%n", report.status(), report.delivered(),
+          report.duration().toMillis() / 1000.0);
+      System.out.printf("phase 1: steady rate %.2f requests/s = %.1f%% of the ceiling (%d/s); 429s: %d of %d requests"
+          + " (%.3f%%)%n", rate, 100 * rate / (LIMIT / (double) WINDOW.toSeconds()), LIMIT / WINDOW.toSeconds(),
+          api.rejected(), total, 100.0 * api.rejected() / total);
+    }
+
+    try (RateLimitedServer api = RateLimitedServer.start(LIMIT, WINDOW)) {
+      int records = (15 / 10 + 1) * LIMIT * PER_REQUEST + (seconds / 10 + 4) * (LIMIT / 2) * PER_REQUEST;
+      RateLimit budget = RateLimit.of(LIMIT, WINDOW);
+      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+      long[] halvedAt = new long[1];
+      timer.schedule(() -> {
+        api.setLimit(LIMIT / 2);
+        halvedAt[0] = System.nanoTime();
+      }, 15, TimeUnit.SECONDS);
+      SyncReport report = run(api, budget, records);
+      timer.shutdownNow();
+      List<Long> accepted = api.acceptedAt();
+      double rate = rate(accepted, halvedAt[0] + TimeUnit.SECONDS.toNanos(30), Long.MAX_VALUE);
+      double ceiling = (LIMIT / 2) / (double) WINDOW.toSeconds();
+      System.out.printf("phase 2: %s; %,d records in %.1f s; limit halved to %d per %s after 15 s%n", report.status(),
+          report.delivered(), report.duration().toMillis() / 1000.0, LIMIT / 2, WINDOW);
+      System.out.printf("phase 2: rate from 30 s after the change %.2f requests/s = %.1f%% of the new ceiling;"
+          + " 429s: %d%n", rate, 100 * rate / ceiling, api.rejected());
+    }
+  }
+
+  private static SyncReport run(RateLimitedServer api, RateLimit budget, int records) {
+    RateLimitedServerDestination destination = new RateLimitedServerDestination(api, PER_REQUEST, budget);
+    return Sync.from(SyntheticSource.of(records)).to(destination).named("bench")
+        .delivery(DeliveryPolicy.custom().rateLimit(budget).build())
+        .concurrency(4)
+        .build()
+        .run();
+  }
+
+  /** Requests per second accepted between two instants ({@code nanoTime}). */
+  private static double rate(List<Long> accepted, long from, long to) {
+    long first = -1;
+    long last = -1;
+    int count = 0;
+    for (long t : accepted) {
+      if (t >= from && t <= to) {
+        if (first < 0) {
+          first = t;
+        }
+        last = t;
+        count++;
+      }
+    }
+    return count < 2 ? 0 : (count - 1) / ((last - first) / 1e9);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.sluice.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.Headers;
+
+/**
+ * A fake JSON API on a loopback socket that enforces a rolling-window rate limit as real APIs do,
+ * and stores what it accepts by key: for testing and benchmarking pacing and delivery over real
+ * HTTP. Needs {@code com.squareup.okhttp3:mockwebserver3}.
+ *
+ * <p>Protocol: {@code POST /batch} with {@code {"records":[{"key":"k1","fields":{...}}, ...]}}
+ * stores the records; {@code POST /batch/delete} with {@code {"keys":["k1", ...]}} removes them. Both
+ * answer {@code 200 {"results":[{"key":"k1","status":"ok"}, ...]}}. Every answer carries
+ * {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and
+ * {@code X-RateLimit-Interval-Milliseconds}; a call over the limit gets
+ * {@code 429 {"status":"error","message":"rate limit exceeded"}} with a {@code Retry-After} in whole
+ * seconds. The limit can change while it runs ({@link #setLimit(int)}). Thread-safe.
+ */
+public final class RateLimitedServer implements AutoCloseable {
+
+  /** The header with the limit per window. */
+  public static final String LIMIT_HEADER = "X-RateLimit-Limit";
+  /** The header with the calls left in the current window. */
+  public static final String REMAINING_HEADER = "X-RateLimit-Remaining";
+  /** The header with the window in milliseconds. */
+  public static final String INTERVAL_HEADER = "X-RateLimit-Interval-Milliseconds";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MockWebServer server = new MockWebServer();
+  private final long windowNanos;
+  private final ArrayDeque<Long> calls = new ArrayDeque<>();
+  private final List<Long> accepted = new ArrayList<>();
+  private final Map<String, JsonNode> records = new TreeMap<>();
+  private int limit;
+  private long rejected;
+
+  private RateLimitedServer(int limit, java.time.Duration window) {
+    this.limit = limit;
+    this.windowNanos = window.toNanos();
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return handle(request);
+      }
+    });
+  }
+
+  /** Starts a server on loopback allowing {@code limit} calls per rolling {@code window}. */
+  public static RateLimitedServer start(int limit, java.time.Duration window) {
+    RateLimitedServer fake = new RateLimitedServer(limit, window);
+    try {
+      fake.server.start(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the fake API did not start", e);
+    }
+    return fake;
+  }
+
+  /** The base URL, such as {@code http://127.0.0.1:PORT}. */
+  public String url() {
+    String url = server.url("/").toString();
+    return url.substring(0, url.length() - 1);
+  }
+
+  /** Changes the limit from now on. */
+  public synchronized void setLimit(int limit) {
+    this.limit = limit;
+  }
+
+  /** Calls answered 429 so far. */
+  public synchronized long rejected() {
+    return rejected;
+  }
+
+  /** When each accepted call arrived ({@link System#nanoTime()}), in order. */
+  public synchronized List<Long> acceptedAt() {
+    return Collections.unmodifiableList(new ArrayList<>(accepted));
+  }
+
+  /** What the API holds, by key. */
+  public synchronized Map<String, JsonNode> records() {
+    return Collections.unmodifiableMap(new TreeMap<>(records));
+  }
+
+  private synchronized MockResponse handle(RecordedRequest request) {
+    long now = System.nanoTime();
+    while (!calls.isEmpty() && calls.peekFirst() <= now - windowNanos) {
+      calls.pollFirst();
+    }
+    if (calls.size() >= limit) {
+      rejected++;
+      long waitNanos = calls.toArray(new Long[0])[calls.size() - limit] + windowNanos - now;
+      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+      return response(429, "{\"status\":\"error\",\"message\":\"rate limit exceeded\"}", 0, String.valueOf(seconds));
+    }
+    calls.addLast(now);
+    accepted.add(now);
+    try {
+      JsonNode body = JSON.readTree(request.getBody().utf8());
+      ArrayNode results = JSON.createArrayNode();
+      if (request.getTarget().startsWith("/batch/delete")) {
+        for (JsonNode key : body.path("keys")) {
+          records.remove(key.asText());
+          results.addObject().put("key", key.asText()).put("status", "ok");
+        }
+      } else {
+        for (JsonNode record : body.path("records")) {
+          records.put(record.path("key").asText(), record.path("fields"));
+          results.addObject().put("key", record.path("key").asText()).put("status", "ok");
+        }
+      }
+      ObjectNode answer = JSON.createObjectNode();
+      answer.set("results", results);
+      return response(200, answer.toString(), limit - calls.size(), null);
+    } catch (IOException e) {
+      return response(400, "{\"status\":\"error\",\"message\":\"invalid JSON\"}", limit - calls.size(), null);
+    }
+  }
+
+  private MockResponse response(int code, String body, int remaining, String retryAfter) {
+    Headers.Builder headers = new Headers.Builder()
+        .add("Content-Type", "application/json")
+        .add(LIMIT_HEADER, String.valueOf(limit))
+        .add(REMAINING_HEADER, String.valueOf(Math.max(0, remaining)))
+        .add(INTERVAL_HEADER, String.valueOf(windowNanos / 1_000_000));
+    if (retryAfter != null) {
+      headers.add("Retry-After", retryAfter);
+    }
+    return new MockResponse.Builder().code(code).headers(headers.build()).body(body).build();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

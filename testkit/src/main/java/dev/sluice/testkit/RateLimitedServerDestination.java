@@ -1,0 +1,84 @@
+package dev.sluice.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.Record;
+import dev.sluice.delivery.RateLimit;
+import dev.sluice.destination.Batch;
+import dev.sluice.destination.BatchResult;
+import dev.sluice.destination.Capabilities;
+import dev.sluice.destination.Destination;
+import dev.sluice.destination.Operation;
+import dev.sluice.http.JsonClient;
+import dev.sluice.http.JsonResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The client side of {@link RateLimitedServer}'s protocol, built as a connector would be: batches
+ * as JSON over {@link JsonClient}, responses classified by it, and the rate-limit headers reported
+ * to a {@link RateLimit}. Thread-safe.
+ */
+public final class RateLimitedServerDestination implements Destination {
+
+  private final JsonClient client;
+  private final int batchSize;
+
+  /** Sends batches of up to {@code batchSize} records to {@code server}, reporting to {@code budget}. */
+  public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimit budget) {
+    this.batchSize = batchSize;
+    this.client = JsonClient.builder(server.url())
+        .responseListener(response -> report(response, budget))
+        .build();
+  }
+
+  private static void report(JsonResponse response, RateLimit budget) {
+    if (budget == null) {
+      return;
+    }
+    String limit = response.header(RateLimitedServer.LIMIT_HEADER).orElse(null);
+    String remaining = response.header(RateLimitedServer.REMAINING_HEADER).orElse(null);
+    if (limit != null && remaining != null) {
+      budget.observe(Integer.parseInt(limit), Integer.parseInt(remaining));
+    }
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return Capabilities.builder().operations(Operation.UPSERT, Operation.DELETE).maxRecordsPerBatch(batchSize)
+        .idempotentWrites(true).build();
+  }
+
+  @Override
+  public BatchResult write(Batch batch) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    JsonResponse response;
+    if (batch.operation() == Operation.DELETE) {
+      body.put("keys", batch.keys());
+      response = client.post("/batch/delete", body).throwIfFailed();
+    } else {
+      List<Map<String, Object>> records = new ArrayList<>();
+      for (Record r : batch.records()) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("key", r.key());
+        record.put("fields", r.fields());
+        records.add(record);
+      }
+      body.put("records", records);
+      response = client.post("/batch", body).throwIfFailed();
+    }
+    BatchResult.Builder result = BatchResult.builder(batch);
+    for (JsonNode outcome : response.json().path("results")) {
+      if ("ok".equals(outcome.path("status").asText())) {
+        result.succeeded(outcome.path("key").asText());
+      }
+    }
+    return result.build();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
