@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * A budget of calls per rolling window — "100 requests per any 10 seconds" — as most APIs count
  * them. Unlike a limiter that refills in fixed cycles (which lets 2 × N calls through around a
  * cycle boundary, and so draws 429s from a rolling-window API), it grants a call only when fewer
- * than {@code permits} calls were granted in the {@code window} before now (plus 1% of the window,
- * at least 25 ms, for the jitter of network latency).
+ * than {@code permits} calls were granted in the {@code window} before now (plus 3% of the window,
+ * at least 50 ms, for the jitter of network latency and scheduling).
  *
  * <p>It adapts to what the API reports: {@link #observe(int, int)} with the limit and remaining
  * quota from response headers (other clients of the same account use quota too), and
@@ -54,7 +54,7 @@ public final class RateLimit {
     this.window = window;
     // A call granted now reaches the API a little later, and not always equally late: counting a
     // slightly longer window keeps jitter in latency from pushing a call into the API's window.
-    this.spacingMillis = Math.max(25, window.toMillis() / 100);
+    this.spacingMillis = Math.max(50, window.toMillis() * 3 / 100);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
   }
