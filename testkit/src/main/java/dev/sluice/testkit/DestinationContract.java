@@ -1,0 +1,155 @@
+package dev.sluice.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Record;
+import dev.sluice.destination.Batch;
+import dev.sluice.destination.BatchResult;
+import dev.sluice.destination.Capabilities;
+import dev.sluice.destination.Destination;
+import dev.sluice.destination.Operation;
+import dev.sluice.destination.RecordOutcome;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance suite a destination passes, against the real API or a faithful fake. A
+ * connector's test extends it in a few lines:
+ *
+ * <pre>{@code
+ * class MyDestinationTest extends DestinationContract {
+ *   protected Destination newDestination() { return new MyDestination(fake.url()); }
+ *   protected Map<String, Map<String, Object>> contents() { return fake.recordsByKey(); }
+ * }
+ * }</pre>
+ *
+ * <p>It checks that upserts are idempotent, that each record gets its own outcome, that a batch
+ * at the declared limit is accepted, and deletes where the destination supports them. Override
+ * {@link #invalidRecord(String)} to also check that a record the API refuses fails permanently
+ * without taking its batch down.
+ */
+public abstract class DestinationContract {
+
+  private static final AtomicLong RUNS = new AtomicLong();
+
+  private Destination destination;
+  private String runId;
+  private long sequence;
+
+  /** A destination over a fresh, empty store (a new fake, or a clean test account). */
+  protected abstract Destination newDestination();
+
+  /** What the destination holds now, by key: the fields as the API returns them. */
+  protected abstract Map<String, Map<String, Object>> contents();
+
+  /** A record valid for this destination; override when it needs particular fields. */
+  protected Record validRecord(String key, int version) {
+    return Record.builder(key).set("email", key + "@example.com").set("score", version)
+        .set("ltv", new BigDecimal("12.50")).build();
+  }
+
+  /** A record the API refuses for its content (an invalid email, say); empty if none can be made. */
+  protected Optional<Record> invalidRecord(String key) {
+    return Optional.empty();
+  }
+
+  /** The destination under test. */
+  protected final Destination destination() {
+    return destination;
+  }
+
+  @BeforeEach
+  void createDestination() {
+    destination = newDestination();
+    runId = "contract" + RUNS.incrementAndGet();
+  }
+
+  @AfterEach
+  void closeDestination() {
+    destination.close();
+  }
+
+  @Test
+  void upsertsAreIdempotent() {
+    Batch batch = batch(Operation.UPSERT, List.of(validRecord("c1", 1), validRecord("c2", 1)));
+
+    BatchResult first = destination.write(batch);
+    Map<String, Map<String, Object>> afterFirst = contents();
+    BatchResult second = destination.write(batch);
+
+    assertThat(first.failedCount()).as("failures: %s", first.outcomes()).isZero();
+    assertThat(second.failedCount()).as("failures: %s", second.outcomes()).isZero();
+    assertThat(contents()).isEqualTo(afterFirst).containsKeys("c1", "c2");
+  }
+
+  @Test
+  void updatesWhatItHolds() {
+    destination.write(batch(Operation.UPSERT, List.of(validRecord("c1", 1))));
+    BatchResult result = destination.write(batch(Operation.UPSERT, List.of(validRecord("c1", 2))));
+
+    assertThat(result.failedCount()).isZero();
+    assertThat(String.valueOf(contents().get("c1").get("score"))).isEqualTo("2");
+  }
+
+  @Test
+  void reportsOneOutcomePerRecordAndFailsABadRecordAlone() {
+    Optional<Record> bad = invalidRecord("bad1");
+    List<Record> records = new ArrayList<>(List.of(validRecord("g1", 1), validRecord("g2", 1)));
+    bad.ifPresent(records::add);
+
+    BatchResult result = destination.write(batch(Operation.UPSERT, records));
+
+    assertThat(result.outcomes()).hasSize(records.size());
+    assertThat(result.outcome(0).succeeded()).isTrue();
+    assertThat(result.outcome(1).succeeded()).isTrue();
+    if (bad.isPresent()) {
+      RecordOutcome outcome = result.outcome(2);
+      assertThat(outcome.succeeded()).isFalse();
+      assertThat(outcome.retryable()).as("a record the API refuses is a permanent failure").isFalse();
+      assertThat(outcome.reason()).isNotBlank();
+      assertThat(contents()).doesNotContainKey("bad1");
+    }
+    assertThat(contents()).containsKeys("g1", "g2");
+  }
+
+  @Test
+  void acceptsABatchAtItsDeclaredLimit() {
+    Capabilities caps = destination.capabilities();
+    int size = Math.min(caps.maxRecordsPerBatch(), 500);
+    List<Record> records = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      records.add(validRecord("limit" + i, 1));
+    }
+
+    BatchResult result = destination.write(batch(Operation.UPSERT, records));
+
+    assertThat(result.failedCount()).isZero();
+    assertThat(contents()).hasSizeGreaterThanOrEqualTo(size);
+  }
+
+  @Test
+  void deletesWhenItSupportsDeletes() {
+    if (!destination.capabilities().supports(Operation.DELETE)) {
+      return;
+    }
+    destination.write(batch(Operation.UPSERT, List.of(validRecord("d1", 1), validRecord("d2", 1))));
+
+    BatchResult result = destination.write(batch(Operation.DELETE, List.of(Record.keyOnly("d1"),
+        Record.keyOnly("never-there"))));
+
+    assertThat(result.failedCount()).as("deleting a missing key succeeds: %s", result.outcomes()).isZero();
+    assertThat(contents()).doesNotContainKey("d1").containsKey("d2");
+  }
+
+  /** A batch of this test's run. */
+  protected final Batch batch(Operation operation, List<Record> records) {
+    return new Batch("contract", runId, ++sequence, operation, records);
+  }
+}
