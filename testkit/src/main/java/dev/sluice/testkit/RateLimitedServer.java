@@ -49,6 +49,14 @@ public final class RateLimitedServer implements AutoCloseable {
   private final Map<String, JsonNode> records = new TreeMap<>();
   private int limit;
   private long rejected;
+  private final ArrayDeque<MockResponse> scripted = new ArrayDeque<>();
+  private final Map<String, String> poison = new TreeMap<>();
+  private final List<Long> rateLimitedAt = new ArrayList<>();
+  private java.util.function.Predicate<String> authorization = header -> true;
+  private int stallEvery;
+  private long stallMillis;
+  private long requests;
+  private int resetNext;
 
   private RateLimitedServer(int limit, java.time.Duration window) {
     this.limit = limit;
@@ -78,6 +86,53 @@ public final class RateLimitedServer implements AutoCloseable {
     return url.substring(0, url.length() - 1);
   }
 
+  /** The next {@code n} calls are answered with {@code code} and {@code body}, storing nothing. */
+  public synchronized RateLimitedServer respondNext(int n, int code, String body) {
+    for (int i = 0; i < n; i++) {
+      scripted.add(new MockResponse.Builder().code(code).body(body).build());
+    }
+    return this;
+  }
+
+  /** The next {@code n} calls get 429 with {@code Retry-After: seconds}, storing nothing. */
+  public synchronized RateLimitedServer rateLimitNext(int n, int seconds) {
+    for (int i = 0; i < n; i++) {
+      scripted.add(new MockResponse.Builder().code(429).addHeader("Retry-After", String.valueOf(seconds))
+          .body("{\"status\":\"error\",\"message\":\"rate limit storm\"}").build());
+    }
+    return this;
+  }
+
+  /** The next {@code n} calls are processed, then the connection is closed before the answer. */
+  public synchronized RateLimitedServer resetAfterProcessingNext(int n) {
+    resetNext += n;
+    return this;
+  }
+
+  /** Every {@code k}-th call answers only after {@code delay} (beyond a client's timeout), storing nothing. */
+  public synchronized RateLimitedServer stallEvery(int k, java.time.Duration delay) {
+    this.stallEvery = k;
+    this.stallMillis = delay.toMillis();
+    return this;
+  }
+
+  /** Batches containing {@code key} are refused as a whole with a 400 naming {@code reason}. */
+  public synchronized RateLimitedServer rejectBatchesContaining(String key, String reason) {
+    poison.put(key, reason);
+    return this;
+  }
+
+  /** Calls whose Authorization header fails {@code accepted} get 401. */
+  public synchronized RateLimitedServer requireAuthorization(java.util.function.Predicate<String> accepted) {
+    this.authorization = accepted;
+    return this;
+  }
+
+  /** When each scripted 429 was sent ({@link System#nanoTime()}). */
+  public synchronized List<Long> rateLimitedAt() {
+    return Collections.unmodifiableList(new ArrayList<>(rateLimitedAt));
+  }
+
   /** Changes the limit from now on. */
   public synchronized void setLimit(int limit) {
     this.limit = limit;
@@ -100,6 +155,28 @@ public final class RateLimitedServer implements AutoCloseable {
 
   private synchronized MockResponse handle(RecordedRequest request) {
     long now = System.nanoTime();
+    requests++;
+    if (!authorization.test(request.getHeaders().get("Authorization"))) {
+      return response(401, "{\"status\":\"error\",\"message\":\"expired token\"}", limit - calls.size(), null);
+    }
+    MockResponse next = scripted.poll();
+    if (next != null) {
+      if (next.getCode() == 429) {
+        rateLimitedAt.add(now);
+      }
+      return next;
+    }
+    if (stallEvery > 0 && requests % stallEvery == 0) {
+      return new MockResponse.Builder().code(200).body("{\"results\":[]}")
+          .headersDelay(stallMillis, java.util.concurrent.TimeUnit.MILLISECONDS).build();
+    }
+    String body0 = request.getBody() == null ? "" : request.getBody().utf8();
+    for (Map.Entry<String, String> p : poison.entrySet()) {
+      if (body0.contains("\"" + p.getKey() + "\"")) {
+        return response(400, "{\"status\":\"error\",\"category\":\"VALIDATION_ERROR\",\"message\":\""
+            + p.getValue() + "\"}", limit - calls.size(), null);
+      }
+    }
     while (!calls.isEmpty() && calls.peekFirst() <= now - windowNanos) {
       calls.pollFirst();
     }
@@ -127,7 +204,12 @@ public final class RateLimitedServer implements AutoCloseable {
       }
       ObjectNode answer = JSON.createObjectNode();
       answer.set("results", results);
-      return response(200, answer.toString(), limit - calls.size(), null);
+      MockResponse ok = response(200, answer.toString(), limit - calls.size(), null);
+      if (resetNext > 0) {
+        resetNext--;
+        return ok.newBuilder().onResponseStart(new mockwebserver3.SocketEffect.CloseSocket()).build();
+      }
+      return ok;
     } catch (IOException e) {
       return response(400, "{\"status\":\"error\",\"message\":\"invalid JSON\"}", limit - calls.size(), null);
     }

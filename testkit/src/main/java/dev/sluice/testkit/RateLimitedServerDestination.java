@@ -8,7 +8,10 @@ import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Capabilities;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
+import dev.sluice.destination.RetryableDestinationException;
+import dev.sluice.http.AuthProvider;
 import dev.sluice.http.JsonClient;
+import java.time.Duration;
 import dev.sluice.http.JsonResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,8 +30,16 @@ public final class RateLimitedServerDestination implements Destination {
 
   /** Sends batches of up to {@code batchSize} records to {@code server}, reporting to {@code budget}. */
   public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimit budget) {
+    this(server, batchSize, budget, AuthProvider.none(), JsonClient.DEFAULT_RESPONSE_TIMEOUT);
+  }
+
+  /** As the other constructor, with credentials and a response timeout. */
+  public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimit budget, AuthProvider auth,
+      Duration responseTimeout) {
     this.batchSize = batchSize;
     this.client = JsonClient.builder(server.url())
+        .auth(auth)
+        .responseTimeout(responseTimeout)
         .responseListener(response -> report(response, budget))
         .build();
   }
@@ -68,8 +79,12 @@ public final class RateLimitedServerDestination implements Destination {
       body.put("records", records);
       response = client.post("/batch", body).throwIfFailed();
     }
+    JsonNode answer = response.json();
+    if (answer.isMissingNode()) {
+      throw new RetryableDestinationException("HTTP " + response.status() + " with an empty body: no outcome to read");
+    }
     BatchResult.Builder result = BatchResult.builder(batch);
-    for (JsonNode outcome : response.json().path("results")) {
+    for (JsonNode outcome : answer.path("results")) {
       if ("ok".equals(outcome.path("status").asText())) {
         result.succeeded(outcome.path("key").asText());
       }
