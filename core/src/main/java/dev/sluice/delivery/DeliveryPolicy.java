@@ -1,5 +1,8 @@
 package dev.sluice.delivery;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -7,7 +10,8 @@ import java.util.Objects;
  * How the engine delivers each batch: retries with exponential backoff and jitter, waits that a
  * destination asks for, a circuit breaker that stops a run against a failing destination, and the
  * splitting of rejected batches so that one bad record cannot sink the rest. Applied in core, once,
- * around every synchronous destination call; connectors only classify what their API said.
+ * around every synchronous destination call as Retry(CircuitBreaker(RateLimit(Bulkhead(write))));
+ * connectors only classify what their API said.
  *
  * <ul>
  *   <li>{@link dev.sluice.destination.RetryableDestinationException}: retried, up to
@@ -52,6 +56,8 @@ public final class DeliveryPolicy {
   public static final int DEFAULT_BREAKER_WINDOW = 20;
   /** Calls before the breaker judges at all. */
   public static final int DEFAULT_BREAKER_MINIMUM_CALLS = 10;
+  /** How long an open breaker refuses calls before it lets one through to test the destination. */
+  public static final Duration DEFAULT_BREAKER_WAIT_IN_OPEN_STATE = Duration.ofSeconds(60);
 
   private static final DeliveryPolicy DEFAULTS = custom().build();
 
@@ -66,6 +72,9 @@ public final class DeliveryPolicy {
   final int breakerMinimumCalls;
   final boolean splitRejectedBatches;
   final RateLimit rateLimit;
+  final MeterRegistry meterRegistry;
+  final Duration breakerWaitInOpenState;
+  final Bulkhead bulkhead;
 
   private DeliveryPolicy(Builder b) {
     this.maxAttempts = b.maxAttempts;
@@ -79,6 +88,10 @@ public final class DeliveryPolicy {
     this.breakerMinimumCalls = b.breakerMinimumCalls;
     this.splitRejectedBatches = b.splitRejectedBatches;
     this.rateLimit = b.rateLimit;
+    this.meterRegistry = b.meterRegistry;
+    this.breakerWaitInOpenState = b.breakerWaitInOpenState;
+    this.bulkhead = b.maxConcurrentCalls <= 0 ? null : Bulkhead.of("sluice-" + Integer.toHexString(System.identityHashCode(this)),
+        BulkheadConfig.custom().maxConcurrentCalls(b.maxConcurrentCalls).maxWaitDuration(b.maxWaitForCall).build());
   }
 
   /** The defaults written down on each constant of this class. */
@@ -136,6 +149,27 @@ public final class DeliveryPolicy {
     return breakerMinimumCalls;
   }
 
+  /**
+   * How long an open breaker refuses calls. The breaker belongs to the sync and outlives a run:
+   * a run that starts while it is open ends ABORTED at once, sparing a destination that is down.
+   */
+  public Duration breakerWaitInOpenState() {
+    return breakerWaitInOpenState;
+  }
+
+  /**
+   * The cap on calls in flight at once across every sync that uses this policy (a Resilience4j
+   * bulkhead), or null when only each sync's own concurrency limits them.
+   */
+  public Bulkhead bulkhead() {
+    return bulkhead;
+  }
+
+  /** Where the retry and circuit breaker report their metrics, or null. */
+  public MeterRegistry meterRegistry() {
+    return meterRegistry;
+  }
+
   /** The call budget every call waits for, or null when calls are not paced. */
   public RateLimit rateLimit() {
     return rateLimit;
@@ -167,8 +201,48 @@ public final class DeliveryPolicy {
     private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
     private boolean splitRejectedBatches = true;
     private RateLimit rateLimit;
+    private MeterRegistry meterRegistry;
+    private Duration breakerWaitInOpenState = DEFAULT_BREAKER_WAIT_IN_OPEN_STATE;
+    private int maxConcurrentCalls;
+    private Duration maxWaitForCall = Duration.ofMinutes(10);
 
     private Builder() {}
+
+    /**
+     * At most {@code calls} calls in flight at once, across every sync that uses this policy
+     * object (a Resilience4j bulkhead): for APIs that limit concurrent requests per account, such
+     * as Salesforce's long-running request limit. A call waits up to {@code maxWait} for a slot,
+     * then fails as retryable. Default: no cap beyond each sync's concurrency.
+     */
+    public Builder maxConcurrentCalls(int calls, Duration maxWait) {
+      if (calls < 1) {
+        throw new IllegalArgumentException("maxConcurrentCalls must be at least 1, was " + calls);
+      }
+      Objects.requireNonNull(maxWait, "maxWait");
+      this.maxConcurrentCalls = calls;
+      this.maxWaitForCall = maxWait;
+      return this;
+    }
+
+    /** How long an open breaker refuses calls; default {@link #DEFAULT_BREAKER_WAIT_IN_OPEN_STATE}. */
+    public Builder breakerWaitInOpenState(Duration wait) {
+      Objects.requireNonNull(wait, "wait");
+      if (wait.isNegative() || wait.isZero()) {
+        throw new IllegalArgumentException("breakerWaitInOpenState must be positive, was " + wait);
+      }
+      this.breakerWaitInOpenState = wait;
+      return this;
+    }
+
+    /**
+     * Binds Resilience4j's own Micrometer meters for the retry and the circuit breaker of each sync
+     * that uses this policy ({@code resilience4j.retry.calls}, {@code resilience4j.circuitbreaker.state}
+     * and their siblings, tagged with the sync's name).
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
 
     /**
      * Paces every call (retries included) to {@code limit}; a rate-limit answer also pauses it for

@@ -25,10 +25,12 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP client every HTTP connector shares: JSON over Apache HttpClient 5 and Jackson, with a
  * base URL, authentication, timeouts, TLS verification (the JVM's trust store; there is no switch
  * to turn it off), no redirects, and DEBUG logs of requests and responses with secrets masked
- * (see {@link Redaction}).
+ * (see {@link Redaction}). HttpClient's own wire and header logs are switched off for its
+ * connections, since they would print credentials.
  *
  * <pre>{@code
  * JsonClient api = JsonClient.builder("https://api.example.com")
@@ -64,6 +67,7 @@ public final class JsonClient implements AutoCloseable {
   private static final int LOGGED_BODY_CHARS = 2_000;
 
   private static final Logger log = LoggerFactory.getLogger(JsonClient.class);
+  private static final java.util.concurrent.atomic.AtomicLong CONNECTIONS = new java.util.concurrent.atomic.AtomicLong();
 
   private final String baseUrl;
   private final AuthProvider auth;
@@ -84,6 +88,15 @@ public final class JsonClient implements AutoCloseable {
     this.extraSecrets = Set.copyOf(b.secrets);
     this.http = HttpClients.custom()
         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+            // Connections that never log: HttpClient's own wire and header logs would print
+            // credentials at DEBUG; this client logs requests itself, redacted.
+            .setConnectionFactory(socket -> {
+              QuietConnection connection = new QuietConnection("sluice-" + CONNECTIONS.incrementAndGet());
+              if (socket != null) {
+                connection.bind(socket);
+              }
+              return connection;
+            })
             .setDefaultConnectionConfig(ConnectionConfig.custom()
                 .setConnectTimeout(Timeout.of(b.connectTimeout))
                 .setSocketTimeout(Timeout.of(b.responseTimeout))
@@ -223,6 +236,33 @@ public final class JsonClient implements AutoCloseable {
       http.close();
     } catch (IOException e) {
       log.debug("closing the HTTP client failed: {}", e.getMessage());
+    }
+  }
+
+  /** A connection without HttpClient's wire and header logging, which would show credentials. */
+  private static final class QuietConnection extends DefaultManagedHttpClientConnection {
+    QuietConnection(String id) {
+      super(id);
+    }
+
+    @Override
+    public void bind(java.net.Socket socket) throws IOException {
+      bind(new SocketHolder(socket));
+    }
+
+    @Override
+    public void bind(javax.net.ssl.SSLSocket sslSocket, java.net.Socket socket) throws IOException {
+      bind(new SocketHolder(sslSocket, socket));
+    }
+
+    @Override
+    protected void onRequestSubmitted(ClassicHttpRequest request) {
+      // HttpClient logs every header here, Authorization included.
+    }
+
+    @Override
+    protected void onResponseReceived(org.apache.hc.core5.http.ClassicHttpResponse response) {
+      // As above, for response headers (Set-Cookie, tokens).
     }
   }
 

@@ -8,12 +8,17 @@ import dev.sluice.destination.RateLimitedException;
 import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.delivery.DeliveryPolicy;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,21 +49,45 @@ final class Delivery {
   private final Retry retry;
   private final CircuitBreaker breaker;
 
-  Delivery(String syncName, Destination destination, DeliveryPolicy policy) {
-    this.destination = destination;
-    this.policy = policy;
-    this.retry = Retry.of(syncName, RetryConfig.custom()
+  /** The retry and the breaker of one sync: they live as long as the sync, across its runs. */
+  public static final class Guards {
+    final Retry retry;
+    final CircuitBreaker breaker;
+
+    Guards(Retry retry, CircuitBreaker breaker) {
+      this.retry = retry;
+      this.breaker = breaker;
+    }
+  }
+
+  /** Makes the retry and breaker of sync {@code syncName}, bound to the policy's meter registry. */
+  public static Guards guards(String syncName, DeliveryPolicy policy) {
+    RetryRegistry retries = RetryRegistry.of(RetryConfig.custom()
         .maxAttempts(policy.maxAttempts())
         .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(policy.initialBackoff(),
             policy.backoffMultiplier(), policy.jitter(), policy.maxBackoff()))
         .retryOnException(e -> e instanceof RetryableDestinationException && !(e instanceof RateLimitedException))
         .build());
-    this.breaker = CircuitBreaker.of(syncName, CircuitBreakerConfig.custom()
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
         .failureRateThreshold(policy.breakerFailureRate())
         .slidingWindowSize(policy.breakerWindow())
         .minimumNumberOfCalls(Math.min(policy.breakerMinimumCalls(), policy.breakerWindow()))
+        .waitDurationInOpenState(policy.breakerWaitInOpenState())
         .recordException(e -> !(e instanceof PermanentDestinationException) && !(e instanceof RateLimitedException))
         .build());
+    Guards guards = new Guards(retries.retry(syncName), breakers.circuitBreaker(syncName));
+    if (policy.meterRegistry() != null) {
+      TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(policy.meterRegistry());
+      TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(policy.meterRegistry());
+    }
+    return guards;
+  }
+
+  Delivery(Destination destination, DeliveryPolicy policy, Guards guards) {
+    this.destination = destination;
+    this.policy = policy;
+    this.retry = guards.retry;
+    this.breaker = guards.breaker;
   }
 
   /**
@@ -83,8 +112,8 @@ final class Delivery {
       }
       return BatchResult.allFailed(batch, describe(e), false);
     } catch (CallNotPermittedException e) {
-      throw new StopRun("the circuit breaker opened after repeated failures of the destination; the run"
-          + " stopped sending", e);
+      throw new StopRun("the circuit breaker is open after repeated failures of the destination; the run"
+          + " stopped sending (it lets a call through again after " + policy.breakerWaitInOpenState() + ")", e);
     } catch (RetryableDestinationException e) {
       return BatchResult.allFailed(batch, describe(e) + " (after " + policy.maxAttempts() + " attempts)", true);
     } catch (StopRun e) {
@@ -99,7 +128,14 @@ final class Delivery {
       try {
         return retry.executeSupplier(() -> breaker.executeSupplier(() -> {
           acquire();
-          return destination.write(batch);
+          if (policy.bulkhead() == null) {
+            return destination.write(batch);
+          }
+          try {
+            return policy.bulkhead().executeSupplier(() -> destination.write(batch));
+          } catch (BulkheadFullException e) {
+            throw new RetryableDestinationException("no call slot free within the policy's wait: " + e.getMessage(), e);
+          }
         }));
       } catch (RateLimitedException e) {
         Duration wait = e.retryAfter();

@@ -107,7 +107,7 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
-    this.delivery = new Delivery(plan.name, plan.destination, plan.delivery);
+    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards);
   }
 
   /** Runs {@code plan} once; never throws for failures the report can describe. */

@@ -28,6 +28,7 @@ public final class SyncPlan {
   public final java.nio.file.Path spillDirectory;
   public final int sortRunRecords;
   public final dev.sluice.delivery.DeliveryPolicy delivery;
+  public final Delivery.Guards guards;
 
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
@@ -49,5 +50,6 @@ public final class SyncPlan {
     this.spillDirectory = spillDirectory;
     this.sortRunRecords = sortRunRecords;
     this.delivery = delivery;
+    this.guards = Delivery.guards(name, delivery);
   }
 }

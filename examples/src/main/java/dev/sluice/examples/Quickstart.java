@@ -6,6 +6,7 @@ import dev.sluice.SyncReport;
 import dev.sluice.diff.FileStateStore;
 import dev.sluice.map.Convert;
 import dev.sluice.map.Mapping;
+import dev.sluice.observe.ConsoleProgress;
 import dev.sluice.source.DuckDb;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,8 +18,9 @@ import java.nio.file.Path;
  * change in the warehouse and the third run sends only those. The sync's state is kept in files
  * beside the warehouse, so the next invocation sends nothing that was already delivered.
  *
- * <p>Arguments: {@code [--warehouse PATH] [--change N]}; defaults {@code sluice-demo/warehouse.duckdb}
- * and 3 changed rows.
+ * <p>Arguments: {@code [--warehouse PATH] [--change N] [--progress]}; defaults
+ * {@code sluice-demo/warehouse.duckdb}, 3 changed rows, no progress lines (with
+ * {@code --progress}, {@link ConsoleProgress} prints rate, counts and ETA on standard error).
  */
 public final class Quickstart {
 
@@ -29,20 +31,31 @@ public final class Quickstart {
   public static void main(String[] args) throws Exception {
     Path warehouse = Path.of("sluice-demo", "warehouse.duckdb");
     int change = 3;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (args[i].equals("--warehouse")) {
+    boolean progress = false;
+    for (int i = 0; i < args.length; i += 2) {
+      if (args[i].equals("--progress")) {
+        progress = true;
+        i--;
+      } else if (i + 1 >= args.length) {
+        System.err.println("option " + args[i] + " needs a value");
+        System.exit(2);
+      } else if (args[i].equals("--warehouse")) {
         warehouse = Path.of(args[i + 1]);
       } else if (args[i].equals("--change")) {
         change = Integer.parseInt(args[i + 1]);
       } else {
-        System.err.println("unknown option " + args[i] + "; use --warehouse PATH or --change N");
+        System.err.println("unknown option " + args[i] + "; use --warehouse PATH, --change N or --progress");
         System.exit(2);
       }
     }
-    run(warehouse, change, System.out);
+    run(warehouse, change, progress, System.out);
   }
 
   static void run(Path file, int change, PrintStream out) throws Exception {
+    run(file, change, false, out);
+  }
+
+  static void run(Path file, int change, boolean progress, PrintStream out) throws Exception {
     boolean created = !Files.exists(file);
     // The sync remembers what it delivered next to the warehouse, so a second invocation starts
     // where the first one stopped.
@@ -68,7 +81,7 @@ public final class Quickstart {
           .require("email")
           .build();
       PrintingDestination crm = new PrintingDestination(out);
-      Sync sync = Sync.from(warehouse.query("select * from customers where email is not null")
+      Sync.Builder builder = Sync.from(warehouse.query("select * from customers where email is not null")
               .key("id")
               .orderByKey()
               .build())
@@ -76,8 +89,11 @@ public final class Quickstart {
           .to(crm)
           .named("customers-to-crm")
           .mode(SyncMode.MIRROR)
-          .state(FileStateStore.in(state))
-          .build();
+          .state(FileStateStore.in(state));
+      if (progress) {
+        builder.listener(ConsoleProgress.toStderr()); // rate, counts and ETA on standard error
+      }
+      Sync sync = builder.build();
 
       out.println();
       out.println(created ? "Run 1: the first sync sends every customer"

@@ -16,9 +16,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Wraps a destination and injects the failures real APIs produce: whole-batch retryable failures,
- * rate limits with a Retry-After, whole-batch rejections caused by one bad record, and permanent
- * per-record failures. Faults are queued per call in order; calls without a queued fault reach
+ * Wraps a destination and injects the failures real APIs produce: latency, whole-batch retryable
+ * failures, rate limits with a Retry-After, and whole-batch rejections caused by one bad record
+ * (permanent per-record failures come from {@link RecordingDestination#failKey}). Faults are queued per call in order; calls without a queued fault reach
  * the wrapped destination. Thread-safe.
  *
  * <pre>{@code
@@ -32,6 +32,7 @@ public final class FaultyDestination implements Destination {
   private final Destination delegate;
   private final Deque<Supplier<? extends RuntimeException>> nextCalls = new ArrayDeque<>();
   private final Map<String, String> poison = new HashMap<>();
+  private volatile Duration latency = Duration.ZERO;
   private int calls;
 
   private FaultyDestination(Destination delegate) {
@@ -71,6 +72,12 @@ public final class FaultyDestination implements Destination {
     return this;
   }
 
+  /** Every call takes at least {@code latency} before it answers, as a slow API would. */
+  public FaultyDestination latency(Duration latency) {
+    this.latency = Objects.requireNonNull(latency, "latency");
+    return this;
+  }
+
   /** Calls made so far, faulty or not. */
   public synchronized int calls() {
     return calls;
@@ -83,6 +90,12 @@ public final class FaultyDestination implements Destination {
 
   @Override
   public BatchResult write(Batch batch) {
+    long wait = latency.toNanos();
+    long deadline = System.nanoTime() + wait;
+    while (wait > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      wait = deadline - System.nanoTime();
+    }
     synchronized (this) {
       calls++;
       Supplier<? extends RuntimeException> fault = nextCalls.poll();

@@ -94,10 +94,51 @@ class DeliveryPolicyTest {
         .delivery(policy).build().run();
 
     assertThat(report.status()).isEqualTo(Status.ABORTED);
-    assertThat(report.failure()).hasValueSatisfying(m -> assertThat(m).contains("circuit breaker opened"));
+    assertThat(report.failure()).hasValueSatisfying(m -> assertThat(m).contains("circuit breaker is open"));
     assertThat(faulty.calls()).as("the run stops calling once the breaker is open").isLessThan(20);
     assertThat(state.entries("s")).isEmpty();
     assertThat(crm.size()).isZero();
+  }
+
+  @Test
+  void capsCallsInFlightAcrossSyncsSharingAPolicy() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    dev.sluice.destination.Destination slow = new dev.sluice.destination.Destination() {
+      @Override
+      public dev.sluice.destination.Capabilities capabilities() {
+        return crm.capabilities();
+      }
+
+      @Override
+      public dev.sluice.destination.BatchResult write(dev.sluice.destination.Batch batch) {
+        most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+          return FaultyDestination.wrap(crm).latency(Duration.ofMillis(5)).write(batch);
+        } finally {
+          inFlight.decrementAndGet();
+        }
+      }
+    };
+    DeliveryPolicy shared = DeliveryPolicy.custom().maxConcurrentCalls(2, Duration.ofSeconds(30)).build();
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.List<java.util.concurrent.Future<SyncReport>> runs = new java.util.ArrayList<>();
+      for (String name : java.util.List.of("a", "b")) {
+        InMemorySource source = InMemorySource.create();
+        for (int i = 0; i < 400; i++) {
+          source.put(Record.builder(name + i).set("n", i).build());
+        }
+        runs.add(two.submit(() -> Sync.from(source).to(slow).named(name).batchSize(10).concurrency(4)
+            .delivery(shared).build().run()));
+      }
+      for (java.util.concurrent.Future<SyncReport> run : runs) {
+        assertThat(run.get(60, java.util.concurrent.TimeUnit.SECONDS).delivered()).isEqualTo(400);
+      }
+    } finally {
+      two.shutdownNow();
+    }
+    assertThat(most.get()).as("calls in flight at once, over both syncs").isLessThanOrEqualTo(2);
   }
 
   @Test

@@ -50,6 +50,26 @@ class SyncMetricsTest {
         .isEqualTo(Instant.parse("2026-11-27T10:00:00Z").getEpochSecond());
   }
 
+  @Test
+  void bindsResilience4jMetersForTheRetryAndTheBreaker() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    InMemorySource source = InMemorySource.create();
+    for (int i = 0; i < 10; i++) {
+      source.put(Record.builder("k" + i).set("n", i).build());
+    }
+    dev.sluice.testkit.FaultyDestination faulty = dev.sluice.testkit.FaultyDestination
+        .wrap(RecordingDestination.create()).failNextCallsRetryably(2, "HTTP 503");
+    dev.sluice.delivery.DeliveryPolicy policy = dev.sluice.delivery.DeliveryPolicy.custom()
+        .backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2)).meterRegistry(registry).build();
+
+    Sync.from(source).to(faulty).named("guarded").delivery(policy).build().run();
+
+    assertThat(registry.get("resilience4j.retry.calls").tag("name", "guarded")
+        .tag("kind", "successful_with_retry").functionCounter().count()).isEqualTo(1);
+    assertThat(registry.get("resilience4j.circuitbreaker.state").tag("name", "guarded").tag("state", "closed")
+        .gauge().value()).isEqualTo(1);
+  }
+
   private static double count(SimpleMeterRegistry registry, String name, String tag, String value) {
     return registry.get(name).tag(MetricNames.TAG_SYNC, "crm").tag(MetricNames.TAG_DESTINATION, "Recording")
         .tag(tag, value).counter().count();
