@@ -77,6 +77,8 @@ public final class JsonClient implements AutoCloseable {
   private final Clock clock;
   private final CloseableHttpClient http;
   private final Set<String> extraSecrets;
+  private final io.micrometer.core.instrument.MeterRegistry meters;
+  private final String metricsName;
 
   private JsonClient(Builder b) {
     this.baseUrl = b.baseUrl;
@@ -86,6 +88,8 @@ public final class JsonClient implements AutoCloseable {
     this.mapper = b.mapper;
     this.clock = b.clock;
     this.extraSecrets = Set.copyOf(b.secrets);
+    this.meters = b.meters;
+    this.metricsName = b.metricsName;
     this.http = HttpClients.custom()
         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
             // Connections that never log: HttpClient's own wire and header logs would print
@@ -186,12 +190,14 @@ public final class JsonClient implements AutoCloseable {
         return new JsonResponse(method, shownPath, r.getCode(), responseHeaders, bytes, mapper, clock, redacted);
       });
     } catch (IOException e) {
+      record(method, "io_error", start);
       String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
       log.debug("<- {} {} failed after {} ms: {}", method, shownPath, (System.nanoTime() - start) / 1_000_000,
           Redaction.secretsMasked(what, secrets));
       throw new RetryableDestinationException("calling " + method + " " + shownPath + " failed: "
           + Redaction.secretsMasked(what, secrets), e);
     }
+    record(method, Integer.toString(response.status()), start);
     if (log.isDebugEnabled()) {
       log.debug("<- {} {} {} in {} ms body {}", response.status(), method, shownPath, (System.nanoTime() - start) / 1_000_000,
           response.excerpt());
@@ -200,6 +206,17 @@ public final class JsonClient implements AutoCloseable {
       responseListener.accept(response);
     }
     return response;
+  }
+
+  private void record(String method, String status, long startNanos) {
+    if (meters != null) {
+      io.micrometer.core.instrument.Timer.builder(dev.sluice.observe.MetricNames.HTTP_REQUESTS)
+          .tag(dev.sluice.observe.MetricNames.TAG_DESTINATION, metricsName)
+          .tag("method", method)
+          .tag(dev.sluice.observe.MetricNames.TAG_STATUS, status)
+          .register(meters)
+          .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
   }
 
   private Collection<String> secrets() {
@@ -282,6 +299,8 @@ public final class JsonClient implements AutoCloseable {
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private Clock clock = Clock.systemUTC();
     private final Set<String> secrets = new LinkedHashSet<>();
+    private io.micrometer.core.instrument.MeterRegistry meters;
+    private String metricsName;
 
     private Builder(String baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
@@ -334,6 +353,16 @@ public final class JsonClient implements AutoCloseable {
     /** Called with every response: the hook for rate-limit headers and other feedback. */
     public Builder responseListener(Consumer<JsonResponse> listener) {
       this.responseListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Times every request in {@code registry} as {@code sluice.http.requests}, tagged with the
+     * destination's {@code name}, the method and the status (or {@code io_error}).
+     */
+    public Builder metrics(io.micrometer.core.instrument.MeterRegistry registry, String name) {
+      this.meters = Objects.requireNonNull(registry, "registry");
+      this.metricsName = Objects.requireNonNull(name, "name");
       return this;
     }
 

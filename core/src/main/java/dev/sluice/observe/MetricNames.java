@@ -17,6 +17,9 @@ public final class MetricNames {
   /** Gauge: when the sync last ended SUCCEEDED or PARTIAL, in seconds since the epoch (0 = never). */
   public static final String LAST_SUCCESS = "sluice.run.last.success";
 
+  /** Timer of HTTP requests to a destination, tagged {@link #TAG_STATUS} (code or io_error) and method. */
+  public static final String HTTP_REQUESTS = "sluice.http.requests";
+
   /** The sync's name. */
   public static final String TAG_SYNC = "sync";
   /** The destination's class, simple name. */

@@ -1,6 +1,7 @@
 package dev.sluice.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Record;
 import dev.sluice.destination.Batch;
@@ -8,6 +9,9 @@ import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Capabilities;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
+import dev.sluice.destination.PermanentDestinationException;
+import dev.sluice.destination.RateLimitedException;
+import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.destination.RecordOutcome;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -31,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * <p>It checks that upserts are idempotent, that each record gets its own outcome, that a batch
- * at the declared limit is accepted, and deletes where the destination supports them. Override
+ * at the declared limit is accepted, deletes where the destination supports them, and — when
+ * {@link #failNextCallWith(int)} can inject them — that 503, 429 and 400 are classified as
+ * retryable, rate-limited and permanent. Override
  * {@link #invalidRecord(String)} to also check that a record the API refuses fails permanently
  * without taking its batch down.
  */
@@ -58,6 +64,15 @@ public abstract class DestinationContract {
   /** A record the API refuses for its content (an invalid email, say); empty if none can be made. */
   protected Optional<Record> invalidRecord(String key) {
     return Optional.empty();
+  }
+
+  /**
+   * Makes the destination's next call fail as the API would with this HTTP status (503, 429,
+   * 400…); return false when the destination under test cannot be made to, and the
+   * classification test is skipped.
+   */
+  protected boolean failNextCallWith(int status) {
+    return false;
   }
 
   /** The destination under test. */
@@ -146,6 +161,22 @@ public abstract class DestinationContract {
 
     assertThat(result.failedCount()).as("deleting a missing key succeeds: %s", result.outcomes()).isZero();
     assertThat(contents()).doesNotContainKey("d1").containsKey("d2");
+  }
+
+  @Test
+  void classifiesWholeBatchFailures() {
+    Batch batch = batch(Operation.UPSERT, List.of(validRecord("e1", 1)));
+    if (failNextCallWith(503)) {
+      assertThatThrownBy(() -> destination.write(batch)).isInstanceOf(RetryableDestinationException.class)
+          .isNotInstanceOf(RateLimitedException.class);
+    }
+    if (failNextCallWith(429)) {
+      assertThatThrownBy(() -> destination.write(batch)).isInstanceOf(RateLimitedException.class);
+    }
+    if (failNextCallWith(400)) {
+      assertThatThrownBy(() -> destination.write(batch)).isInstanceOf(PermanentDestinationException.class);
+    }
+    assertThat(destination.write(batch).failedCount()).as("the next call succeeds").isZero();
   }
 
   /** A batch of this test's run. */

@@ -7,7 +7,10 @@ import dev.sluice.destination.Destination;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RateLimitedException;
 import dev.sluice.destination.RetryableDestinationException;
+import dev.sluice.Record;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -17,8 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * Wraps a destination and injects the failures real APIs produce: latency, whole-batch retryable
- * failures, rate limits with a Retry-After, and whole-batch rejections caused by one bad record
- * (permanent per-record failures come from {@link RecordingDestination#failKey}). Faults are queued per call in order; calls without a queued fault reach
+ * failures, rate limits with a Retry-After, whole-batch rejections caused by one bad record, and
+ * permanent failures of chosen records. Faults are queued per call in order; calls without a queued fault reach
  * the wrapped destination. Thread-safe.
  *
  * <pre>{@code
@@ -33,6 +36,7 @@ public final class FaultyDestination implements Destination {
   private final Deque<Supplier<? extends RuntimeException>> nextCalls = new ArrayDeque<>();
   private final Map<String, String> poison = new HashMap<>();
   private volatile Duration latency = Duration.ZERO;
+  private final Map<String, String> failing = new HashMap<>();
   private int calls;
 
   private FaultyDestination(Destination delegate) {
@@ -78,6 +82,12 @@ public final class FaultyDestination implements Destination {
     return this;
   }
 
+  /** The record with {@code key} fails permanently with {@code reason}; the rest of its batch goes on. */
+  public synchronized FaultyDestination failKeyPermanently(String key, String reason) {
+    failing.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(reason, "reason"));
+    return this;
+  }
+
   /** Calls made so far, faulty or not. */
   public synchronized int calls() {
     return calls;
@@ -109,7 +119,31 @@ public final class FaultyDestination implements Destination {
         }
       }
     }
-    return delegate.write(batch);
+    Map<String, String> failNow;
+    synchronized (this) {
+      failNow = new HashMap<>(failing);
+    }
+    if (failNow.isEmpty()) {
+      return delegate.write(batch);
+    }
+    List<Record> passing = new ArrayList<>();
+    for (Record r : batch.records()) {
+      if (!failNow.containsKey(r.key())) {
+        passing.add(r);
+      }
+    }
+    BatchResult.Builder result = BatchResult.builder(batch);
+    if (!passing.isEmpty()) {
+      Batch rest = new Batch(batch.syncName(), batch.runId(), batch.sequence(), batch.operation(), passing);
+      delegate.write(rest).outcomes().forEach(result::set);
+    }
+    for (Record r : batch.records()) {
+      String reason = failNow.get(r.key());
+      if (reason != null) {
+        result.failed(r.key(), reason, false);
+      }
+    }
+    return result.build();
   }
 
   @Override

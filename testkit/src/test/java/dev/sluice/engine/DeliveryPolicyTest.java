@@ -142,6 +142,17 @@ class DeliveryPolicyTest {
   }
 
   @Test
+  void failsChosenRecordsPermanentlyAndDeliversTheRestOfTheirBatch() {
+    FaultyDestination faulty = FaultyDestination.wrap(crm).failKeyPermanently("k007", "422 email taken");
+
+    SyncReport report = sync(rows(20), faulty, FAST).run();
+
+    assertThat(report.delivered()).isEqualTo(19);
+    assertThat(report.failedRecords()).containsExactly(new RecordError("k007", "422 email taken", false));
+    assertThat(crm.size()).isEqualTo(19);
+  }
+
+  @Test
   void refusesNonsenseSettingsNamingThem() {
     assertThatThrownBy(() -> DeliveryPolicy.custom().maxAttempts(0))
         .hasMessage("maxAttempts must be at least 1, was 0");

@@ -73,6 +73,20 @@ class JsonClientTest {
   }
 
   @Test
+  void timesRequestsByStatus() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    try (JsonClient api = JsonClient.builder(server.url("/").toString()).metrics(registry, "crm").build()) {
+      server.enqueue(respond(200, "{}"));
+      server.enqueue(respond(503, "{}"));
+      api.get("/x");
+      api.get("/x");
+    }
+    assertThat(registry.get(dev.sluice.observe.MetricNames.HTTP_REQUESTS).tag("destination", "crm").tag("status", "200")
+        .timer().count()).isEqualTo(1);
+    assertThat(registry.get(dev.sluice.observe.MetricNames.HTTP_REQUESTS).tag("status", "503").timer().count()).isEqualTo(1);
+  }
+
+  @Test
   void readsRetryAfterInSecondsAndAsAnHttpDate() {
     try (JsonClient api = client(AuthProvider.none())) {
       server.enqueue(respond(429, "", "Retry-After", "7"));

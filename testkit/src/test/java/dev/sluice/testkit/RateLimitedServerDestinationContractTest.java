@@ -27,6 +27,16 @@ class RateLimitedServerDestinationContractTest extends DestinationContract {
     return contents;
   }
 
+  @Override
+  protected boolean failNextCallWith(int status) {
+    if (status == 429) {
+      server.rateLimitNext(1, 1);
+    } else {
+      server.respondNext(1, status, "{\"status\":\"error\"}");
+    }
+    return true;
+  }
+
   @AfterEach
   void stopServer() {
     server.close();
