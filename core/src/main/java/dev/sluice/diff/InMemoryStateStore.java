@@ -135,6 +135,15 @@ public final class InMemoryStateStore implements StateStore {
     private final int[] slots; // index + 1 into keys; 0 = empty
     private final int mask;
 
+    /** The same entries under another fingerprint, sharing the index. */
+    private Snapshot(Snapshot same, String fingerprint) {
+      this.keys = same.keys;
+      this.hashes = same.hashes;
+      this.fingerprint = fingerprint;
+      this.slots = same.slots;
+      this.mask = same.mask;
+    }
+
     Snapshot(String[] keys, long[] hashes, String fingerprint) {
       this.keys = keys;
       this.hashes = hashes;
@@ -191,7 +200,7 @@ public final class InMemoryStateStore implements StateStore {
     /** The next snapshot: this one with puts and deletes (null values) applied. */
     Snapshot apply(Map<String, Long> changes, String newFingerprint) {
       if (changes.isEmpty()) {
-        return new Snapshot(keys, hashes, newFingerprint);
+        return new Snapshot(this, newFingerprint);
       }
       List<String> changed = new ArrayList<>(changes.keySet());
       changed.sort(KeyOrder.COMPARATOR);
