@@ -1,0 +1,105 @@
+package dev.sluice.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+/**
+ * A webhook endpoint on loopback, as a user would run it: verifies every signature, ignores a
+ * message id it has already processed, stores records by key, and answers with a chosen status on
+ * command.
+ */
+final class TestReceiver implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MockWebServer server = new MockWebServer();
+  private final WebhookVerifier verifier;
+  private final Map<String, JsonNode> records = new TreeMap<>();
+  private final Set<String> processed = new HashSet<>();
+  private final ArrayDeque<MockResponse> scripted = new ArrayDeque<>();
+  final List<Map<String, String>> requestHeaders = new ArrayList<>();
+  final List<String> rejections = new ArrayList<>();
+  int requests;
+
+  TestReceiver(WebhookVerifier verifier) throws IOException {
+    this.verifier = verifier;
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return handle(request);
+      }
+    });
+    server.start(0);
+  }
+
+  String url() {
+    return server.url("/hooks/sluice").toString();
+  }
+
+  synchronized void respondNext(int status, String... headerPairs) {
+    MockResponse.Builder b = new MockResponse.Builder().code(status).body("{}");
+    for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+      b.addHeader(headerPairs[i], headerPairs[i + 1]);
+    }
+    scripted.add(b.build());
+  }
+
+  synchronized Map<String, JsonNode> records() {
+    return new TreeMap<>(records);
+  }
+
+  private synchronized MockResponse handle(RecordedRequest request) {
+    requests++;
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String name : request.getHeaders().names()) {
+      headers.put(name, request.getHeaders().get(name));
+    }
+    requestHeaders.add(headers);
+    MockResponse next = scripted.poll();
+    if (next != null) {
+      return next;
+    }
+    byte[] body = request.getBody().toByteArray();
+    try {
+      verifier.verify(headers, body);
+    } catch (WebhookVerificationException e) {
+      rejections.add(e.getMessage());
+      return new MockResponse.Builder().code(401).body("{\"error\":\"" + e.getMessage() + "\"}").build();
+    }
+    if (!processed.add(headers.get("webhook-id"))) {
+      return new MockResponse.Builder().code(200).body("{\"duplicate\":true}").build();
+    }
+    try {
+      JsonNode envelope = JSON.readTree(body);
+      boolean delete = "sluice.delete".equals(envelope.path("type").asText());
+      for (JsonNode record : envelope.path("data").path("records")) {
+        if (delete) {
+          records.remove(record.path("key").asText());
+        } else {
+          records.put(record.path("key").asText(), record.path("fields"));
+        }
+      }
+    } catch (IOException e) {
+      return new MockResponse.Builder().code(400).body("{}").build();
+    }
+    return new MockResponse.Builder().code(204).build();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
