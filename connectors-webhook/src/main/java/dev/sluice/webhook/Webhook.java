@@ -55,7 +55,12 @@ public final class Webhook implements Destination {
   private Webhook(Builder b) {
     this.url = b.url;
     String base = url.getScheme() + "://" + url.getRawAuthority();
-    this.client = JsonClient.builder(base).auth(b.auth).responseTimeout(b.timeout).clock(b.clock).build();
+    JsonClient.Builder http = JsonClient.builder(base).auth(b.auth).responseTimeout(b.timeout).clock(b.clock);
+    for (WebhookSecret secret : b.secrets) {
+      // Masked wherever it might appear in logs or messages, with or without its prefix.
+      http.secret(secret.encoded()).secret(secret.encoded().substring("whsec_".length()));
+    }
+    this.client = http.build();
     this.signer = b.secrets.isEmpty() ? null : WebhookSigner.of(b.secrets.toArray(new WebhookSecret[0]));
     this.capabilities = Capabilities.builder()
         .operations(Operation.UPSERT, Operation.DELETE)
