@@ -75,7 +75,7 @@ final class ReadAhead implements AutoCloseable {
     try {
       while (!stopped && stream.hasNext()) {
         Record record = stream.next();
-        MapResult mapped = mapper == null || record == null || record.key() == null ? null : map(record);
+        MapResult mapped = mapper == null || record == null || record.key() == null ? null : map(mapper, record);
         long hash = mapped != null && !mapped.isRejected() && record.key().equals(mapped.record().key())
             ? hasher.applyAsLong(mapped.record()) : 0;
         items[size++] = new Item(record, mapped, hash);
@@ -93,7 +93,8 @@ final class ReadAhead implements AutoCloseable {
     }
   }
 
-  private MapResult map(Record record) {
+  /** Maps one record; a null result or an exception becomes a rejection, never a crash. */
+  static MapResult map(Mapper mapper, Record record) {
     try {
       MapResult result = mapper.map(record);
       return result == null ? MapResult.rejected("the mapper returned null") : result;

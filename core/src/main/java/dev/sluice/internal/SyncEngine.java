@@ -279,17 +279,7 @@ public final class SyncEngine {
           + preview(record));
       return;
     }
-    MapResult result = premapped;
-    if (result == null) {
-      try {
-        result = plan.mapper.map(record);
-        if (result == null) {
-          result = MapResult.rejected("the mapper returned null");
-        }
-      } catch (RuntimeException e) {
-        result = MapResult.rejected("mapping failed: " + e);
-      }
-    }
+    MapResult result = premapped != null ? premapped : ReadAhead.map(plan.mapper, record);
     if (!result.isRejected() && !key.equals(result.record().key())) {
       result = MapResult.rejected("the mapper changed the key to '" + result.record().key()
           + "'; keys come from the source");
