@@ -39,9 +39,12 @@ import org.apache.hc.core5.http.ContentType;
  * a receiver can deduplicate), the same value as {@code Idempotency-Key}; {@code webhook-timestamp}
  * in Unix seconds; {@code webhook-signature} over the exact bytes sent.
  *
- * <p><b>Answers</b>: 2xx succeeds for the whole request; 410 Gone stops the run (the endpoint is
- * gone; unsent records stay pending); 408, 429 (honouring Retry-After) and 5xx are retryable;
- * other statuses, redirects included (they are not followed), are permanent.
+ * <p><b>Answers</b>: 2xx succeeds for the whole request; 408, 429 (honouring Retry-After) and 5xx
+ * are retryable. Answers that every request would get stop the run, with unsent records left
+ * pending for the next one: 410 Gone (the endpoint is gone), redirects (never followed: the
+ * signed body would go to another address), 401, 403, 404 and 405 (wrong URL or credentials).
+ * Other statuses, such as 400, 413 or 422, are permanent for the records of that request: the
+ * engine splits the request to find the records the endpoint refuses.
  */
 public final class Webhook implements Destination {
 
@@ -51,6 +54,7 @@ public final class Webhook implements Destination {
   private final Capabilities capabilities;
   private final Map<String, String> headers;
   private final Clock clock;
+  private final long bytesPerRequest;
 
   private Webhook(Builder b) {
     this.url = b.url;
@@ -65,11 +69,21 @@ public final class Webhook implements Destination {
     this.capabilities = Capabilities.builder()
         .operations(Operation.UPSERT, Operation.DELETE)
         .maxRecordsPerBatch(b.recordsPerRequest)
-        .maxBytesPerBatch(b.bytesPerRequest)
+        .maxBytesPerBatch(Math.max(1, b.bytesPerRequest - envelopeReserve(b.recordsPerRequest)))
         .idempotentWrites(true)
         .build();
     this.headers = Map.copyOf(b.headers);
     this.clock = b.clock;
+    this.bytesPerRequest = b.bytesPerRequest;
+  }
+
+  /**
+   * Room left in a request for what the engine does not count: the envelope's own fields and, per
+   * record, {@code {"key":..,"fields":..}} around the record. Requests that still come out larger
+   * are split before sending.
+   */
+  private static long envelopeReserve(int recordsPerRequest) {
+    return 512 + 24L * recordsPerRequest;
   }
 
   /** Starts a webhook to {@code url} (https, or http on loopback for tests). */
@@ -85,6 +99,31 @@ public final class Webhook implements Destination {
   @Override
   public BatchResult write(Batch batch) {
     byte[] body = envelope(batch);
+    if (body.length > bytesPerRequest) {
+      return tooLarge(batch, body.length);
+    }
+    post(batch, body);
+    return BatchResult.allSucceeded(batch);
+  }
+
+  /**
+   * A request over {@code bytesPerRequest}: sent as halves with their own stable ids, or for a
+   * single record reported as a permanent failure (it can never fit).
+   */
+  private BatchResult tooLarge(Batch batch, int size) {
+    if (batch.size() == 1) {
+      String key = batch.records().get(0).key();
+      return BatchResult.builder(batch).failed(key, "record '" + key + "' makes a webhook request of " + size
+          + " bytes, over bytesPerRequest of " + bytesPerRequest, false).build();
+    }
+    BatchResult.Builder result = BatchResult.builder(batch);
+    for (Batch half : batch.halves()) {
+      write(half).outcomes().forEach(result::set);
+    }
+    return result.build();
+  }
+
+  private void post(Batch batch, byte[] body) {
     long timestamp = clock.instant().getEpochSecond();
     Map<String, String> request = new LinkedHashMap<>(headers);
     request.put("webhook-id", batch.id());
@@ -98,12 +137,27 @@ public final class Webhook implements Destination {
       path += "?" + url.getRawQuery();
     }
     JsonResponse response = client.send("POST", path, body, ContentType.APPLICATION_JSON, request);
-    if (response.status() == 410) {
+    int status = response.status();
+    if (status == 410) {
       throw new PermanentDestinationException("the webhook endpoint answered 410 Gone: it no longer exists;"
           + " the run stopped and the unsent records stay pending", null, true);
     }
+    if (status >= 300 && status < 400) {
+      throw new PermanentDestinationException("the webhook endpoint answered " + status + " and redirects to "
+          + response.header("Location").orElse("(no Location)") + "; redirects are not followed (the signed body"
+          + " would go to another address): configure the URL it names. The run stopped and the unsent records"
+          + " stay pending", null, true);
+    }
+    if (status == 401 || status == 403 || status == 404 || status == 405) {
+      // The endpoint or its credentials are wrong: every batch would get the same answer.
+      try {
+        response.throwIfFailed();
+      } catch (PermanentDestinationException e) {
+        throw new PermanentDestinationException(e.getMessage() + " (check the webhook URL and its credentials;"
+            + " the run stopped and the unsent records stay pending)", null, true);
+      }
+    }
     response.throwIfFailed();
-    return BatchResult.allSucceeded(batch);
   }
 
   private byte[] envelope(Batch batch) {
@@ -187,7 +241,11 @@ public final class Webhook implements Destination {
       return this;
     }
 
-    /** Bytes of records per request, as Sluice counts them; default 1,000,000. */
+    /**
+     * The most bytes one request body may have; default 1,000,000. Batches are sized to fit, and a
+     * request that still comes out larger is sent in halves; a record that cannot fit on its own
+     * is reported as failed.
+     */
     public Builder bytesPerRequest(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("bytesPerRequest must be at least 1, was " + bytes);

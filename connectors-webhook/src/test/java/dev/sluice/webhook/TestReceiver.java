@@ -23,7 +23,10 @@ import mockwebserver3.RecordedRequest;
  */
 final class TestReceiver implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads numbers exactly, as a careful receiver would. */
+  static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
   private final MockWebServer server = new MockWebServer();
   private final WebhookVerifier verifier;
@@ -32,6 +35,8 @@ final class TestReceiver implements AutoCloseable {
   private final ArrayDeque<MockResponse> scripted = new ArrayDeque<>();
   final List<Map<String, String>> requestHeaders = new ArrayList<>();
   final List<String> rejections = new ArrayList<>();
+  final List<Integer> bodySizes = new ArrayList<>();
+  final List<Long> arrivalNanos = new ArrayList<>();
   int requests;
 
   TestReceiver(WebhookVerifier verifier) throws IOException {
@@ -57,12 +62,17 @@ final class TestReceiver implements AutoCloseable {
     scripted.add(b.build());
   }
 
+  synchronized void respondNextWithBody(int status, String body) {
+    scripted.add(new MockResponse.Builder().code(status).body(body).build());
+  }
+
   synchronized Map<String, JsonNode> records() {
     return new TreeMap<>(records);
   }
 
   private synchronized MockResponse handle(RecordedRequest request) {
     requests++;
+    arrivalNanos.add(System.nanoTime());
     Map<String, String> headers = new LinkedHashMap<>();
     for (String name : request.getHeaders().names()) {
       headers.put(name, request.getHeaders().get(name));
@@ -73,6 +83,7 @@ final class TestReceiver implements AutoCloseable {
       return next;
     }
     byte[] body = request.getBody().toByteArray();
+    bodySizes.add(body.length);
     try {
       verifier.verify(headers, body);
     } catch (WebhookVerificationException e) {
