@@ -8,15 +8,20 @@ import dev.sluice.map.Convert;
 import dev.sluice.map.Mapping;
 import dev.sluice.observe.ConsoleProgress;
 import dev.sluice.source.DuckDb;
+import dev.sluice.webhook.Webhook;
+import dev.sluice.webhook.WebhookSecret;
+import dev.sluice.webhook.WebhookVerifier;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The quickstart: a customers mart in an embedded DuckDB warehouse, synced to a destination that
- * prints what it receives. The first run sends everything, the second nothing; then a few rows
- * change in the warehouse and the third run sends only those. The sync's state is kept in files
- * beside the warehouse, so the next invocation sends nothing that was already delivered.
+ * The quickstart: a customers mart in an embedded DuckDB warehouse, synced over HTTP to a webhook
+ * endpoint that the quickstart starts on loopback ({@link DemoReceiver}) and that verifies the
+ * Standard Webhooks signature of every request. The first run sends everything, the second
+ * nothing; then a few rows change in the warehouse and the third run sends only those. The sync's
+ * state is kept in files beside the warehouse, so the next invocation sends nothing that was
+ * already delivered.
  *
  * <p>Arguments: {@code [--warehouse PATH] [--change N] [--progress]}; defaults
  * {@code sluice-demo/warehouse.duckdb}, 3 changed rows, no progress lines (with
@@ -63,13 +68,17 @@ public final class Quickstart {
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
-    try (DuckDb warehouse = DuckDb.open(file)) {
+    // A real deployment reads the secret from its vault: WebhookSecret.parse(System.getenv("WEBHOOK_SECRET")).
+    WebhookSecret secret = WebhookSecret.generate();
+    try (DuckDb warehouse = DuckDb.open(file);
+        DemoReceiver receiver = new DemoReceiver(WebhookVerifier.of(secret), out)) {
       if (created) {
         createDemoMart(warehouse);
         out.println("Created the demo warehouse " + file + " with " + CUSTOMERS + " customers.");
       } else {
         out.println("Using the demo warehouse " + file + ".");
       }
+      out.println("Started a webhook receiver that verifies every signature: POST " + receiver.url());
 
       Mapping mapping = Mapping.builder()
           .copy("email")
@@ -80,14 +89,17 @@ public final class Quickstart {
           .copy("updated_at")
           .require("email")
           .build();
-      PrintingDestination crm = new PrintingDestination(out);
+      Webhook webhook = Webhook.builder(receiver.url())
+          .secret(secret)
+          .recordsPerRequest(500)
+          .build();
       Sync.Builder builder = Sync.from(warehouse.query("select * from customers where email is not null")
               .key("id")
               .orderByKey()
               .build())
           .map(mapping)
-          .to(crm)
-          .named("customers-to-crm")
+          .to(webhook)
+          .named("customers-to-webhook")
           .mode(SyncMode.MIRROR)
           .state(FileStateStore.in(state));
       if (progress) {
@@ -98,21 +110,23 @@ public final class Quickstart {
       out.println();
       out.println(created ? "Run 1: the first sync sends every customer"
           : "Run 1: the state remembers the last invocation, so only what changed since then is sent");
-      print(out, sync.run(), crm);
+      print(out, sync.run(), receiver);
 
       out.println();
       out.println("Run 2: nothing changed, nothing is sent");
-      print(out, sync.run(), crm);
+      print(out, sync.run(), receiver);
 
       out.println();
       out.println("Changing " + change + " customers in the warehouse ...");
       warehouse.execute("update customers set lead_score = (lead_score + 1) % 100, updated_at = now()::timestamp"
           + " where id <= ?", change);
       out.println("Run 3: only the changed customers are sent");
-      print(out, sync.run(), crm);
+      print(out, sync.run(), receiver);
 
       out.println();
-      out.println("The destination received " + crm.size() + " distinct customers in this invocation.");
+      out.println("The receiver holds " + receiver.size() + " customers from this invocation"
+          + (receiver.customer("1") == null ? "." : "; customer 1 is " + receiver.customer("1")));
+      webhook.close();
     }
   }
 
@@ -128,8 +142,8 @@ public final class Quickstart {
         + " from range(1, " + (CUSTOMERS + 1) + ") r(i)");
   }
 
-  private static void print(PrintStream out, SyncReport report, PrintingDestination crm) {
-    crm.printReceived();
+  private static void print(PrintStream out, SyncReport report, DemoReceiver receiver) {
+    receiver.printReceived();
     out.printf("  %s: read %d, added %d, updated %d, deleted %d, unchanged %d, delivered %d, failed %d%n",
         report.status(), report.read(), report.added(), report.updated(), report.deleted(), report.unchanged(),
         report.delivered(), report.failed());
