@@ -1,6 +1,8 @@
 package dev.sluice;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** What destinations and listeners may know about the run they serve. Immutable. */
 public final class RunContext {
@@ -9,13 +11,33 @@ public final class RunContext {
   private final String runId;
   private final SyncMode mode;
   private final boolean dryRun;
+  private final List<String> fields;
 
-  /** Describes one run. */
+  /** Describes one run whose mapper does not declare its fields. */
   public RunContext(String syncName, String runId, SyncMode mode, boolean dryRun) {
+    this(syncName, runId, mode, dryRun, null);
+  }
+
+  /**
+   * Describes one run.
+   *
+   * @param fields the fields every mapped record has, or null when the mapper does not say
+   */
+  public RunContext(String syncName, String runId, SyncMode mode, boolean dryRun, List<String> fields) {
     this.syncName = Objects.requireNonNull(syncName, "syncName");
     this.runId = Objects.requireNonNull(runId, "runId");
     this.mode = Objects.requireNonNull(mode, "mode");
     this.dryRun = dryRun;
+    this.fields = fields == null ? null : List.copyOf(fields);
+  }
+
+  /**
+   * The names of the fields every record of this run has, when the mapper declares them
+   * ({@link dev.sluice.map.Mapper#fields()}): what a destination checks against its schema in
+   * {@link dev.sluice.destination.Destination#open(RunContext)}.
+   */
+  public Optional<List<String>> fields() {
+    return Optional.ofNullable(fields);
   }
 
   /** The name of the sync. */

@@ -1,9 +1,11 @@
 package dev.sluice.destination;
 
+import dev.sluice.delivery.RateLimit;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,12 +27,23 @@ public final class Capabilities {
   private final int maxRecordsPerBatch;
   private final long maxBytesPerBatch;
   private final boolean idempotentWrites;
+  private final RateLimit rateLimit;
 
   private Capabilities(Builder b) {
     this.operations = Collections.unmodifiableSet(EnumSet.copyOf(b.operations));
     this.maxRecordsPerBatch = b.maxRecordsPerBatch;
     this.maxBytesPerBatch = b.maxBytesPerBatch;
     this.idempotentWrites = b.idempotentWrites;
+    this.rateLimit = b.rateLimit;
+  }
+
+  /**
+   * The pace the destination's API allows, if the destination knows it (say 190 requests per
+   * rolling 10 s for a HubSpot account): the engine paces calls with it unless the sync's
+   * {@link dev.sluice.delivery.DeliveryPolicy} sets a rate limit of its own.
+   */
+  public Optional<RateLimit> rateLimit() {
+    return Optional.ofNullable(rateLimit);
   }
 
   /** Starts a description. */
@@ -84,6 +97,7 @@ public final class Capabilities {
     private int maxRecordsPerBatch = DEFAULT_MAX_RECORDS;
     private long maxBytesPerBatch = UNLIMITED_BYTES;
     private boolean idempotentWrites;
+    private RateLimit rateLimit;
 
     private Builder() {}
 
@@ -115,6 +129,12 @@ public final class Capabilities {
     /** Whether writes are idempotent (see {@link Capabilities#idempotentWrites()}). */
     public Builder idempotentWrites(boolean idempotent) {
       this.idempotentWrites = idempotent;
+      return this;
+    }
+
+    /** The pace the API allows (see {@link Capabilities#rateLimit()}). */
+    public Builder rateLimit(RateLimit limit) {
+      this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
 

@@ -8,6 +8,7 @@ import dev.sluice.destination.RateLimitedException;
 import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.delivery.DeliveryPolicy;
+import dev.sluice.delivery.RateLimit;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -83,11 +84,16 @@ final class Delivery {
     return guards;
   }
 
+  /** The policy's rate limit, else the destination's own; null when neither has one. */
+  private final RateLimit rateLimit;
+
   Delivery(Destination destination, DeliveryPolicy policy, Guards guards) {
     this.destination = destination;
     this.policy = policy;
     this.retry = guards.retry;
     this.breaker = guards.breaker;
+    this.rateLimit = policy.rateLimit() != null ? policy.rateLimit()
+        : destination.capabilities().rateLimit().orElse(null);
   }
 
   /**
@@ -139,8 +145,8 @@ final class Delivery {
         }));
       } catch (RateLimitedException e) {
         Duration wait = e.retryAfter();
-        if (policy.rateLimit() != null) {
-          policy.rateLimit().rateLimited(wait);
+        if (rateLimit != null) {
+          rateLimit.rateLimited(wait);
         }
         if (wait.compareTo(policy.maxRateLimitWait()) > 0) {
           throw new StopRun("the destination asks to wait " + wait + " (" + describe(e) + "), longer than the"
@@ -153,9 +159,9 @@ final class Delivery {
   }
 
   private void acquire() {
-    if (policy.rateLimit() != null) {
+    if (rateLimit != null) {
       try {
-        policy.rateLimit().acquire();
+        rateLimit.acquire();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new StopRun("the run was interrupted while waiting for the rate limit", e);

@@ -102,7 +102,7 @@ public final class SyncEngine {
   private SyncEngine(SyncPlan plan, boolean dryRun) {
     this.plan = plan;
     this.dryRun = dryRun;
-    this.context = new RunContext(plan.name, newRunId(), plan.mode, dryRun);
+    this.context = new RunContext(plan.name, newRunId(), plan.mode, dryRun, plan.mapper.fields().orElse(null));
     this.startedAt = plan.clock.instant();
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();

@@ -1,6 +1,8 @@
 package dev.sluice.map;
 
 import dev.sluice.Record;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a source record into the record the destination expects, or rejects it with a reason.
@@ -35,6 +37,15 @@ public interface Mapper {
    */
   default String describe() {
     return getClass().getName();
+  }
+
+  /**
+   * The names of the fields every mapped record has, when the mapper knows them before it sees a
+   * record; destinations check them against their schema before anything is sent (see
+   * {@link dev.sluice.RunContext#fields()}). The default is empty: not known in advance.
+   */
+  default Optional<List<String>> fields() {
+    return Optional.empty();
   }
 
   /** A mapper that passes every record on unchanged. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -57,6 +58,12 @@ public final class Mapping implements Mapper {
   /** The fields every mapped record has, in order. */
   public RecordShape targetShape() {
     return target;
+  }
+
+  /** The names of the fields every mapped record has, in order. */
+  @Override
+  public Optional<List<String>> fields() {
+    return Optional.of(target.names());
   }
 
   @Override

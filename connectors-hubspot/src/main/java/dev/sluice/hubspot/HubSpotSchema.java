@@ -1,0 +1,333 @@
+package dev.sluice.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The properties of one HubSpot object type, as {@code GET /crm/v3/properties/{objectType}}
+ * lists them: what a sync may write, and how each value must be written. Immutable.
+ */
+final class HubSpotSchema {
+
+  /** One property: only what a writer needs. */
+  static final class Property {
+    final String name;
+    final String label;
+    final String type;
+    final String fieldType;
+    final Set<String> options;
+    final boolean unique;
+    final boolean readOnly;
+
+    Property(String name, String label, String type, String fieldType, Set<String> options, boolean unique,
+        boolean readOnly) {
+      this.name = name;
+      this.label = label;
+      this.type = type;
+      this.fieldType = fieldType;
+      this.options = options;
+      this.unique = unique;
+      this.readOnly = readOnly;
+    }
+
+    boolean multiple() {
+      return "checkbox".equals(fieldType) && "enumeration".equals(type);
+    }
+  }
+
+  private final String objectType;
+  private final Map<String, Property> properties;
+
+  private HubSpotSchema(String objectType, Map<String, Property> properties) {
+    this.objectType = objectType;
+    this.properties = properties;
+  }
+
+  /** Reads the {@code results} of a properties response. */
+  static HubSpotSchema parse(String objectType, JsonNode response) {
+    Map<String, Property> properties = new LinkedHashMap<>();
+    for (JsonNode p : response.path("results")) {
+      if (p.path("archived").asBoolean(false)) {
+        continue;
+      }
+      List<String> options = new ArrayList<>();
+      p.path("options").forEach(o -> options.add(o.path("value").asText()));
+      boolean readOnly = p.path("calculated").asBoolean(false)
+          || p.path("modificationMetadata").path("readOnlyValue").asBoolean(false)
+          || "calculation_equation".equals(p.path("fieldType").asText());
+      String name = p.path("name").asText();
+      properties.put(name, new Property(name, p.path("label").asText(name), p.path("type").asText("string"),
+          p.path("fieldType").asText(""), Set.copyOf(options), p.path("hasUniqueValue").asBoolean(false), readOnly));
+    }
+    return new HubSpotSchema(objectType, properties);
+  }
+
+  Optional<Property> property(String name) {
+    return Optional.ofNullable(properties.get(name));
+  }
+
+  Collection<Property> properties() {
+    return properties.values();
+  }
+
+  /**
+   * Every problem with writing {@code fields} keyed by {@code idProperty}, one sentence each; empty
+   * when there is none.
+   */
+  List<String> problems(Collection<String> fields, String idProperty) {
+    List<String> problems = new ArrayList<>();
+    if (idProperty != null && !idProperty.equals(HubSpot.OBJECT_ID)) {
+      Property key = properties.get(idProperty);
+      if (key == null) {
+        problems.add("idProperty '" + idProperty + "' is not a property of " + objectType + suggestion(idProperty));
+      } else if (!key.unique) {
+        problems.add("idProperty '" + idProperty + "' of " + objectType + " does not have unique values"
+            + " (hasUniqueValue is false), so it cannot key upserts; use a unique property"
+            + uniqueNames().map(names -> " such as " + names).orElse(" (create one with unique values in HubSpot)"));
+      }
+    }
+    for (String field : fields) {
+      Property p = properties.get(field);
+      if (p == null) {
+        problems.add("field '" + field + "' is not a property of " + objectType + suggestion(field));
+      } else if (p.readOnly && !field.equals(idProperty)) {
+        problems.add("field '" + field + "' maps to " + objectType + " property '" + field + "', which is read-only"
+            + " or calculated by HubSpot; remove it from the mapping");
+      }
+    }
+    return problems;
+  }
+
+  private Optional<String> uniqueNames() {
+    List<String> unique = properties.values().stream().filter(p -> p.unique && !p.name.equals(HubSpot.OBJECT_ID))
+        .map(p -> p.name).sorted().collect(Collectors.toList());
+    return unique.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", unique));
+  }
+
+  /** "; did you mean ...?" with the nearest names, or "". */
+  private String suggestion(String name) {
+    String wanted = normal(name);
+    List<String> near = properties.values().stream()
+        .filter(p -> !p.readOnly)
+        .map(p -> Map.entry(p.name, Math.min(distance(wanted, normal(p.name)), distance(wanted, normal(p.label)))))
+        .filter(e -> e.getValue() <= Math.max(2, wanted.length() / 3))
+        .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+        .limit(3)
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toList());
+    return near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?";
+  }
+
+  /** Lower case without separators: {@code First_Name} and {@code firstname} match. */
+  static String normal(String name) {
+    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  /**
+   * The writable property for each column whose name matches one (ignoring case, underscores,
+   * spaces; by name, then by label), in column order.
+   */
+  Map<String, String> match(Collection<String> columns) {
+    Map<String, String> byName = new LinkedHashMap<>();
+    Map<String, String> byLabel = new LinkedHashMap<>();
+    properties.values().stream().filter(p -> !p.readOnly).sorted(Comparator.comparing(p -> p.name)).forEach(p -> {
+      byName.putIfAbsent(normal(p.name), p.name);
+      byLabel.putIfAbsent(normal(p.label), p.name);
+    });
+    Map<String, String> matched = new LinkedHashMap<>();
+    for (String column : columns) {
+      String target = byName.getOrDefault(normal(column), byLabel.get(normal(column)));
+      if (target != null && !matched.containsValue(target)) {
+        matched.put(column, target);
+      }
+    }
+    return matched;
+  }
+
+  /**
+   * {@code value} as HubSpot expects it for {@code p}: numbers in plain notation, booleans as
+   * {@code true}/{@code false}, dates as {@code YYYY-MM-DD}, datetimes as epoch milliseconds,
+   * enumeration options checked (several joined by {@code ;}), null as "" (clears the property).
+   *
+   * @throws IllegalArgumentException saying what is wrong with the value
+   */
+  static String write(Property p, Object value, ObjectMapper json) {
+    if (value == null) {
+      return "";
+    }
+    switch (p.type) {
+      case "number":
+        return number(value);
+      case "bool":
+        return bool(value);
+      case "date":
+        return date(value).toString();
+      case "datetime":
+        return Long.toString(instant(value).toEpochMilli());
+      case "enumeration":
+        return option(p, value);
+      default:
+        if (value instanceof Map || value instanceof List) {
+          try {
+            return json.writeValueAsString(value);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot be written as JSON text: " + e.getOriginalMessage());
+          }
+        }
+        if (value instanceof BigDecimal) {
+          return ((BigDecimal) value).toPlainString();
+        }
+        return value.toString();
+    }
+  }
+
+  private static String number(Object value) {
+    if (value instanceof BigDecimal) {
+      return ((BigDecimal) value).toPlainString();
+    }
+    if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new IllegalArgumentException(value + " is not a number HubSpot can store");
+      }
+      return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+    if (value instanceof Number) {
+      return value.toString();
+    }
+    if (value instanceof String) {
+      try {
+        return new BigDecimal(((String) value).trim()).toPlainString();
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + value + "' is not a number");
+      }
+    }
+    throw new IllegalArgumentException(describe(value) + " is not a number");
+  }
+
+  private static String bool(Object value) {
+    if (value instanceof Boolean) {
+      return value.toString();
+    }
+    if (value instanceof String) {
+      String s = ((String) value).trim().toLowerCase(Locale.ROOT);
+      if (s.equals("true") || s.equals("false")) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(describe(value) + " is not a boolean (true or false)");
+  }
+
+  private static LocalDate date(Object value) {
+    if (value instanceof LocalDate) {
+      return (LocalDate) value;
+    }
+    if (value instanceof Instant) {
+      Instant instant = (Instant) value;
+      LocalDate day = LocalDate.ofInstant(instant, ZoneOffset.UTC);
+      if (!day.atStartOfDay(ZoneOffset.UTC).toInstant().equals(instant)) {
+        throw new IllegalArgumentException(instant + " is not midnight UTC; a HubSpot date property holds a day:"
+            + " convert the value to a date in the mapping");
+      }
+      return day;
+    }
+    if (value instanceof String) {
+      try {
+        return LocalDate.parse(((String) value).trim());
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("'" + value + "' is not a date (YYYY-MM-DD)");
+      }
+    }
+    throw new IllegalArgumentException(describe(value) + " is not a date");
+  }
+
+  private static Instant instant(Object value) {
+    if (value instanceof Instant) {
+      return (Instant) value;
+    }
+    if (value instanceof LocalDate) {
+      return ((LocalDate) value).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+    if (value instanceof Long || value instanceof Integer) {
+      return Instant.ofEpochMilli(((Number) value).longValue());
+    }
+    if (value instanceof String) {
+      String s = ((String) value).trim();
+      try {
+        return OffsetDateTime.parse(s).toInstant();
+      } catch (DateTimeParseException e) {
+        try {
+          return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException again) {
+          throw new IllegalArgumentException("'" + value + "' is not a date-time (ISO-8601, such as"
+              + " 2026-03-04T05:06:07Z)");
+        }
+      }
+    }
+    throw new IllegalArgumentException(describe(value) + " is not a date-time");
+  }
+
+  private static String option(Property p, Object value) {
+    List<String> values = new ArrayList<>();
+    if (value instanceof Collection) {
+      if (!p.multiple()) {
+        throw new IllegalArgumentException("a list, but property '" + p.name + "' takes one option");
+      }
+      ((Collection<?>) value).forEach(v -> values.add(String.valueOf(v)));
+    } else if (value instanceof Boolean || value instanceof String || value instanceof Number) {
+      String s = value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : value.toString();
+      values.addAll(p.multiple() ? List.of(s.split(";")) : List.of(s));
+    } else {
+      throw new IllegalArgumentException(describe(value) + " is not an option value");
+    }
+    for (String v : values) {
+      if (!p.options.contains(v)) {
+        List<String> allowed = new ArrayList<>(p.options);
+        allowed.sort(null);
+        throw new IllegalArgumentException("'" + v + "' is not an option of '" + p.name + "'; allowed: "
+            + String.join(", ", allowed));
+      }
+    }
+    return String.join(";", values);
+  }
+
+  private static String describe(Object value) {
+    return value.getClass().getSimpleName() + " " + value;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.sluice.hubspot;
+
+import dev.sluice.delivery.DeliveryPolicy;
+import dev.sluice.testkit.HubSpotFake;
+import dev.sluice.testkit.HubSpotFake.Property;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** Shared set-up of the HubSpot fake for these tests. */
+final class Fakes {
+
+  static final DeliveryPolicy FAST = DeliveryPolicy.custom().backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build();
+
+  private Fakes() {}
+
+  /** Custom contact properties a warehouse sync typically writes: a unique external id, scores. */
+  static void defineCustomerProperties(HubSpotFake fake) {
+    fake.define("contacts",
+        Property.string("external_id").unique(),
+        Property.number("score"),
+        Property.number("ltv"),
+        Property.enumeration("plan", "free", "starter", "pro", "enterprise"),
+        Property.multiSelect("interests", "billing", "api", "reports"),
+        Property.bool("is_active"),
+        Property.datetime("signed_up_at"));
+  }
+
+  static HubSpot.Builder contacts(HubSpotFake fake) {
+    return HubSpot.builder("contacts").baseUrl(fake.baseUrl()).privateAppToken(HubSpotFake.DEFAULT_TOKEN)
+        .idProperty("external_id");
+  }
+
+  /** A clock the test moves by hand. */
+  static final class MovableClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-11-27T08:00:00Z");
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

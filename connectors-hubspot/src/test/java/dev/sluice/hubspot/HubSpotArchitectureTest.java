@@ -1,0 +1,12 @@
+package dev.sluice.hubspot;
+
+import dev.sluice.testkit.SluiceArchitecture;
+import org.junit.jupiter.api.Test;
+
+class HubSpotArchitectureTest {
+
+  @Test
+  void usesOnlyTheSluiceApi() {
+    SluiceArchitecture.check("dev.sluice.hubspot");
+  }
+}

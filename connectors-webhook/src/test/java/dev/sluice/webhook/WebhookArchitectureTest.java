@@ -1,0 +1,12 @@
+package dev.sluice.webhook;
+
+import dev.sluice.testkit.SluiceArchitecture;
+import org.junit.jupiter.api.Test;
+
+class WebhookArchitectureTest {
+
+  @Test
+  void usesOnlyTheSluiceApi() {
+    SluiceArchitecture.check("dev.sluice.webhook");
+  }
+}
