@@ -28,8 +28,11 @@ public final class Benchmarks {
       case "ratelimit":
         RateLimitBenchmark.main(rest);
         break;
+      case "hubspot":
+        HubSpotBenchmark.main(rest);
+        break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot");
         System.exit(2);
     }
   }

@@ -28,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +96,6 @@ public final class HubSpot implements Destination {
   private final JsonClient client;
   private final Capabilities capabilities;
   private final String objectsPath;
-  private final Map<String, HubSpotSchema> schemas = new ConcurrentHashMap<>();
   private volatile HubSpotSchema schema;
 
   private HubSpot(Builder b) {
@@ -192,12 +190,16 @@ public final class HubSpot implements Destination {
   }
 
   private HubSpotSchema loadSchema() {
+    try {
+      rateLimit.acquire(); // the schema read counts against the account's budget too
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for HubSpot's rate limit", e);
+    }
     JsonResponse response = client.get("/crm/v3/properties/" + objectType + "?archived=false");
     failOnAccountProblems(response);
     response.throwIfFailed();
-    HubSpotSchema loaded = HubSpotSchema.parse(objectType, response.json());
-    schemas.put(objectType, loaded);
-    return loaded;
+    return HubSpotSchema.parse(objectType, response.json());
   }
 
   @Override

@@ -166,6 +166,7 @@ public final class HubSpotFake implements AutoCloseable {
   private String refreshToken;
   private Duration accessTokenLifetime = Duration.ofMinutes(30);
   private final List<String> paths = new ArrayList<>();
+  private final List<Long> acceptedAt = new ArrayList<>();
   private final Map<String, Integer> batchSizes = new TreeMap<>();
 
   private HubSpotFake(Clock clock) {
@@ -307,6 +308,11 @@ public final class HubSpotFake implements AutoCloseable {
     return rateLimited;
   }
 
+  /** When each request under the limits arrived ({@link System#nanoTime()}), in order. */
+  public synchronized List<Long> acceptedAt() {
+    return List.copyOf(acceptedAt);
+  }
+
   /** Access tokens issued by the refresh flow. */
   public synchronized int refreshes() {
     return refreshes;
@@ -362,6 +368,7 @@ public final class HubSpotFake implements AutoCloseable {
       return tooManyRequests("TEN_SECONDLY_ROLLING");
     }
     window.addLast(now);
+    acceptedAt.add(System.nanoTime());
     dailyUsed++;
     MockResponse response;
     try {
