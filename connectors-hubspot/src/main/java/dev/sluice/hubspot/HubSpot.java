@@ -547,7 +547,7 @@ public final class HubSpot implements Destination {
 
     /**
      * The HubSpot account (portal) id: every destination built with the same id shares one rate
-     * budget, as HubSpot counts requests per account.
+     * budget, as HubSpot counts requests per account (at the pace of the first one built for it).
      */
     public Builder portal(String portalId) {
       this.portal = Objects.requireNonNull(portalId, "portalId");

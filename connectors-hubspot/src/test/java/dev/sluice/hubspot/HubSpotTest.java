@@ -309,4 +309,25 @@ class HubSpotTest {
     assertThat(fake.objectsBy("deals", "deal_ref").get("D-1")).containsEntry("amount", "12500.00")
         .containsEntry("closedate", Long.toString(close.toEpochMilli()));
   }
+
+  @Test
+  void destinationsOfTheSamePortalShareOneBudget() {
+    try (HubSpot contacts = contacts(fake).portal("portal-77").tier(HubSpotTier.STARTER).build();
+        HubSpot deals = HubSpot.builder("deals").baseUrl(fake.baseUrl()).privateAppToken(HubSpotFake.DEFAULT_TOKEN)
+            .idProperty("deal_ref").portal("portal-77").build();
+        HubSpot elsewhere = contacts(fake).portal("portal-78").build()) {
+
+      assertThat(deals.rateLimit()).isSameAs(contacts.rateLimit()).isNotSameAs(elsewhere.rateLimit());
+      assertThat(contacts.capabilities().rateLimit()).containsSame(contacts.rateLimit());
+      assertThat(contacts.rateLimit().permits()).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void refusesToBuildWithoutCredentialsOrWithABadObjectType() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HubSpot.builder("contacts").idProperty("email").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("privateAppToken(...) or oauth(...)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HubSpot.builder("crm/contacts"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'crm/contacts'");
+  }
 }
