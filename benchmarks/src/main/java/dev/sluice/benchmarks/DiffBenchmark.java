@@ -35,7 +35,15 @@ import java.util.stream.Stream;
  */
 final class DiffBenchmark {
 
+  private static final int ROUNDS = 3;
+
   private DiffBenchmark() {}
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
 
   static void main(String[] args) throws Exception {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
@@ -47,15 +55,24 @@ final class DiffBenchmark {
       System.out.printf("%-40s %10s %14s %14s%n", "case", "seconds", "records/s", "peak heap MiB");
 
       run("first run into empty state (all ADD)", SyntheticSource.of(records), state, work);
-      double unchanged = run("ordered, 0% changed", SyntheticSource.of(records), state, work);
-      double changed = run("ordered, 1% changed", SyntheticSource.of(records).withRevision(1, 100), state, work);
+      double[] unchanged = new double[ROUNDS];
+      for (int round = 0; round < ROUNDS; round++) {
+        unchanged[round] = run("ordered, 0% changed", SyntheticSource.of(records), state, work);
+      }
+      double[] changed = new double[ROUNDS];
+      for (int round = 0; round < ROUNDS; round++) {
+        // each round changes every 100th record again (revision 1, 2, 3): 1% updates every time
+        changed[round] = run("ordered, 1% changed", SyntheticSource.of(records).withRevision(round + 1, 100), state,
+            work);
+      }
       double unordered = run("unordered (external sort), 1% changed",
-          shuffled(SyntheticSource.of(records).withRevision(2, 100), records), state, work);
+          shuffled(SyntheticSource.of(records).withRevision(ROUNDS + 1, 100), records), state, work);
 
       double duck = duckDbJoin(records);
-      System.out.printf("%-40s %10.2f%n", "DuckDB FULL OUTER JOIN of key/hash", duck);
+      System.out.printf("%-40s %10.2f   (median of %d)%n", "DuckDB FULL OUTER JOIN of key/hash", duck, ROUNDS);
+      System.out.printf("medians: ordered 0%% %.2f s, ordered 1%% %.2f s%n", median(unchanged), median(changed));
       System.out.printf("ratio ordered 0%% / DuckDB: %.2f   ordered 1%% / DuckDB: %.2f   unordered / DuckDB: %.2f%n",
-          unchanged / duck, changed / duck, unordered / duck);
+          median(unchanged) / duck, median(changed) / duck, unordered / duck);
     } finally {
       try (Stream<Path> files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -127,7 +144,7 @@ final class DiffBenchmark {
     return b == 0 ? a : gcd(b, a % b);
   }
 
-  /** Seconds DuckDB takes to diff two key/hash tables of {@code records} rows (1% changed). */
+  /** Median seconds DuckDB takes to diff two key/hash tables of {@code records} rows (1% changed). */
   private static double duckDbJoin(int records) throws Exception {
     try (DuckDb duck = DuckDb.inMemory(); Connection c = duck.dataSource().getConnection();
         Statement s = c.createStatement()) {
@@ -135,8 +152,8 @@ final class DiffBenchmark {
           + records + ") r(i)");
       s.execute("create table current as select 'c' || lpad(i::varchar, 12, '0') as k,"
           + " case when i % 100 = 0 then hash(i + 1) else hash(i) end as h from range(" + records + ") r(i)");
-      double best = Double.MAX_VALUE;
-      for (int round = 0; round < 3; round++) {
+      double[] times = new double[ROUNDS];
+      for (int round = 0; round < ROUNDS; round++) {
         long start = System.nanoTime();
         try (ResultSet rs = s.executeQuery("select count(*) filter (where p.k is null) as added,"
             + " count(*) filter (where c.k is null) as deleted,"
@@ -144,9 +161,9 @@ final class DiffBenchmark {
             + " from previous p full outer join current c on p.k = c.k")) {
           rs.next();
         }
-        best = Math.min(best, (System.nanoTime() - start) / 1e9);
+        times[round] = (System.nanoTime() - start) / 1e9;
       }
-      return best;
+      return median(times);
     }
   }
 }

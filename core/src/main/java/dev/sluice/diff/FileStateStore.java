@@ -406,17 +406,10 @@ public final class FileStateStore implements StateStore {
 
   /** Streams a verified snapshot's entries. */
   private static final class SnapshotCursor implements StateCursor, AutoCloseable {
-    private final InputStream raw;
     private final StateFiles.SnapshotReader reader;
 
     SnapshotCursor(Path file) throws IOException {
-      this.raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-      DataInputStream in = new DataInputStream(raw);
-      in.readLong();
-      in.readInt();
-      in.readLong();
-      StateFiles.readString(in);
-      this.reader = new StateFiles.SnapshotReader(in);
+      this.reader = new StateFiles.SnapshotReader(file);
     }
 
     @Override
@@ -442,7 +435,7 @@ public final class FileStateStore implements StateStore {
     @Override
     public void close() {
       try {
-        raw.close();
+        reader.close();
       } catch (IOException e) {
         log.debug("closing a state cursor failed: {}", e.getMessage());
       }

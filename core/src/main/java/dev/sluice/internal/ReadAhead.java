@@ -19,16 +19,25 @@ final class ReadAhead implements AutoCloseable {
   static final int CHUNK = 1024;
   private static final int CHUNKS_IN_FLIGHT = 4;
 
-  /** One read record with its mapping result (null when not mapped here) and the mapped hash. */
+  /**
+   * One read record with its mapping result (null when not mapped here) and, when
+   * {@link #hashed}, the mapped record's hash. Written by the reader before the chunk is handed
+   * over, read by the engine after: the queue orders the two.
+   */
   static final class Item {
     final Record record;
     final MapResult mapped;
-    final long hash;
+    long hash;
+    boolean hashed;
 
-    Item(Record record, MapResult mapped, long hash) {
+    Item(Record record, MapResult mapped) {
       this.record = record;
       this.mapped = mapped;
-      this.hash = hash;
+    }
+
+    /** Whether the record was mapped here, kept its key, and so has a hash to compute. */
+    boolean hashable() {
+      return mapped != null && !mapped.isRejected() && record.key().equals(mapped.record().key());
     }
   }
 
@@ -57,8 +66,8 @@ final class ReadAhead implements AutoCloseable {
   /**
    * Starts reading.
    *
-   * @param mapper maps (and {@code hasher} hashes) each keyed record on the reader thread; null to
-   *     leave records unmapped
+   * @param mapper maps each keyed record on the reader thread (and {@code hasher} hashes it there
+   *     when the engine is behind); null to leave records unmapped
    */
   ReadAhead(RecordStream stream, Mapper mapper, ToLongFunction<Record> hasher, String threadName) {
     this.stream = stream;
@@ -76,10 +85,9 @@ final class ReadAhead implements AutoCloseable {
       while (!stopped && stream.hasNext()) {
         Record record = stream.next();
         MapResult mapped = mapper == null || record == null || record.key() == null ? null : map(mapper, record);
-        long hash = mapped != null && !mapped.isRejected() && record.key().equals(mapped.record().key())
-            ? hasher.applyAsLong(mapped.record()) : 0;
-        items[size++] = new Item(record, mapped, hash);
+        items[size++] = new Item(record, mapped);
         if (size == CHUNK) {
+          hashIfAhead(items, size);
           if (!hand(new Chunk(items, size, false, null))) {
             return;
           }
@@ -87,9 +95,28 @@ final class ReadAhead implements AutoCloseable {
           size = 0;
         }
       }
+      hashIfAhead(items, size);
       hand(new Chunk(items, size, true, null));
     } catch (RuntimeException e) {
       hand(new Chunk(items, size, true, e));
+    }
+  }
+
+  /**
+   * Hashes a chunk here when the engine's thread is behind (chunks are waiting for it): the two
+   * threads share the hashing, whichever has time for it, and the engine hashes what comes
+   * unhashed.
+   */
+  private void hashIfAhead(Item[] items, int size) {
+    if (queue.size() < CHUNKS_IN_FLIGHT / 2) {
+      return;
+    }
+    for (int i = 0; i < size; i++) {
+      Item item = items[i];
+      if (item.hashable()) {
+        item.hash = hasher.applyAsLong(item.mapped.record());
+        item.hashed = true;
+      }
     }
   }
 

@@ -225,7 +225,7 @@ public final class SyncEngine {
           if (sorter != null && item.record != null && item.record.key() != null) {
             sorter.add(item.record);
           } else {
-            handle(item.record, item.mapped, item.hash, diff);
+            handle(item.record, item.mapped, item.hashed, item.hash, diff);
           }
           if (stopSending || failReason != null) {
             break reading;
@@ -245,7 +245,7 @@ public final class SyncEngine {
           log.info("sorted {} records in {} runs on disk", read, sorter.spilledRuns());
         }
         for (Iterator<Record> sorted = sorter.sorted(); sorted.hasNext() && !stopSending; ) {
-          handle(sorted.next(), null, 0, diff);
+          handle(sorted.next(), null, false, 0, diff);
         }
       }
     } finally {
@@ -269,10 +269,10 @@ public final class SyncEngine {
   }
 
   /**
-   * Maps and hashes (unless {@code premapped} came with its hash), diffs and plans one record that
-   * has been counted as read.
+   * Maps (unless {@code premapped}) and hashes (unless {@code hashed}), diffs and plans one record
+   * that has been counted as read.
    */
-  private void handle(Record record, MapResult premapped, long premappedHash, Differ.Comparison diff) {
+  private void handle(Record record, MapResult premapped, boolean hashed, long premappedHash, Differ.Comparison diff) {
     String key = record == null ? null : record.key();
     if (key == null) {
       reject(null, record == null ? "the source produced a null record" : "the record has no key (is a key column null?); "
@@ -290,7 +290,7 @@ public final class SyncEngine {
       return;
     }
     mapped++;
-    long hash = premapped != null ? premappedHash : plan.differ.hash(result.record());
+    long hash = hashed ? premappedHash : plan.differ.hash(result.record());
     Change change = diff.compare(result.record(), hash);
     if (change == null) {
       unchanged++;

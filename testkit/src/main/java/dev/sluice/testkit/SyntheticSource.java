@@ -57,17 +57,21 @@ public final class SyntheticSource implements Source {
 
   /** The key of the record at {@code index}. */
   public static String key(long index) {
-    String digits = Long.toString(index);
+    return key(Long.toString(index));
+  }
+
+  private static String key(String digits) {
     return "c" + "000000000000".substring(Math.min(12, digits.length())) + digits;
   }
 
   /** The record at {@code index}, as the source yields it. */
   public Record record(long index) {
     boolean changed = revision != 0 && index % changeEvery == 0;
-    return SHAPE.record(key(index),
+    String digits = Long.toString(index); // once for the key, the email and the name
+    return SHAPE.record(key(digits),
         index,
-        "user" + index + "@example.com",
-        "User " + index,
+        "user" + digits + "@example.com",
+        "User " + digits,
         PLANS[(int) (index % PLANS.length)],
         COUNTRIES[(int) ((index / 7) % COUNTRIES.length)],
         BigDecimal.valueOf(index * 37 % 100_000, 2),
