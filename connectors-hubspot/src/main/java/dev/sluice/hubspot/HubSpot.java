@@ -1,7 +1,6 @@
 package dev.sluice.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.Record;
 import dev.sluice.RunContext;
 import dev.sluice.SyncMode;
