@@ -330,4 +330,28 @@ class HubSpotTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> HubSpot.builder("crm/contacts"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'crm/contacts'");
   }
+
+  @Test
+  void stopsAtTheFirstBatchWithAFieldThatIsNoPropertyWhenTheMappingDeclaresNoFields() {
+    InMemorySource source = InMemorySource.create().put("x", Map.of("email", "x@example.com", "favourite_color", "teal"));
+
+    SyncReport report = Sync.from(source).to(contacts(fake).build()).named("undeclared").delivery(FAST).build().run();
+
+    assertThat(report.status()).isEqualTo(SyncReport.Status.ABORTED);
+    assertThat(report.failure()).hasValueSatisfying(m -> assertThat(m)
+        .contains("field 'favourite_color' is not a property of HubSpot contacts"));
+    assertThat(fake.inputs()).isEmpty();
+  }
+
+  @Test
+  void retriesA5xxAndDelivers() {
+    fake.respondNext(502, "{\"status\":\"error\",\"message\":\"Bad gateway\",\"category\":\"INTERNAL_ERROR\"}");
+    HubSpot hubspot = contacts(fake).checkSchema(false).build();
+
+    SyncReport report = Sync.from(customers(30)).to(hubspot).named("retry").delivery(FAST).build().run();
+
+    assertThat(report.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
+    assertThat(report.delivered()).isEqualTo(30);
+    assertThat(fake.paths()).hasSize(2);
+  }
 }
