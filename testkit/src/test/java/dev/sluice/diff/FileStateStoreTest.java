@@ -176,6 +176,34 @@ class FileStateStoreTest {
     }
   }
 
+  @Test
+  void roundTripsManyUnicodeKeysAcrossBufferBoundariesInCodePointOrder() {
+    // Keys mixing ASCII, 2- and 3-byte UTF-8, surrogate pairs and long shared prefixes: several MiB
+    // of snapshot, so reading and writing cross their buffers many times.
+    java.util.Random random = new java.util.Random(7);
+    String[] pieces = {"a", "b", "z", "é", "ß", "中", "文", "\uD83D\uDE80", "\uD83D\uDE00", "\uFFFD", "\uE000", "-", "9"};
+    Map<String, Long> expected = new java.util.TreeMap<>(KeyOrder.COMPARATOR);
+    while (expected.size() < 150_000) {
+      StringBuilder key = new StringBuilder("customer/").append(random.nextInt(50)).append('/');
+      int length = 1 + random.nextInt(12);
+      for (int j = 0; j < length; j++) {
+        key.append(pieces[random.nextInt(pieces.length)]);
+      }
+      expected.put(key.toString(), random.nextLong());
+    }
+    FileStateStore store = committed(expected);
+    try (SyncState state = store.open("s")) {
+      state.put("customer/0/é-new", 42);
+      state.commit("fp");
+    }
+    expected.put("customer/0/é-new", 42L);
+
+    try (SyncState state = store.open("s")) {
+      assertThat(new java.util.ArrayList<>(StateStoreContractAccess.entries(state).entrySet()))
+          .containsExactlyElementsOf(expected.entrySet());
+    }
+  }
+
   private FileStateStore committed(Map<String, Long> entries) {
     FileStateStore store = FileStateStore.in(dir);
     try (SyncState state = store.open("s")) {
