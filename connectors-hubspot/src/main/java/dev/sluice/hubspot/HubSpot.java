@@ -12,6 +12,7 @@ import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RateLimitedException;
+import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.http.AuthProvider;
 import dev.sluice.http.JsonClient;
 import dev.sluice.http.JsonResponse;
@@ -27,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +85,8 @@ public final class HubSpot implements Destination {
 
   /** Inputs per batch request. */
   public static final int MAX_INPUTS = 100;
+
+  private static final int SCHEMA_ATTEMPTS = 3;
 
   private static final Logger log = LoggerFactory.getLogger(HubSpot.class);
 
@@ -188,17 +192,31 @@ public final class HubSpot implements Destination {
     return mapping.build();
   }
 
+  /**
+   * Reads the object's properties; a retryable failure (5xx, timeout, a rate limit) is tried again
+   * up to {@value #SCHEMA_ATTEMPTS} times, waiting as HubSpot asks or 200 ms more each time.
+   */
   private HubSpotSchema loadSchema() {
-    try {
-      rateLimit.acquire(); // the schema read counts against the account's budget too
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for HubSpot's rate limit", e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        rateLimit.acquire(); // the schema read counts against the account's budget too
+        JsonResponse response = client.get("/crm/v3/properties/" + objectType + "?archived=false");
+        failOnAccountProblems(response);
+        response.throwIfFailed();
+        return HubSpotSchema.parse(objectType, response.json());
+      } catch (RetryableDestinationException e) {
+        if (attempt == SCHEMA_ATTEMPTS) {
+          throw e;
+        }
+        Duration wait = e instanceof RateLimitedException ? ((RateLimitedException) e).retryAfter()
+            : Duration.ofMillis(200L * attempt);
+        log.debug("reading the {} properties failed ({}); trying again in {}", objectType, e.getMessage(), wait);
+        LockSupport.parkNanos(wait.toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for HubSpot's rate limit", e);
+      }
     }
-    JsonResponse response = client.get("/crm/v3/properties/" + objectType + "?archived=false");
-    failOnAccountProblems(response);
-    response.throwIfFailed();
-    return HubSpotSchema.parse(objectType, response.json());
   }
 
   @Override

@@ -354,4 +354,16 @@ class HubSpotTest {
     assertThat(report.delivered()).isEqualTo(30);
     assertThat(fake.paths()).hasSize(2);
   }
+
+  @Test
+  void readsThePropertiesAgainAfterA5xx() {
+    fake.respondNext(503, "{\"status\":\"error\",\"message\":\"unavailable\",\"category\":\"INTERNAL_ERROR\"}");
+
+    SyncReport report = Sync.from(customers(5)).to(contacts(fake).build()).named("schema-retry").delivery(FAST)
+        .build().run();
+
+    assertThat(report.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
+    assertThat(fake.paths()).containsExactly("GET /crm/v3/properties/contacts", "GET /crm/v3/properties/contacts",
+        "POST /crm/v3/objects/contacts/batch/upsert");
+  }
 }
