@@ -62,6 +62,12 @@ final class TestReceiver implements AutoCloseable {
     scripted.add(b.build());
   }
 
+  /** Answers the next request only after {@code millis}: slower than a client's timeout. */
+  synchronized void stallNext(long millis) {
+    scripted.add(new MockResponse.Builder().code(204)
+        .headersDelay(millis, java.util.concurrent.TimeUnit.MILLISECONDS).build());
+  }
+
   synchronized void respondNextWithBody(int status, String body) {
     scripted.add(new MockResponse.Builder().code(status).body(body).build());
   }

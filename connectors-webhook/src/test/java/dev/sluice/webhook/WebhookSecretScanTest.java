@@ -60,7 +60,7 @@ class WebhookSecretScanTest {
     captured.list.forEach(e -> lines.add(e.getFormattedMessage()
         + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())));
     assertThat(captured.list).as("DEBUG lines captured").hasSizeGreaterThan(20);
-    assertThat(lines).as("the echoed secret was logged, masked").anySatisfy(line -> assertThat(line).contains("signing with whsec_***"));
+    assertThat(lines).as("the echoed secret was logged, masked").anySatisfy(line -> assertThat(line).contains("signing with ***"));
     for (WebhookSecret secret : List.of(current, previous)) {
       String raw = secret.encoded().substring("whsec_".length());
       assertThat(lines.stream().filter(line -> line.contains(raw)).toList())

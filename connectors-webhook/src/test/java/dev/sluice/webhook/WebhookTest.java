@@ -231,4 +231,32 @@ class WebhookTest {
         .contains("check the webhook URL and its credentials"));
     assertThat(receiver.requests).as("no split, no retry: every request would be refused").isEqualTo(1);
   }
+
+  @Test
+  void sendsCustomHeadersAndOneRecordPerRequestWhenAsked() {
+    Webhook hook = Webhook.builder(receiver.url()).secret(secret).recordsPerRequest(1)
+        .header("X-Team", "growth").header("Authorization", "Token abc").build();
+
+    SyncReport report = Sync.from(SyntheticSource.of(7)).to(hook).build().run();
+
+    assertThat(report.delivered()).isEqualTo(7);
+    assertThat(receiver.requests).isEqualTo(7);
+    assertThat(receiver.requestHeaders).allSatisfy(headers -> {
+      assertThat(headers).containsEntry("X-Team", "growth").containsEntry("Authorization", "Token abc");
+      assertThat(headers.get("Content-Type")).startsWith("application/json");
+    });
+  }
+
+  @Test
+  void retriesARequestThatTimesOutWithTheSameMessageId() {
+    receiver.stallNext(1_500);
+    Webhook hook = Webhook.builder(receiver.url()).secret(secret).timeout(Duration.ofMillis(200)).build();
+
+    SyncReport report = Sync.from(SyntheticSource.of(10)).to(hook).delivery(FAST).build().run();
+
+    assertThat(report.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
+    assertThat(receiver.records()).hasSize(10);
+    assertThat(receiver.requestHeaders).hasSize(2);
+    assertThat(receiver.requestHeaders.get(1).get("webhook-id")).isEqualTo(receiver.requestHeaders.get(0).get("webhook-id"));
+  }
 }

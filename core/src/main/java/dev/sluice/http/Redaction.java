@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -87,11 +90,18 @@ public final class Redaction {
 
   /** {@code text} with every occurrence of a known secret masked. */
   public static String secretsMasked(String text, Collection<String> secrets) {
-    String result = text;
+    // Longest first: a secret that contains another (a prefixed and a bare form) is masked whole,
+    // whatever order the collection iterates in.
+    List<String> longestFirst = new ArrayList<>(secrets.size());
     for (String secret : secrets) {
       if (secret != null && secret.length() >= 4) {
-        result = result.replace(secret, MASK);
+        longestFirst.add(secret);
       }
+    }
+    longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+    String result = text;
+    for (String secret : longestFirst) {
+      result = result.replace(secret, MASK);
     }
     return result;
   }
