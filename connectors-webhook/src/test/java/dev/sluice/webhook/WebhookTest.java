@@ -249,14 +249,14 @@ class WebhookTest {
 
   @Test
   void retriesARequestThatTimesOutWithTheSameMessageId() {
-    receiver.stallNext(1_500);
-    Webhook hook = Webhook.builder(receiver.url()).secret(secret).timeout(Duration.ofMillis(200)).build();
+    receiver.stallNext(3_000);
+    Webhook hook = Webhook.builder(receiver.url()).secret(secret).timeout(Duration.ofMillis(500)).build();
 
     SyncReport report = Sync.from(SyntheticSource.of(10)).to(hook).delivery(FAST).build().run();
 
     assertThat(report.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
     assertThat(receiver.records()).hasSize(10);
-    assertThat(receiver.requestHeaders).hasSize(2);
-    assertThat(receiver.requestHeaders.get(1).get("webhook-id")).isEqualTo(receiver.requestHeaders.get(0).get("webhook-id"));
+    assertThat(receiver.requestHeaders).as("the stalled request and its retry").hasSizeGreaterThanOrEqualTo(2)
+        .extracting(h -> h.get("webhook-id")).containsOnly(receiver.requestHeaders.get(0).get("webhook-id"));
   }
 }
