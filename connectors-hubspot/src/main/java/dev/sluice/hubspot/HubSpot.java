@@ -88,6 +88,10 @@ public final class HubSpot implements Destination {
 
   private static final int SCHEMA_ATTEMPTS = 3;
 
+  /** How values are written when the schema is not read: as text. */
+  private static final HubSpotSchema.Property UNKNOWN_PROPERTY =
+      new HubSpotSchema.Property("(unknown)", "(unknown)", "string", "text", java.util.Set.of(), false, false);
+
   private static final Logger log = LoggerFactory.getLogger(HubSpot.class);
 
   private final String objectType;
@@ -268,8 +272,8 @@ public final class HubSpot implements Destination {
       String name = record.shape().name(i);
       Object value = record.get(i);
       if (known == null) {
-        properties.put(name, value == null ? "" : HubSpotSchema.write(
-            new HubSpotSchema.Property(name, name, "string", "text", java.util.Set.of(), false, false), value, client.mapper()));
+        // Schema check switched off: values are written as text, the way HubSpot returns them.
+        properties.put(name, HubSpotSchema.write(UNKNOWN_PROPERTY, value, client.mapper()));
         continue;
       }
       HubSpotSchema.Property p = known.property(name).orElseThrow(() -> PermanentDestinationException.stopsRun(
