@@ -1,12 +1,14 @@
 package dev.sluice.webhook;
 
 import dev.sluice.Record;
+import dev.sluice.RunContext;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Capabilities;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
 import dev.sluice.destination.PermanentDestinationException;
+import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.http.AuthProvider;
 import dev.sluice.http.JsonClient;
 import dev.sluice.http.JsonResponse;
@@ -14,11 +16,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.core5.http.ContentType;
 
 /**
@@ -34,13 +38,16 @@ import org.apache.hc.core5.http.ContentType;
  * <p><b>Envelope</b>, one per request:
  * {@code {"type":"sluice.upsert"|"sluice.delete","sync":NAME,"run":RUN_ID,"batch":BATCH_ID,
  * "timestamp":ISO-8601,"data":{"records":[{"key":K,"fields":{...}}]}}}; deletes carry only keys.
+ * The envelope's {@code timestamp} is when the run began, so a request sent again is the same, byte
+ * for byte (servers that check {@code Idempotency-Key} refuse a reused key with another payload).
  *
  * <p><b>Headers</b>: {@code webhook-id} = the batch id, unchanged when the batch is sent again (so
  * a receiver can deduplicate), the same value as {@code Idempotency-Key}; {@code webhook-timestamp}
  * in Unix seconds; {@code webhook-signature} over the exact bytes sent.
  *
  * <p><b>Answers</b>: 2xx succeeds for the whole request; 408, 429 (honouring Retry-After) and 5xx
- * are retryable. Answers that every request would get stop the run, with unsent records left
+ * are retryable, and so is 409 (a server that checks {@code Idempotency-Key} is still processing the
+ * first request with that key). Answers that every request would get stop the run, with unsent records left
  * pending for the next one: 410 Gone (the endpoint is gone), redirects (never followed: the
  * signed body would go to another address), 401, 403, 404 and 405 (wrong URL or credentials).
  * Other statuses, such as 400, 413 or 422, are permanent for the records of that request: the
@@ -55,6 +62,8 @@ public final class Webhook implements Destination {
   private final Map<String, String> headers;
   private final Clock clock;
   private final long bytesPerRequest;
+  /** When each run in progress began: the envelope timestamp of all its requests. */
+  private final Map<String, Instant> runStarts = new ConcurrentHashMap<>();
 
   private Webhook(Builder b) {
     this.url = b.url;
@@ -94,6 +103,16 @@ public final class Webhook implements Destination {
   @Override
   public Capabilities capabilities() {
     return capabilities;
+  }
+
+  @Override
+  public void open(RunContext context) {
+    runStarts.put(context.runId(), clock.instant());
+  }
+
+  @Override
+  public void finish(RunContext context) {
+    runStarts.remove(context.runId());
   }
 
   @Override
@@ -142,6 +161,10 @@ public final class Webhook implements Destination {
       throw new PermanentDestinationException("the webhook endpoint answered 410 Gone: it no longer exists;"
           + " the run stopped and the unsent records stay pending", null, true);
     }
+    if (status == 409) {
+      throw new RetryableDestinationException("the webhook endpoint answered 409 Conflict: it is still processing"
+          + " the request with Idempotency-Key " + batch.id() + "; it will be sent again");
+    }
     if (status >= 300 && status < 400) {
       throw new PermanentDestinationException("the webhook endpoint answered " + status + " and redirects to "
           + response.header("Location").orElse("(no Location)") + "; redirects are not followed (the signed body"
@@ -175,7 +198,7 @@ public final class Webhook implements Destination {
     envelope.put("sync", batch.syncName());
     envelope.put("run", batch.runId());
     envelope.put("batch", batch.id());
-    envelope.put("timestamp", clock.instant().toString());
+    envelope.put("timestamp", runStarts.computeIfAbsent(batch.runId(), run -> clock.instant()).toString());
     envelope.put("data", Map.of("records", records));
     try {
       return client.mapper().writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8);

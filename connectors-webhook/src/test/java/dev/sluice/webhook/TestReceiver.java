@@ -36,6 +36,8 @@ final class TestReceiver implements AutoCloseable {
   final List<Map<String, String>> requestHeaders = new ArrayList<>();
   final List<String> rejections = new ArrayList<>();
   final List<Integer> bodySizes = new ArrayList<>();
+  /** Every request's body, scripted answers included. */
+  final List<byte[]> bodies = new ArrayList<>();
   final List<Long> arrivalNanos = new ArrayList<>();
   int requests;
 
@@ -84,11 +86,12 @@ final class TestReceiver implements AutoCloseable {
       headers.put(name, request.getHeaders().get(name));
     }
     requestHeaders.add(headers);
+    byte[] body = request.getBody() == null ? new byte[0] : request.getBody().toByteArray();
+    bodies.add(body);
     MockResponse next = scripted.poll();
     if (next != null) {
       return next;
     }
-    byte[] body = request.getBody().toByteArray();
     bodySizes.add(body.length);
     try {
       verifier.verify(headers, body);

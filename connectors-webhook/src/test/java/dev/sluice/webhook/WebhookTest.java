@@ -65,6 +65,21 @@ class WebhookTest {
     Map<String, String> retry = receiver.requestHeaders.get(1);
     assertThat(retry.get("webhook-id")).isEqualTo(first.get("webhook-id"));
     assertThat(retry.get("Idempotency-Key")).isEqualTo(first.get("webhook-id"));
+    assertThat(receiver.bodies.get(1)).as("the same payload under the same Idempotency-Key")
+        .isEqualTo(receiver.bodies.get(0));
+  }
+
+  @Test
+  void sendsTheSameBytesAgainAfterA409FromAnIdempotencyKeyServer() {
+    receiver.respondNext(409);
+
+    SyncReport report = Sync.from(SyntheticSource.of(10)).to(Webhook.builder(receiver.url()).secret(secret).build())
+        .delivery(FAST).build().run();
+
+    assertThat(report.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
+    assertThat(receiver.records()).hasSize(10);
+    assertThat(receiver.bodies).hasSize(2);
+    assertThat(receiver.bodies.get(1)).isEqualTo(receiver.bodies.get(0));
   }
 
   @Test
