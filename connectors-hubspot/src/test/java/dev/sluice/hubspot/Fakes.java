@@ -3,11 +3,7 @@ package dev.sluice.hubspot;
 import dev.sluice.delivery.DeliveryPolicy;
 import dev.sluice.testkit.HubSpotFake;
 import dev.sluice.testkit.HubSpotFake.Property;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /** Shared set-up of the HubSpot fake for these tests. */
 final class Fakes {
@@ -31,29 +27,5 @@ final class Fakes {
   static HubSpot.Builder contacts(HubSpotFake fake) {
     return HubSpot.builder("contacts").baseUrl(fake.baseUrl()).privateAppToken(HubSpotFake.DEFAULT_TOKEN)
         .idProperty("external_id");
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-11-27T08:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

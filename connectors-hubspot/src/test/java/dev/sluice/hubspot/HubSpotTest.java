@@ -16,6 +16,7 @@ import dev.sluice.http.OAuth2RefreshTokenProvider;
 import dev.sluice.map.Mapping;
 import dev.sluice.testkit.HubSpotFake;
 import dev.sluice.testkit.InMemorySource;
+import dev.sluice.testkit.MutableClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,7 +134,7 @@ class HubSpotTest {
 
   @Test
   void refreshesTheOAuthTokenAheadOfItsExpiry() {
-    Fakes.MovableClock clock = new Fakes.MovableClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-27T08:00:00Z"));
     fake.close();
     fake = HubSpotFake.start(clock).oauth("refresh-1", Duration.ofMinutes(30));
     Fakes.defineCustomerProperties(fake);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.RunContext;
 import dev.sluice.SyncMode;
-import dev.sluice.http.MutableClock;
+import dev.sluice.testkit.MutableClock;
 import dev.sluice.observe.ConsoleProgress;
 import dev.sluice.observe.SyncProgress;
 import java.io.ByteArrayOutputStream;

@@ -10,12 +10,10 @@ import dev.sluice.delivery.DeliveryPolicy;
 import dev.sluice.delivery.RateLimit;
 import dev.sluice.testkit.FaultyDestination;
 import dev.sluice.testkit.InMemorySource;
+import dev.sluice.testkit.MutableClock;
 import dev.sluice.testkit.RecordingDestination;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,11 +22,12 @@ import org.junit.jupiter.api.Test;
 /** The rolling-window budget, on a fake clock that its waits move forward. */
 class RateLimitTest {
 
-  private final FakeTime time = new FakeTime();
+  /** Time moves only when the rate limit waits: it sleeps by advancing this clock. */
+  private final MutableClock time = new MutableClock(Instant.EPOCH);
 
   @Test
   void neverGrantsMoreThanThePermitsInAnyRollingWindowAndRunsAtTheCeiling() throws Exception {
-    RateLimit limit = RateLimit.of(100, Duration.ofSeconds(10), time, time);
+    RateLimit limit = RateLimit.of(100, Duration.ofSeconds(10), time, time::advance);
     List<Long> grants = new ArrayList<>();
 
     for (int i = 0; i < 1_000; i++) {
@@ -42,7 +41,7 @@ class RateLimitTest {
 
   @Test
   void pausesEveryCallerAfterARateLimitAnswer() throws Exception {
-    RateLimit limit = RateLimit.of(100, Duration.ofSeconds(10), time, time);
+    RateLimit limit = RateLimit.of(100, Duration.ofSeconds(10), time, time::advance);
     limit.acquire();
 
     limit.rateLimited(Duration.ofSeconds(7));
@@ -53,7 +52,7 @@ class RateLimitTest {
 
   @Test
   void followsTheLimitTheApiReportsAndLeavesOthersTheirShare() throws Exception {
-    RateLimit limit = RateLimit.of(100, Duration.ofSeconds(10), time, time);
+    RateLimit limit = RateLimit.of(100, Duration.ofSeconds(10), time, time::advance);
 
     limit.observe(50, 50);
     assertThat(limit.permits()).as("the API halved its limit").isEqualTo(50);
@@ -62,7 +61,7 @@ class RateLimitTest {
     limit.observe(50, 29);
     assertThat(limit.permits()).as("20 calls in the window were someone else's").isEqualTo(30);
 
-    time.sleep(Duration.ofSeconds(11));
+    time.advance(Duration.ofSeconds(11));
     limit.observe(190, 190);
     assertThat(limit.permits()).isEqualTo(190);
   }
@@ -78,7 +77,7 @@ class RateLimitTest {
 
   @Test
   void pacesTwoSyncsSharingABudgetToItsCeilingTogether() throws Exception {
-    RateLimit shared = RateLimit.of(5, Duration.ofSeconds(1), time, time);
+    RateLimit shared = RateLimit.of(5, Duration.ofSeconds(1), time, time::advance);
     List<Long> calls = Collections.synchronizedList(new ArrayList<>());
     RecordingDestination crm = RecordingDestination.builder().maxRecordsPerBatch(1).build();
     DeliveryPolicy policy = DeliveryPolicy.custom().rateLimit(shared).build();
@@ -125,35 +124,5 @@ class RateLimitTest {
       max = Math.max(max, end - start + 1);
     }
     return max;
-  }
-
-  /** A clock whose time moves only when someone waits on it. */
-  private static final class FakeTime extends Clock implements RateLimit.Sleeper {
-    private volatile long millis;
-
-    @Override
-    public synchronized void sleep(Duration duration) {
-      millis += duration.toMillis();
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RateLimitedException;
 import dev.sluice.destination.RetryableDestinationException;
+import dev.sluice.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
