@@ -432,26 +432,6 @@ final class StateFiles {
     }
   }
 
-  static void writeVarint(DataOutputStream out, int value) throws IOException {
-    while ((value & ~0x7F) != 0) {
-      out.writeByte((value & 0x7F) | 0x80);
-      value >>>= 7;
-    }
-    out.writeByte(value);
-  }
-
-  static int readVarint(DataInputStream in) throws IOException {
-    int value = 0;
-    for (int shift = 0; shift < 32; shift += 7) {
-      int b = in.readUnsignedByte();
-      value |= (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return value;
-      }
-    }
-    throw new IOException("varint too long");
-  }
-
   static void writeString(DataOutputStream out, String s) throws IOException {
     Binary.writeString(out, s);
   }

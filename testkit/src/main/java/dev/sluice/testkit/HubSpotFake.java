@@ -493,7 +493,7 @@ public final class HubSpotFake implements AutoCloseable {
     List<JsonNode> valid = new ArrayList<>();
     Set<String> seenIds = new HashSet<>();
     for (JsonNode input : inputs) {
-      ObjectNode problem = validate(objectType, operation, props, store, input, seenIds);
+      ObjectNode problem = validate(objectType, operation, props, input, seenIds);
       if (problem == null) {
         valid.add(input);
       } else {
@@ -565,8 +565,8 @@ public final class HubSpotFake implements AutoCloseable {
   }
 
   /** A problem with one input, as an entry of {@code errors}, or null when it is valid. */
-  private ObjectNode validate(String objectType, String operation, Map<String, Property> props,
-      Map<String, Map<String, String>> store, JsonNode input, Set<String> seenIds) {
+  private ObjectNode validate(String objectType, String operation, Map<String, Property> props, JsonNode input,
+      Set<String> seenIds) {
     String trace = input.path("objectWriteTraceId").asText(null);
     String idProperty = input.path("idProperty").asText("hs_object_id");
     String id = input.path("id").asText(null);
