@@ -22,12 +22,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +92,7 @@ public final class HubSpot implements Destination {
 
   /** How values are written when the schema is not read: as text. */
   private static final HubSpotSchema.Property UNKNOWN_PROPERTY =
-      new HubSpotSchema.Property("(unknown)", "(unknown)", "string", "text", java.util.Set.of(), false, false);
+      new HubSpotSchema.Property("(unknown)", "(unknown)", "string", "text", Set.of(), false, false);
 
   private static final Logger log = LoggerFactory.getLogger(HubSpot.class);
 
@@ -303,21 +305,21 @@ public final class HubSpot implements Destination {
       return;
     }
     JsonNode body = response.json();
-    Map<String, String> byTrace = new HashMap<>();
-    for (Record r : batch.records()) {
-      byTrace.put(r.key(), r.key());
-    }
+    // Trace ids are the record keys.
+    Set<String> keys = new HashSet<>(batch.keys());
     for (JsonNode object : body.path("results")) {
-      String trace = object.path("objectWriteTraceId").asText(null);
-      String key = trace != null ? byTrace.get(trace) : keyOf(object);
-      if (key != null) {
+      String key = object.path("objectWriteTraceId").asText(null);
+      if (key == null) {
+        key = object.path("properties").path(idProperty == null ? OBJECT_ID : idProperty).asText(null);
+      }
+      if (key != null && keys.contains(key)) {
         result.succeeded(key);
       }
     }
     for (JsonNode error : body.path("errors")) {
       String message = message(error);
       boolean retryable = isRetryable(error);
-      for (String key : keysOf(error, byTrace)) {
+      for (String key : keysOf(error, keys)) {
         result.failed(key, message, retryable);
       }
     }
@@ -328,13 +330,13 @@ public final class HubSpot implements Destination {
   }
 
   /** The record keys an error names, by trace id or by the id (the idProperty value) it lists. */
-  private static List<String> keysOf(JsonNode error, Map<String, String> byTrace) {
+  private static List<String> keysOf(JsonNode error, Set<String> batchKeys) {
     List<String> keys = new ArrayList<>();
     JsonNode context = error.path("context");
     for (String field : List.of("objectWriteTraceId", "id", "ids")) {
       for (JsonNode value : context.path(field)) {
-        String key = byTrace.get(value.asText());
-        if (key != null && !keys.contains(key)) {
+        String key = value.asText();
+        if (batchKeys.contains(key) && !keys.contains(key)) {
           keys.add(key);
         }
       }
@@ -343,12 +345,6 @@ public final class HubSpot implements Destination {
       }
     }
     return keys;
-  }
-
-  private String keyOf(JsonNode object) {
-    JsonNode properties = object.path("properties");
-    String value = properties.path(idProperty == null ? OBJECT_ID : idProperty).asText(null);
-    return value;
   }
 
   private static boolean isRetryable(JsonNode error) {
