@@ -59,6 +59,8 @@ public final class SyncReport {
   private final long skipped;
   private final long delivered;
   private final long failed;
+  private final long notFound;
+  private final long alreadyExisted;
   private final List<RecordError> rejectedRecords;
   private final List<RecordError> failedRecords;
   private final List<Change> sampleChanges;
@@ -83,6 +85,8 @@ public final class SyncReport {
     this.skipped = b.skipped;
     this.delivered = b.delivered;
     this.failed = b.failed;
+    this.notFound = b.notFound;
+    this.alreadyExisted = b.alreadyExisted;
     this.rejectedRecords = List.copyOf(b.rejectedRecords);
     this.failedRecords = List.copyOf(b.failedRecords);
     this.sampleChanges = List.copyOf(b.sampleChanges);
@@ -187,6 +191,22 @@ public final class SyncReport {
     return failed;
   }
 
+  /**
+   * Updates the destination answered with "not found" ({@link SyncMode#UPDATE} never creates):
+   * not failures; they are tried again next run.
+   */
+  public long notFound() {
+    return notFound;
+  }
+
+  /**
+   * Inserts the destination answered with "already exists" ({@link SyncMode#INSERT} never
+   * updates): not failures; the keys are recorded and not sent again until their data changes.
+   */
+  public long alreadyExisted() {
+    return alreadyExisted;
+  }
+
   /** Rejected records with reasons (the first {@value #MAX_LISTED_RECORDS}). */
   public List<RecordError> rejectedRecords() {
     return rejectedRecords;
@@ -225,6 +245,12 @@ public final class SyncReport {
         .append(", skipped ").append(skipped)
         .append(" | delivered ").append(delivered)
         .append(", failed ").append(failed);
+    if (notFound > 0) {
+      sb.append(", not found ").append(notFound);
+    }
+    if (alreadyExisted > 0) {
+      sb.append(", already existed ").append(alreadyExisted);
+    }
     if (fingerprintChanged) {
       sb.append(" | the mapping or destination settings changed: every record was sent again");
     }
@@ -259,6 +285,8 @@ public final class SyncReport {
     private long skipped;
     private long delivered;
     private long failed;
+    private long notFound;
+    private long alreadyExisted;
     private List<RecordError> rejectedRecords = List.of();
     private List<RecordError> failedRecords = List.of();
     private List<Change> sampleChanges = List.of();
@@ -312,6 +340,13 @@ public final class SyncReport {
     public Builder deliveryCounts(long delivered, long failed) {
       this.delivered = delivered;
       this.failed = failed;
+      return this;
+    }
+
+    /** Updates answered "not found" and inserts answered "already exists". */
+    public Builder outcomeCounts(long notFound, long alreadyExisted) {
+      this.notFound = notFound;
+      this.alreadyExisted = alreadyExisted;
       return this;
     }
 

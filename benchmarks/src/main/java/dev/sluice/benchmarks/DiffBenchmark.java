@@ -4,7 +4,7 @@ import dev.sluice.Record;
 import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
-import dev.sluice.diff.FileStateStore;
+import dev.sluice.state.FileStateStore;
 import dev.sluice.source.DuckDb;
 import dev.sluice.source.RecordStream;
 import dev.sluice.source.Source;

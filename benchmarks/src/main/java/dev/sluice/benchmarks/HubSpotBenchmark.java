@@ -5,7 +5,7 @@ import dev.sluice.SyncReport;
 import dev.sluice.hubspot.HubSpot;
 import dev.sluice.hubspot.HubSpotTier;
 import dev.sluice.map.Mapping;
-import dev.sluice.testkit.HubSpotFake;
+import dev.sluice.testkit.hubspot.HubSpotFake;
 import dev.sluice.testkit.SyntheticSource;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.sluice.Record;
 import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
-import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.map.Convert;
 import dev.sluice.map.Mapping;
 import dev.sluice.source.RecordStream;

@@ -1,8 +1,8 @@
 package dev.sluice.hubspot;
 
 import dev.sluice.delivery.DeliveryPolicy;
-import dev.sluice.testkit.HubSpotFake;
-import dev.sluice.testkit.HubSpotFake.Property;
+import dev.sluice.testkit.hubspot.HubSpotFake;
+import dev.sluice.testkit.hubspot.HubSpotFake.Property;
 import java.time.Duration;
 
 /** Shared set-up of the HubSpot fake for these tests. */

@@ -3,7 +3,7 @@ package dev.sluice.hubspot;
 import dev.sluice.Record;
 import dev.sluice.destination.Destination;
 import dev.sluice.testkit.DestinationContract;
-import dev.sluice.testkit.HubSpotFake;
+import dev.sluice.testkit.hubspot.HubSpotFake;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -8,7 +8,7 @@ import dev.sluice.SyncReport;
 import dev.sluice.map.Convert;
 import dev.sluice.map.Mapping;
 import dev.sluice.source.DuckDb;
-import dev.sluice.testkit.HubSpotFake;
+import dev.sluice.testkit.hubspot.HubSpotFake;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.Statement;

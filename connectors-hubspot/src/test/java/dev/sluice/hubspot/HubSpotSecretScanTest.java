@@ -9,7 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.sluice.Sync;
 import dev.sluice.SyncReport;
 import dev.sluice.http.OAuth2RefreshTokenProvider;
-import dev.sluice.testkit.HubSpotFake;
+import dev.sluice.testkit.hubspot.HubSpotFake;
 import dev.sluice.testkit.InMemorySource;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.sluice.Record;
 import dev.sluice.Sync;
 import dev.sluice.SyncReport;
 import dev.sluice.delivery.DeliveryPolicy;
-import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.InMemorySource;
 import dev.sluice.testkit.SyntheticSource;
 import java.math.BigDecimal;

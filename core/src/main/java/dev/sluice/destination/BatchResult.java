@@ -82,7 +82,16 @@ public final class BatchResult {
 
   /** Number of records that succeeded. */
   public int succeededCount() {
-    return batch.size() - failed;
+    if (outcomes == null) {
+      return batch.size();
+    }
+    int n = 0;
+    for (RecordOutcome outcome : outcomes) {
+      if (outcome.succeeded()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override
@@ -130,6 +139,12 @@ public final class BatchResult {
         throw new IllegalArgumentException(
             "batch " + batch.id() + " has no record with key '" + outcome.key() + "'");
       }
+      if (outcome.status() == RecordOutcome.Status.NOT_FOUND && batch.operation() != Operation.UPDATE
+          || outcome.status() == RecordOutcome.Status.ALREADY_EXISTS && batch.operation() != Operation.INSERT) {
+        throw new IllegalArgumentException("batch " + batch.id() + " is a " + batch.operation() + " batch; "
+            + outcome.status() + " is an outcome of " + (outcome.status() == RecordOutcome.Status.NOT_FOUND
+                ? "UPDATE" : "INSERT") + " batches only (record '" + outcome.key() + "')");
+      }
       outcomes[i] = outcome;
       return this;
     }
@@ -152,7 +167,7 @@ public final class BatchResult {
         if (copy[i] == null) {
           copy[i] = RecordOutcome.retryableFailure(batch.records().get(i).key(), NO_OUTCOME);
         }
-        if (!copy[i].succeeded()) {
+        if (copy[i].failed()) {
           failed++;
         }
       }

@@ -3,39 +3,80 @@ package dev.sluice.destination;
 import java.util.Objects;
 
 /**
- * What happened to one record of a batch: it succeeded, or it failed with a reason that is either
- * retryable (the next run sends it again) or permanent (the record itself is wrong; it is still
- * re-sent on the next run, since its state was not advanced, but retrying within a run is
- * pointless). Immutable.
+ * What happened to one record of a batch ({@link #status()}):
+ *
+ * <ul>
+ *   <li>{@link Status#SUCCEEDED}: written; the state advances to the record's hash.
+ *   <li>{@link Status#FAILED}: not written, for a reason that is either retryable (a timeout, a
+ *       lock) or permanent (the record itself is wrong). Either way the state is not advanced, so
+ *       the next run sends it again; retrying a permanent failure within the run is pointless.
+ *   <li>{@link Status#NOT_FOUND}: an {@link Operation#UPDATE} of a record the destination does not
+ *       hold. Update never creates, so this is the mode working as meant, not a failure: the state
+ *       is not advanced and the record is tried again next run (it may exist by then).
+ *   <li>{@link Status#ALREADY_EXISTS}: an {@link Operation#INSERT} of a record the destination
+ *       already holds. Insert never updates, so this is not a failure either: the key is recorded
+ *       in the state and not sent again until its data changes.
+ * </ul>
+ *
+ * <p>Immutable.
  */
 public final class RecordOutcome {
 
+  /** The kinds of outcome. */
+  public enum Status {
+    /** The record was written. */
+    SUCCEEDED,
+    /** The record was not written; see {@link RecordOutcome#retryable()}. */
+    FAILED,
+    /** An update found no record with the key; nothing was written. */
+    NOT_FOUND,
+    /** An insert found a record with the key already there; nothing was written. */
+    ALREADY_EXISTS
+  }
 
   private final String key;
-  private final boolean succeeded;
+  private final Status status;
   private final String reason;
   private final boolean retryable;
 
-  private RecordOutcome(String key, boolean succeeded, String reason, boolean retryable) {
-    this.key = key;
-    this.succeeded = succeeded;
+  private RecordOutcome(String key, Status status, String reason, boolean retryable) {
+    this.key = Objects.requireNonNull(key, "key");
+    this.status = status;
     this.reason = reason;
     this.retryable = retryable;
   }
 
   /** The record with {@code key} was written. */
   public static RecordOutcome succeeded(String key) {
-    return new RecordOutcome(Objects.requireNonNull(key, "key"), true, null, false);
+    return new RecordOutcome(key, Status.SUCCEEDED, null, false);
   }
 
   /** The record failed for a reason that may pass (a timeout, a lock, a rate limit). */
   public static RecordOutcome retryableFailure(String key, String reason) {
-    return new RecordOutcome(Objects.requireNonNull(key, "key"), false, reasonOrDefault(reason), true);
+    return new RecordOutcome(key, Status.FAILED, reasonOrDefault(reason), true);
   }
 
   /** The record failed for a reason in the record itself (a validation error). */
   public static RecordOutcome permanentFailure(String key, String reason) {
-    return new RecordOutcome(Objects.requireNonNull(key, "key"), false, reasonOrDefault(reason), false);
+    return new RecordOutcome(key, Status.FAILED, reasonOrDefault(reason), false);
+  }
+
+  /**
+   * An update of {@code key} found no such record in the destination ({@code reason}: what the
+   * destination said, may be null). Only for {@link Operation#UPDATE} batches.
+   */
+  public static RecordOutcome notFound(String key, String reason) {
+    return new RecordOutcome(key, Status.NOT_FOUND,
+        reason == null || reason.isBlank() ? "the destination holds no record with this key" : reason, false);
+  }
+
+  /**
+   * An insert of {@code key} found the record already in the destination ({@code reason}: what
+   * the destination said, may be null). Only for {@link Operation#INSERT} batches.
+   */
+  public static RecordOutcome alreadyExists(String key, String reason) {
+    return new RecordOutcome(key, Status.ALREADY_EXISTS,
+        reason == null || reason.isBlank() ? "the destination already holds a record with this key" : reason, false);
   }
 
 
@@ -48,12 +89,22 @@ public final class RecordOutcome {
     return key;
   }
 
-  /** Whether the record was written. */
-  public boolean succeeded() {
-    return succeeded;
+  /** What happened to the record. */
+  public Status status() {
+    return status;
   }
 
-  /** Why the record failed; null when it succeeded. */
+  /** Whether the record was written. */
+  public boolean succeeded() {
+    return status == Status.SUCCEEDED;
+  }
+
+  /** Whether the record failed ({@link Status#FAILED}); not-found and already-exists are not failures. */
+  public boolean failed() {
+    return status == Status.FAILED;
+  }
+
+  /** Why the record failed, or what the destination said for not-found or already-exists; null when it succeeded. */
   public String reason() {
     return reason;
   }
@@ -65,8 +116,14 @@ public final class RecordOutcome {
 
   @Override
   public String toString() {
-    return succeeded
-        ? "RecordOutcome{" + key + ": succeeded}"
-        : "RecordOutcome{" + key + ": " + (retryable ? "retryable" : "permanent") + " failure: " + reason + '}';
+    switch (status) {
+      case SUCCEEDED:
+        return "RecordOutcome{" + key + ": succeeded}";
+      case FAILED:
+        return "RecordOutcome{" + key + ": " + (retryable ? "retryable" : "permanent") + " failure: " + reason + '}';
+      default:
+        return "RecordOutcome{" + key + ": " + status.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+            + ": " + reason + '}';
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.diff;
 
+import dev.sluice.state.SyncState;
+
 import dev.sluice.Record;
 import dev.sluice.internal.HashingDiffer;
 import java.util.function.Consumer;

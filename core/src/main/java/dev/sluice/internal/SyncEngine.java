@@ -17,7 +17,7 @@ import dev.sluice.destination.RecordSize;
 import dev.sluice.diff.Change;
 import dev.sluice.diff.Differ;
 import dev.sluice.diff.KeyOrder;
-import dev.sluice.diff.SyncState;
+import dev.sluice.state.SyncState;
 import dev.sluice.map.MapResult;
 import dev.sluice.observe.SyncListener;
 import dev.sluice.observe.SyncProgress;
@@ -86,6 +86,8 @@ public final class SyncEngine {
   // Guarded by lock: written by delivery threads.
   private long delivered;
   private long failed;
+  private long notFound;
+  private long alreadyExisted;
   private final List<RecordError> failedRecords = new ArrayList<>();
   private SyncState state;
 
@@ -467,9 +469,23 @@ public final class SyncEngine {
             state.put(records.get(i).key(), hashes[i]);
           }
         }
-      } else {
-        RecordOutcome outcome = result.outcome(i);
-        recordFailure(outcome.key(), outcome.reason(), outcome.retryable());
+        continue;
+      }
+      RecordOutcome outcome = result.outcome(i);
+      switch (outcome.status()) {
+        case NOT_FOUND:
+          // Update never creates: the state stays as it was, so the record is tried again next run.
+          notFound++;
+          break;
+        case ALREADY_EXISTS:
+          // Insert never updates: recorded, so it is not sent again until its data changes.
+          alreadyExisted++;
+          if (!dryRun) {
+            state.put(records.get(i).key(), hashes[i]);
+          }
+          break;
+        default:
+          recordFailure(outcome.key(), outcome.reason(), outcome.retryable());
       }
     }
   }
@@ -537,10 +553,14 @@ public final class SyncEngine {
     Duration duration = Duration.between(startedAt, plan.clock.instant());
     long deliveredNow;
     long failedNow;
+    long notFoundNow;
+    long alreadyExistedNow;
     List<RecordError> failures;
     synchronized (lock) {
       deliveredNow = delivered;
       failedNow = failed;
+      notFoundNow = notFound;
+      alreadyExistedNow = alreadyExisted;
       failures = new ArrayList<>(failedRecords);
     }
     Status status;
@@ -566,6 +586,7 @@ public final class SyncEngine {
         .readCounts(read, mapped, rejected)
         .changeCounts(added, updated, deleted, unchanged, skipped)
         .deliveryCounts(deliveredNow, failedNow)
+        .outcomeCounts(notFoundNow, alreadyExistedNow)
         .errors(rejectedRecords, failures)
         .sampleChanges(sample)
         .fingerprintChanged(fingerprintChanged)

@@ -3,7 +3,7 @@ package dev.sluice.internal;
 import dev.sluice.SyncMode;
 import dev.sluice.destination.Destination;
 import dev.sluice.diff.Differ;
-import dev.sluice.diff.StateStore;
+import dev.sluice.state.StateStore;
 import dev.sluice.map.Mapper;
 import dev.sluice.observe.SyncListener;
 import dev.sluice.source.Source;

@@ -3,7 +3,7 @@ package dev.sluice.examples;
 import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
-import dev.sluice.diff.FileStateStore;
+import dev.sluice.state.FileStateStore;
 import dev.sluice.hubspot.HubSpot;
 import dev.sluice.hubspot.HubSpotTier;
 import dev.sluice.map.Convert;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.SyncReport;
 import dev.sluice.source.DuckDb;
-import dev.sluice.testkit.HubSpotFake;
-import dev.sluice.testkit.HubSpotFake.Property;
+import dev.sluice.testkit.hubspot.HubSpotFake;
+import dev.sluice.testkit.hubspot.HubSpotFake.Property;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

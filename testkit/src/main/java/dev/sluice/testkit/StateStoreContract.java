@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.diff.KeyOrder;
-import dev.sluice.diff.StateCursor;
-import dev.sluice.diff.StateStore;
-import dev.sluice.diff.StateStoreException;
-import dev.sluice.diff.SyncState;
+import dev.sluice.state.StateCursor;
+import dev.sluice.state.StateStore;
+import dev.sluice.state.StateStoreException;
+import dev.sluice.state.SyncState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,10 +3,10 @@ package dev.sluice.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Record;
-import dev.sluice.diff.FileStateStore;
+import dev.sluice.state.FileStateStore;
 import dev.sluice.diff.RecordHash;
-import dev.sluice.diff.StateCursor;
-import dev.sluice.diff.SyncState;
+import dev.sluice.state.StateCursor;
+import dev.sluice.state.SyncState;
 import dev.sluice.source.RecordStream;
 import dev.sluice.testkit.SyntheticSource;
 import java.io.BufferedReader;

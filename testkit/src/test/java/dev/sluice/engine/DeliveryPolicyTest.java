@@ -9,7 +9,7 @@ import dev.sluice.Sync;
 import dev.sluice.SyncReport;
 import dev.sluice.SyncReport.Status;
 import dev.sluice.delivery.DeliveryPolicy;
-import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.FaultyDestination;
 import dev.sluice.testkit.InMemorySource;
 import dev.sluice.testkit.RecordingDestination;

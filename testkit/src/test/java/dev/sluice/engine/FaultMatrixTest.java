@@ -7,7 +7,7 @@ import dev.sluice.Sync;
 import dev.sluice.SyncReport;
 import dev.sluice.SyncReport.Status;
 import dev.sluice.delivery.DeliveryPolicy;
-import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.http.AuthProvider;
 import dev.sluice.http.JsonResponse;
 import dev.sluice.source.Source;

@@ -1,8 +1,8 @@
 package dev.sluice.engine;
 
-import dev.sluice.diff.StateCursor;
-import dev.sluice.diff.StateStore;
-import dev.sluice.diff.SyncState;
+import dev.sluice.state.StateCursor;
+import dev.sluice.state.StateStore;
+import dev.sluice.state.SyncState;
 
 /**
  * A state store that starts empty, accepts every confirmation and keeps none: for memory probes,

@@ -7,7 +7,7 @@ import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.delivery.DeliveryPolicy;
 import dev.sluice.delivery.RateLimit;
-import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.RateLimitedServer;
 import dev.sluice.testkit.RateLimitedServerDestination;
 import dev.sluice.testkit.SyntheticSource;

@@ -8,7 +8,7 @@ import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.destination.Operation;
-import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.diff.RecordHash;
 import dev.sluice.testkit.InMemorySource;
 import dev.sluice.testkit.RecordingDestination;

@@ -21,7 +21,7 @@ import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RecordSize;
 import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.diff.Change;
-import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.diff.RecordHash;
 import dev.sluice.map.Convert;
 import dev.sluice.map.Mapping;

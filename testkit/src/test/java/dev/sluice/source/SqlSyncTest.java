@@ -13,7 +13,7 @@ import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Capabilities;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
-import dev.sluice.diff.InMemoryStateStore;
+import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.map.Convert;
 import dev.sluice.map.Mapping;
 import dev.sluice.testkit.RecordingDestination;

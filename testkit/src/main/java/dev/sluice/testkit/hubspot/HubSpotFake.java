@@ -1,4 +1,4 @@
-package dev.sluice.testkit;
+package dev.sluice.testkit.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

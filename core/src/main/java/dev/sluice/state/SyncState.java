@@ -1,4 +1,6 @@
-package dev.sluice.diff;
+package dev.sluice.state;
+
+import dev.sluice.diff.KeyOrder;
 
 /**
  * The state of one sync, opened for one run by {@link StateStore#open(String)}: the key → hash

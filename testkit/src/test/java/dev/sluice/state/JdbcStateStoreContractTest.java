@@ -1,4 +1,4 @@
-package dev.sluice.diff;
+package dev.sluice.state;
 
 import dev.sluice.source.Databases;
 import dev.sluice.source.DuckDb;

@@ -1,4 +1,4 @@
-package dev.sluice.diff;
+package dev.sluice.state;
 
 /**
  * Keeps, per sync, the hash of each record the destination confirmed, so that the next run sends

@@ -1,4 +1,4 @@
-package dev.sluice.diff;
+package dev.sluice.state;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.sluice.diff;
+package dev.sluice.state;
 
 import dev.sluice.testkit.StateStoreContract;
 import java.nio.file.Path;

@@ -1,4 +1,6 @@
-package dev.sluice.diff;
+package dev.sluice.state;
+
+import dev.sluice.diff.KeyOrder;
 
 import dev.sluice.internal.ExternalSort;
 import java.io.BufferedInputStream;

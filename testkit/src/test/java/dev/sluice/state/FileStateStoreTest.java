@@ -1,4 +1,6 @@
-package dev.sluice.diff;
+package dev.sluice.state;
+
+import dev.sluice.diff.KeyOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

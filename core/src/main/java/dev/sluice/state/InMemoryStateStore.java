@@ -1,4 +1,6 @@
-package dev.sluice.diff;
+package dev.sluice.state;
+
+import dev.sluice.diff.KeyOrder;
 
 import java.util.ArrayList;
 import java.util.Arrays;

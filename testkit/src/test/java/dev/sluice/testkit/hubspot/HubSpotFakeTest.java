@@ -1,4 +1,4 @@
-package dev.sluice.testkit;
+package dev.sluice.testkit.hubspot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

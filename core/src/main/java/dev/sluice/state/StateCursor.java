@@ -1,4 +1,6 @@
-package dev.sluice.diff;
+package dev.sluice.state;
+
+import dev.sluice.diff.KeyOrder;
 
 /**
  * Walks the entries of a sync's committed state in ascending key order
