@@ -53,8 +53,15 @@ final class WarehouseSql {
     return render.render(schema == null ? DSL.name(table) : DSL.name(schema, table));
   }
 
-  /** A literal. */
+  /**
+   * A literal. Snowflake and BigQuery read a backslash in a string literal as an escape, so there
+   * it is doubled.
+   */
   String literal(Object value) {
+    if (value instanceof String && (dialect == WarehouseDialect.SNOWFLAKE || dialect == WarehouseDialect.BIGQUERY)) {
+      String text = ((String) value).replace("\\", "\\\\");
+      return "'" + (dialect == WarehouseDialect.BIGQUERY ? text.replace("'", "\\'") : text.replace("'", "''")) + "'";
+    }
     return render.renderInlined(DSL.inline(value));
   }
 
@@ -292,7 +299,8 @@ final class WarehouseSql {
     for (int i = 0; i < columns.size(); i++) {
       String c = name("q", columns.get(i));
       String t = text.get(i) ? c : dialect.toText(c);
-      sql.append(i == 0 ? "" : " || '|' || ").append("replace(replace(").append(t).append(", '\\', '\\\\'), '|', '\\|')");
+      sql.append(i == 0 ? "" : " || '|' || ").append("replace(replace(").append(t).append(", ").append(literal("\\"))
+          .append(", ").append(literal("\\\\")).append("), '|', ").append(literal("\\|")).append(")");
     }
     return sql.toString();
   }
