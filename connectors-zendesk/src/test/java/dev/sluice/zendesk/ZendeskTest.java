@@ -286,7 +286,7 @@ class ZendeskTest {
     }
     Zendesk users = Fakes.users(fake).checkSchema(false).build();
     Sync sync = Sync.from(source).to(users).named("mirror").mode(SyncMode.MIRROR)
-        .state(new dev.sluice.diff.InMemoryStateStore()).build();
+        .state(new dev.sluice.state.InMemoryStateStore()).build();
     assertThat(sync.run().delivered()).isEqualTo(5);
 
     source.remove("m2").remove("m4");
