@@ -22,17 +22,17 @@ public final class ConcurrencyLimit {
     this.slots = new Semaphore(maxConcurrentCalls, true);
   }
 
-  /** The most calls in flight at once. */
+  /** {@return the most calls in flight at once} */
   public int maxConcurrentCalls() {
     return maxConcurrentCalls;
   }
 
-  /** How long a call waits for a free slot before it fails as retryable. */
+  /** {@return how long a call waits for a free slot before it fails as retryable} */
   public Duration maxWait() {
     return maxWait;
   }
 
-  /** Calls in flight now. */
+  /** {@return the calls in flight now} */
   public int inFlight() {
     return maxConcurrentCalls - slots.availablePermits();
   }
@@ -41,6 +41,7 @@ public final class ConcurrencyLimit {
    * Takes a slot, waiting up to {@link #maxWait()}; the engine calls this around each write.
    *
    * @return whether a slot was taken (then {@link #release()} it)
+   * @throws InterruptedException when the waiting thread is interrupted
    */
   public boolean tryAcquire() throws InterruptedException {
     return slots.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);

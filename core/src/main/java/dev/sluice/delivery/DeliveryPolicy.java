@@ -111,27 +111,35 @@ public final class DeliveryPolicy {
     this.sleeper = b.sleeper;
   }
 
-  /** The defaults written down on each constant of this class. */
+  /** {@return the defaults written down on each constant of this class} */
   public static DeliveryPolicy ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Starts a policy from the defaults. */
+  /**
+   * Starts a policy from the defaults.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder custom() {
     return new Builder();
   }
 
-  /** Calls per batch, the first included. */
+  /**
+   * Calls per batch, the first included.
+   *
+   * @return the calls per batch, the first included
+   */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** The first wait between attempts. */
+  /** {@return the first wait between attempts} */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
-  /** The longest wait between attempts. */
+  /** {@return the longest wait between attempts} */
   public Duration maxBackoff() {
     return maxBackoff;
   }
@@ -141,17 +149,17 @@ public final class DeliveryPolicy {
     return maxRateLimitWait;
   }
 
-  /** The most a run waits in total for waits the destination asked for (429s, Retry-After). */
+  /** {@return the most a run waits in total for waits the destination asked for (429s, Retry-After)} */
   public Duration maxTotalRateLimitWait() {
     return maxTotalRateLimitWait;
   }
 
-  /** The clock that deadlines and waits are measured by; the system clock but in tests. */
+  /** {@return the clock that deadlines and waits are measured by; the system clock but in tests} */
   public Clock clock() {
     return clock;
   }
 
-  /** How the engine waits (backoff, Retry-After, the budget); parks the thread but in tests. */
+  /** {@return how the engine waits (backoff, Retry-After, the budget); parks the thread but in tests} */
   public Sleeper sleeper() {
     return sleeper;
   }
@@ -161,28 +169,36 @@ public final class DeliveryPolicy {
     return multiplier;
   }
 
-  /** How far each wait is randomised either way, as a fraction. */
+  /** {@return how far each wait is randomised either way, as a fraction} */
   public double jitter() {
     return jitter;
   }
 
-  /** Percentage of failed calls that opens the breaker. */
+  /** {@return percentage of failed calls that opens the breaker} */
   public float breakerFailureRate() {
     return breakerFailureRate;
   }
 
-  /** Calls the breaker looks back on. */
+  /**
+   * Calls the breaker looks back on.
+   *
+   * @return the calls the breaker looks back on
+   */
   public int breakerWindow() {
     return breakerWindow;
   }
 
-  /** Calls before the breaker judges at all. */
+  /**
+   * Calls before the breaker judges at all.
+   *
+   * @return the calls before the breaker judges at all
+   */
   public int breakerMinimumCalls() {
     return breakerMinimumCalls;
   }
 
   /**
-   * How long an open breaker refuses calls. The breaker belongs to the sync and outlives a run:
+   * {@return how long an open breaker refuses calls} The breaker belongs to the sync and outlives a run:
    * a run that starts while it is open ends ABORTED at once, sparing a destination that is down.
    */
   public Duration breakerWaitInOpenState() {
@@ -192,22 +208,24 @@ public final class DeliveryPolicy {
   /**
    * The cap on calls in flight at once across every sync that uses this policy; empty when only
    * each sync's own concurrency limits them.
+   *
+   * @return the cap, if any
    */
   public Optional<ConcurrencyLimit> concurrencyLimit() {
     return Optional.ofNullable(concurrencyLimit);
   }
 
-  /** Where the retry and circuit breaker report their metrics, if set. */
+  /** {@return where the retry and circuit breaker report their metrics, if set} */
   public Optional<MeterRegistry> meterRegistry() {
     return Optional.ofNullable(meterRegistry);
   }
 
-  /** The limiter every write takes a permit from, if set. */
+  /** {@return the limiter every write takes a permit from, if set} */
   public Optional<RateLimiter> rateLimit() {
     return Optional.ofNullable(rateLimit);
   }
 
-  /** Whether batches rejected as a whole are split to isolate bad records. */
+  /** {@return whether batches rejected as a whole are split to isolate bad records} */
   public boolean splitRejectedBatches() {
     return splitRejectedBatches;
   }
@@ -249,6 +267,10 @@ public final class DeliveryPolicy {
      * object: for APIs that limit concurrent requests per account, such
      * as Salesforce's long-running request limit. A call waits up to {@code maxWait} for a slot,
      * then fails as retryable. Default: no cap beyond each sync's concurrency.
+     *
+     * @param calls calls in flight at most, at least 1
+     * @param maxWait how long a call waits for a free slot
+     * @return this builder
      */
     public Builder maxConcurrentCalls(int calls, Duration maxWait) {
       if (calls < 1) {
@@ -260,7 +282,12 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** How long an open breaker refuses calls; default {@link #DEFAULT_BREAKER_WAIT_IN_OPEN_STATE}. */
+    /**
+     * How long an open breaker refuses calls; default {@link #DEFAULT_BREAKER_WAIT_IN_OPEN_STATE}.
+     *
+     * @param wait how long to wait
+     * @return this builder
+     */
     public Builder breakerWaitInOpenState(Duration wait) {
       Objects.requireNonNull(wait, "wait");
       if (wait.isNegative() || wait.isZero()) {
@@ -276,6 +303,9 @@ public final class DeliveryPolicy {
      * and their siblings, tagged with the sync's name; the breaker's calls are batches), and the
      * rate limiter's ({@code resilience4j.ratelimiter.available.permissions} and
      * {@code .waiting_threads}).
+     *
+     * @param registry the meter registry
+     * @return this builder
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
@@ -289,6 +319,9 @@ public final class DeliveryPolicy {
      * shares it). For destinations whose requests take their own permits, this limiter paces
      * writes in addition, unless it is the destination's own budget. Default: no pacing beyond the
      * destination's.
+     *
+     * @param limiter the rate limiter; any Resilience4j {@code RateLimiter}
+     * @return this builder
      */
     public Builder rateLimit(RateLimiter limiter) {
       this.rateLimit = Objects.requireNonNull(limiter, "limiter");
@@ -299,6 +332,9 @@ public final class DeliveryPolicy {
      * The most a run waits in total for waits the destination asked for (429s and
      * {@code Retry-After}), default {@link #DEFAULT_MAX_TOTAL_RATE_LIMIT_WAIT}; past it the run
      * stops, ABORTED, with the unsent changes pending. Pacing by a rate limiter does not count.
+     *
+     * @param wait the most waited in total, zero or more
+     * @return this builder
      */
     public Builder maxTotalRateLimitWait(Duration wait) {
       Objects.requireNonNull(wait, "wait");
@@ -313,6 +349,10 @@ public final class DeliveryPolicy {
      * The clock deadlines and waits are measured by and the way to wait; for tests, a fake clock
      * that waiting moves (testkit's {@code MutableClock} and its {@code advance}). Default: the
      * system clock and parking the thread.
+     *
+     * @param clock the clock
+     * @param sleeper how to wait
+     * @return this builder
      */
     public Builder clock(Clock clock, Sleeper sleeper) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -320,7 +360,12 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** Calls per batch, the first included; 1 means no retries. */
+    /**
+     * Calls per batch, the first included; 1 means no retries.
+     *
+     * @param attempts calls per batch, at least 1
+     * @return this builder
+     */
     public Builder maxAttempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be at least 1, was " + attempts);
@@ -329,7 +374,13 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** The first and the longest wait between attempts. */
+    /**
+     * The first and the longest wait between attempts.
+     *
+     * @param initial the first wait
+     * @param max the longest wait
+     * @return this builder
+     */
     public Builder backoff(Duration initial, Duration max) {
       Objects.requireNonNull(initial, "initial");
       Objects.requireNonNull(max, "max");
@@ -344,7 +395,12 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** The factor by which waits grow; at least 1. */
+    /**
+     * The factor by which waits grow; at least 1.
+     *
+     * @param multiplier the growth factor, at least 1
+     * @return this builder
+     */
     public Builder backoffMultiplier(double multiplier) {
       if (!(multiplier >= 1.0)) {
         throw new IllegalArgumentException("backoffMultiplier must be at least 1, was " + multiplier);
@@ -353,7 +409,12 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** How far each wait is randomised either way, from 0 (not at all) to just under 1. */
+    /**
+     * How far each wait is randomised either way, from 0 (not at all) to just under 1.
+     *
+     * @param jitter from 0 to just under 1
+     * @return this builder
+     */
     public Builder jitter(double jitter) {
       if (!(jitter >= 0 && jitter < 1)) {
         throw new IllegalArgumentException("jitter must be at least 0 and less than 1, was " + jitter);
@@ -365,6 +426,9 @@ public final class DeliveryPolicy {
     /**
      * The longest single wait the destination may ask for (a 429's or 503's {@code Retry-After})
      * before the engine stops the run instead; default {@link #DEFAULT_MAX_RATE_LIMIT_WAIT}.
+     *
+     * @param wait how long to wait
+     * @return this builder
      */
     public Builder maxRateLimitWait(Duration wait) {
       Objects.requireNonNull(wait, "wait");
@@ -378,6 +442,11 @@ public final class DeliveryPolicy {
     /**
      * The circuit breaker: open when {@code failureRate} percent of the last {@code window} batches
      * failed after their retries, judged once {@code minimumCalls} batches were delivered.
+     *
+     * @param failureRate the percentage of failed calls
+     * @param window the calls the breaker looks back on
+     * @param minimumCalls the calls before the breaker judges at all
+     * @return this builder
      */
     public Builder circuitBreaker(float failureRate, int window, int minimumCalls) {
       if (!(failureRate > 0 && failureRate <= 100)) {
@@ -394,13 +463,22 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** Whether to split batches rejected as a whole to isolate bad records; default true. */
+    /**
+     * Whether to split batches rejected as a whole to isolate bad records; default true.
+     *
+     * @param split whether to split
+     * @return this builder
+     */
     public Builder splitRejectedBatches(boolean split) {
       this.splitRejectedBatches = split;
       return this;
     }
 
-    /** Builds the policy. */
+    /**
+     * Builds the policy.
+     *
+     * @return the policy
+     */
     public DeliveryPolicy build() {
       return new DeliveryPolicy(this);
     }

@@ -34,7 +34,7 @@ public final class RateLimitRegistry {
     this.publisher = publisher;
   }
 
-  /** An empty registry. */
+  /** {@return an empty registry} */
   public static RateLimitRegistry create() {
     return new RateLimitRegistry(null);
   }
@@ -42,6 +42,9 @@ public final class RateLimitRegistry {
   /**
    * An empty registry whose limiters are published to {@code publisher}, such as Resilience4j's
    * {@code TaggedRateLimiterMetricsPublisher}.
+   *
+   * @param publisher where every limiter's metrics are published
+   * @return the registry
    */
   public static RateLimitRegistry of(MetricsPublisher<RateLimiter> publisher) {
     return new RateLimitRegistry(Objects.requireNonNull(publisher, "publisher"));
@@ -50,6 +53,11 @@ public final class RateLimitRegistry {
   /**
    * The rolling-window budget named {@code name}: made with {@code permits} per {@code window} the
    * first time, the same instance after.
+   *
+   * @param name the budget's name, such as {@code hubspot:1234567}
+   * @param permits requests per window
+   * @param window the rolling window
+   * @return the budget
    *
    * @throws IllegalStateException when {@code name} holds a limiter with other settings
    */
@@ -68,18 +76,26 @@ public final class RateLimitRegistry {
   /**
    * Registers {@code limiter} (any Resilience4j limiter) under its name, or returns the one
    * already registered under that name.
+   *
+   * @param limiter the limiter
+   * @return the limiter now registered under its name
    */
   public RateLimiter register(RateLimiter limiter) {
     Objects.requireNonNull(limiter, "limiter");
     return limiters.computeIfAbsent(limiter.getName(), n -> published(limiter));
   }
 
-  /** The limiter registered under {@code name}, if any. */
+  /**
+   * The limiter registered under {@code name}, if any.
+   *
+   * @param name the name
+   * @return the limiter, if any
+   */
   public Optional<RateLimiter> find(String name) {
     return Optional.ofNullable(limiters.get(Objects.requireNonNull(name, "name")));
   }
 
-  /** Every registered limiter. */
+  /** {@return every registered limiter} */
   public List<RateLimiter> all() {
     return List.copyOf(new ArrayList<>(limiters.values()));
   }

@@ -31,7 +31,11 @@ public final class RequestCounter {
     }
   }
 
-  /** Adds time spent waiting for a rate-limit permit to the counter bound to the calling thread, if any. */
+  /**
+   * Adds time spent waiting for a rate-limit permit to the counter bound to the calling thread, if any.
+   *
+   * @param wait the time waited
+   */
   public static void countRateLimitWait(Duration wait) {
     RequestCounter counter = BOUND.get();
     if (counter != null) {
@@ -39,7 +43,7 @@ public final class RequestCounter {
     }
   }
 
-  /** Binds this counter to the calling thread until the returned binding is closed. */
+  /** {@return a binding of this counter to the calling thread, until it is closed} */
   public Binding bind() {
     RequestCounter previous = BOUND.get();
     BOUND.set(this);
@@ -67,7 +71,11 @@ public final class RequestCounter {
     rateLimited.increment();
   }
 
-  /** Time spent waiting for the rate limit. */
+  /**
+   * Time spent waiting for the rate limit.
+   *
+   * @param wait the time waited
+   */
   public void waitedForRateLimit(Duration wait) {
     rateLimitWaitNanos.add(Math.max(0, wait.toNanos()));
   }
@@ -77,7 +85,7 @@ public final class RequestCounter {
     batchesSplit.increment();
   }
 
-  /** The figures so far. */
+  /** {@return the figures so far} */
   public RequestFigures figures() {
     return new RequestFigures(requests.sum(), attempts.sum(), retries.sum(), rateLimited.sum(),
         Duration.ofNanos(rateLimitWaitNanos.sum()), batchesSplit.sum());

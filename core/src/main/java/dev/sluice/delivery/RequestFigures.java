@@ -22,7 +22,16 @@ public final class RequestFigures {
   private final Duration rateLimitWait;
   private final long batchesSplit;
 
-  /** Figures as counted. */
+  /**
+   * Figures as counted.
+   *
+   * @param requests HTTP requests
+   * @param attempts write attempts
+   * @param retries attempts made again after a retryable failure
+   * @param rateLimited writes refused for the rate limit
+   * @param rateLimitWait time spent waiting for the rate limit
+   * @param batchesSplit batches split in halves
+   */
   public RequestFigures(long requests, long attempts, long retries, long rateLimited, Duration rateLimitWait,
       long batchesSplit) {
     this.requests = requests;
@@ -33,32 +42,32 @@ public final class RequestFigures {
     this.batchesSplit = batchesSplit;
   }
 
-  /** HTTP requests made through {@code JsonClient} for the run; 0 for destinations that do not use it. */
+  /** {@return the HTTP requests made through {@code JsonClient} for the run; 0 for destinations that do not use it} */
   public long requests() {
     return requests;
   }
 
-  /** Calls of the destination's write, retries and re-sends after a rate limit included. */
+  /** {@return the calls of the destination's write, retries and re-sends after a rate limit included} */
   public long attempts() {
     return attempts;
   }
 
-  /** Attempts made again after a retryable failure. */
+  /** {@return the attempts made again after a retryable failure} */
   public long retries() {
     return retries;
   }
 
-  /** Writes refused for the rate limit (429) and waited out. */
+  /** {@return the writes refused for the rate limit (429) and waited out} */
   public long rateLimited() {
     return rateLimited;
   }
 
-  /** Time spent waiting for the rate-limit budget and for the waits the destination asked for. */
+  /** {@return the time spent waiting for the rate-limit budget and for the waits the destination asked for} */
   public Duration rateLimitWait() {
     return rateLimitWait;
   }
 
-  /** Batches rejected as a whole and split in halves to find the bad records. */
+  /** {@return the batches rejected as a whole and split in halves to find the bad records} */
   public long batchesSplit() {
     return batchesSplit;
   }

@@ -76,37 +76,51 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     this.tags = Map.copyOf(b.tags);
   }
 
-  /** {@code permits} requests per rolling {@code window}, named {@code name} (for meters and logs). */
+  /**
+   * {@code permits} requests per rolling {@code window}.
+   *
+   * @param name the limiter's name, for meters and logs
+   * @param permits requests per window, at least 1
+   * @param window the rolling window, positive
+   * @return the limiter
+   */
   public static RollingWindowRateLimiter of(String name, int permits, Duration window) {
     return builder(name, permits, window).build();
   }
 
-  /** Starts a limiter of {@code permits} requests per rolling {@code window}. */
+  /**
+   * Starts a limiter of {@code permits} requests per rolling {@code window}.
+   *
+   * @param name the limiter's name, for meters and logs
+   * @param permits requests per window, at least 1
+   * @param window the rolling window, positive
+   * @return a builder for the other settings
+   */
   public static Builder builder(String name, int permits, Duration window) {
     return new Builder(name, permits, window);
   }
 
-  /** The rolling window. */
+  /** {@return the rolling window} */
   public Duration window() {
     return window;
   }
 
-  /** The permits granted per window at present (the configured number until the API says otherwise). */
+  /** {@return the permits granted per window at present (the configured number until the API says otherwise)} */
   public synchronized int permits() {
     return permits;
   }
 
-  /** The number the limiter was built with. */
+  /** {@return the permits per window the limiter was built with} */
   public int configuredPermits() {
     return configuredPermits;
   }
 
-  /** How much longer than the window grants are counted, for network jitter. */
+  /** {@return how much longer than the window grants are counted, for network jitter} */
   public Duration margin() {
     return Duration.ofMillis(marginMillis);
   }
 
-  /** Requests granted and not yet reported finished. */
+  /** {@return the requests granted and not yet reported finished} */
   public synchronized int inFlight() {
     return inFlight;
   }
@@ -118,6 +132,9 @@ public final class RollingWindowRateLimiter implements RateLimiter {
    * shrinks to leave them their share, and grows back when they stop. This limiter's requests
    * still in flight are taken as not yet counted by the API, so the estimate of others' use is
    * never too low.
+   *
+   * @param limit the limit per window the API reports
+   * @param remaining the requests the API says are left in its window
    */
   public synchronized void observe(int limit, int remaining) {
     if (limit < 1) {
@@ -137,7 +154,11 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     permits = Math.max(1, limit - others);
   }
 
-  /** The API refused a request for the rate limit: nobody is granted a permit for {@code wait}. */
+  /**
+   * The API refused a request for the rate limit: nobody is granted a permit for {@code wait}.
+   *
+   * @param wait how long every caller waits
+   */
   public synchronized void pause(Duration wait) {
     Objects.requireNonNull(wait, "wait");
     long until = clock.millis() + Math.max(0, wait.toMillis());
@@ -146,7 +167,7 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     }
   }
 
-  /** When the limiter grants again after a {@link #pause(Duration)}, in epoch millis (0 if never paused). */
+  /** {@return when the limiter grants again after a {@link #pause(Duration)}, in epoch millis (0 if never paused)} */
   public synchronized long pausedUntilMillis() {
     return pausedUntil;
   }
@@ -179,6 +200,9 @@ public final class RollingWindowRateLimiter implements RateLimiter {
    * Books {@code n} permits at the earliest time the window allows and returns the nanoseconds to
    * wait until then (0: go now), or -1 when that is further away than the timeout (nothing is
    * booked). A caller that gets a wait must make its request only after it.
+   *
+   * @param n the permits to book
+   * @return the nanoseconds to wait, or -1
    */
   @Override
   public long reservePermission(int n) {
@@ -261,7 +285,11 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     events.processEvent(new RateLimiterOnDrainedEvent(name, drained));
   }
 
-  /** Permits per window from now on; takes effect at once. */
+  /**
+   * Permits per window from now on; takes effect at once.
+   *
+   * @param limitForPeriod the permits per window, at least 1
+   */
   @Override
   public synchronized void changeLimitForPeriod(int limitForPeriod) {
     if (limitForPeriod < 1) {
@@ -279,19 +307,27 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     this.timeout = timeoutDuration;
   }
 
-  /** The request granted last has finished. */
+  /** A request granted before has finished. */
   @Override
   public void onSuccess() {
     finished(1);
   }
 
-  /** The request granted last has finished. */
+  /**
+   * A request granted before has finished.
+   *
+   * @param result its result
+   */
   @Override
   public void onResult(Object result) {
     finished(1);
   }
 
-  /** The request granted last has finished. */
+  /**
+   * A request granted before has finished.
+   *
+   * @param throwable how it failed
+   */
   @Override
   public void onError(Throwable throwable) {
     finished(1);
@@ -305,6 +341,8 @@ public final class RollingWindowRateLimiter implements RateLimiter {
   /**
    * The limit as a Resilience4j config: {@code limitForPeriod} is the current permits and
    * {@code limitRefreshPeriod} the rolling window (counted continuously, not refilled in cycles).
+   *
+   * @return the config
    */
   @Override
   public synchronized RateLimiterConfig getRateLimiterConfig() {
@@ -384,14 +422,25 @@ public final class RollingWindowRateLimiter implements RateLimiter {
       this.window = window;
     }
 
-    /** The clock grants are counted by, and the way to wait; for tests, a fake clock that waiting moves. */
+    /**
+     * The clock grants are counted by, and the way to wait; for tests, a fake clock that waiting moves.
+     *
+     * @param clock the clock
+     * @param sleeper how to wait
+     * @return this builder
+     */
     public Builder clock(Clock clock, Sleeper sleeper) {
       this.clock = Objects.requireNonNull(clock, "clock");
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    /** How much longer than the window grants are counted; default 3% of the window, at least 50 ms. */
+    /**
+     * How much longer than the window grants are counted; default 3% of the window, at least 50 ms.
+     *
+     * @param margin the margin, zero or more
+     * @return this builder
+     */
     public Builder margin(Duration margin) {
       Objects.requireNonNull(margin, "margin");
       if (margin.isNegative()) {
@@ -401,7 +450,12 @@ public final class RollingWindowRateLimiter implements RateLimiter {
       return this;
     }
 
-    /** How long {@link RollingWindowRateLimiter#acquirePermission(int)} waits at most; default {@link #DEFAULT_TIMEOUT}. */
+    /**
+     * How long {@link RollingWindowRateLimiter#acquirePermission(int)} waits at most; default {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param timeout the longest wait, zero or more
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative()) {
@@ -411,13 +465,23 @@ public final class RollingWindowRateLimiter implements RateLimiter {
       return this;
     }
 
-    /** A tag on the limiter's meters. */
+    /**
+     * A tag on the limiter's meters.
+     *
+     * @param key the tag's key
+     * @param value the tag's value
+     * @return this builder
+     */
     public Builder tag(String key, String value) {
       tags.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Builds the limiter. */
+    /**
+     * Builds the limiter.
+     *
+     * @return the limiter
+     */
     public RollingWindowRateLimiter build() {
       return new RollingWindowRateLimiter(this);
     }

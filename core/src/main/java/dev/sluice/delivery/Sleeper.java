@@ -11,10 +11,15 @@ import java.util.concurrent.locks.LockSupport;
 @FunctionalInterface
 public interface Sleeper {
 
-  /** Waits {@code duration}; throws when the waiting thread is interrupted. */
+  /**
+   * Waits {@code duration}.
+   *
+   * @param duration how long
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
   void sleep(Duration duration) throws InterruptedException;
 
-  /** Parks the calling thread; the default everywhere. */
+  /** {@return a sleeper that parks the calling thread; the default everywhere} */
   static Sleeper system() {
     return duration -> {
       long deadline = System.nanoTime() + duration.toNanos();

@@ -44,6 +44,8 @@ public final class Capabilities {
    * rolling 10 s for a HubSpot account). Unless {@link #requestsTakePermits()}, the engine takes
    * one permit from it per write; a rate-limit answer pauses it when it is a
    * {@link dev.sluice.delivery.RollingWindowRateLimiter}.
+   *
+   * @return the API's budget, if known
    */
   public Optional<RateLimiter> rateLimit() {
     return Optional.ofNullable(rateLimit);
@@ -55,6 +57,8 @@ public final class Capabilities {
    * {@code .rateLimiter(budget)} — so that the engine must not take another per write. This is
    * what keeps the count exact when a write costs several requests (a lookup, then the write) and
    * when reads outside writes (schema, job polls, tokens) use the same budget.
+   *
+   * @return whether each request takes its own permit
    */
   public boolean requestsTakePermits() {
     return requestsTakePermits;
@@ -65,24 +69,28 @@ public final class Capabilities {
     return new Builder();
   }
 
-  /** The operations the destination accepts. Never empty. */
+  /** {@return the operations the destination accepts} Never empty. */
   public Set<Operation> operations() {
     return operations;
   }
 
-  /** Whether the destination accepts {@code operation}. */
+  /**
+   * {@return whether the destination accepts {@code operation}}
+   *
+   * @param operation the operation
+   */
   public boolean supports(Operation operation) {
     return operations.contains(operation);
   }
 
-  /** The most records one batch may hold. */
+  /** {@return the most records one batch may hold} */
   public int maxRecordsPerBatch() {
     return maxRecordsPerBatch;
   }
 
   /**
-   * The most bytes one batch may hold, counted per record by {@link RecordSize#jsonBytes} and
-   * summed; {@link #UNLIMITED_BYTES} when there is no limit. A destination with a fixed envelope
+   * {@return the most bytes one batch may hold, counted per record by {@link RecordSize#jsonBytes} and
+   * summed; {@link #UNLIMITED_BYTES} when there is no limit} A destination with a fixed envelope
    * around the records should subtract the envelope from its API's limit. A single record larger
    * than the limit fails permanently without being sent.
    */
@@ -91,7 +99,7 @@ public final class Capabilities {
   }
 
   /**
-   * Whether writing the same batch twice leaves the destination as writing it once. The engine
+   * {@return whether writing the same batch twice leaves the destination as writing it once} The engine
    * relies on this when it re-sends a batch whose outcome it never learnt.
    */
   public boolean idempotentWrites() {
@@ -118,14 +126,24 @@ public final class Capabilities {
 
     private Builder() {}
 
-    /** Adds supported operations. */
+    /**
+     * Adds supported operations.
+     *
+     * @param ops the operations
+     * @return this builder
+     */
     public Builder operations(Operation... ops) {
       Objects.requireNonNull(ops, "operations");
       operations.addAll(Arrays.asList(ops));
       return this;
     }
 
-    /** The most records per batch; at least 1. */
+    /**
+     * The most records per batch; at least 1.
+     *
+     * @param max the maximum, at least 1
+     * @return this builder
+     */
     public Builder maxRecordsPerBatch(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxRecordsPerBatch must be at least 1, was " + max);
@@ -134,7 +152,12 @@ public final class Capabilities {
       return this;
     }
 
-    /** The most bytes per batch (see {@link Capabilities#maxBytesPerBatch()}); at least 1. */
+    /**
+     * The most bytes per batch (see {@link Capabilities#maxBytesPerBatch()}); at least 1.
+     *
+     * @param max the maximum, at least 1
+     * @return this builder
+     */
     public Builder maxBytesPerBatch(long max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxBytesPerBatch must be at least 1, was " + max);
@@ -143,7 +166,12 @@ public final class Capabilities {
       return this;
     }
 
-    /** Whether writes are idempotent (see {@link Capabilities#idempotentWrites()}). */
+    /**
+     * Whether writes are idempotent (see {@link Capabilities#idempotentWrites()}).
+     *
+     * @param idempotent whether writing the same record twice is harmless
+     * @return this builder
+     */
     public Builder idempotentWrites(boolean idempotent) {
       this.idempotentWrites = idempotent;
       return this;
@@ -152,6 +180,9 @@ public final class Capabilities {
     /**
      * The API's budget, from which the engine takes one permit per write (see
      * {@link Capabilities#rateLimit()}); for destinations that make one request per write.
+     *
+     * @param budget the API's budget
+     * @return this builder
      */
     public Builder rateLimit(RateLimiter budget) {
       this.rateLimit = Objects.requireNonNull(budget, "budget");
@@ -163,6 +194,9 @@ public final class Capabilities {
      * The API's budget, from which every request of the destination takes its own permit (see
      * {@link Capabilities#requestsTakePermits()}): pass the same budget to
      * {@link dev.sluice.http.JsonClient.Builder#rateLimiter} and declare it here.
+     *
+     * @param budget the API's budget, the one the destination's client takes its permits from
+     * @return this builder
      */
     public Builder requestsTakePermits(RateLimiter budget) {
       this.rateLimit = Objects.requireNonNull(budget, "budget");
@@ -173,6 +207,7 @@ public final class Capabilities {
     /**
      * Builds the description.
      *
+     * @return the description
      * @throws IllegalStateException if no operation was named
      */
     public Capabilities build() {

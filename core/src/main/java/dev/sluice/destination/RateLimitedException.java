@@ -12,6 +12,7 @@ import java.util.Objects;
 public class RateLimitedException extends RetryableDestinationException {
   private static final long serialVersionUID = 1L;
 
+  /** How long the API asked to wait. */
   private final Duration retryAfter;
 
   /**
@@ -24,7 +25,13 @@ public class RateLimitedException extends RetryableDestinationException {
     this(message, retryAfter, null);
   }
 
-  /** An exception that asks the engine to wait, with the underlying cause. */
+  /**
+   * An exception that asks the engine to wait, with the underlying cause.
+   *
+   * @param message what went wrong, and what to do about it
+   * @param retryAfter how long the API asked to wait
+   * @param cause the underlying failure
+   */
   public RateLimitedException(String message, Duration retryAfter, Throwable cause) {
     super(message, requireNonNegative(retryAfter), cause);
     this.retryAfter = retryAfter;
@@ -38,7 +45,7 @@ public class RateLimitedException extends RetryableDestinationException {
     return d;
   }
 
-  /** How long to wait before calling the destination again; zero when the destination did not say. */
+  /** {@return how long to wait before calling the destination again; zero when the destination did not say} */
   public Duration retryAfter() {
     return retryAfter;
   }

@@ -16,12 +16,21 @@ public class RetryableDestinationException extends DestinationException {
 
   private final Duration requestedWait;
 
-  /** An exception with a message that names what failed. */
+  /**
+   * An exception with a message that names what failed.
+   *
+   * @param message what went wrong, and what to do about it
+   */
   public RetryableDestinationException(String message) {
     this(message, (Duration) null, null);
   }
 
-  /** An exception with a message and the underlying cause. */
+  /**
+   * An exception with a message and the underlying cause.
+   *
+   * @param message what went wrong, and what to do about it
+   * @param cause the underlying failure
+   */
   public RetryableDestinationException(String message, Throwable cause) {
     this(message, (Duration) null, cause);
   }
@@ -29,7 +38,9 @@ public class RetryableDestinationException extends DestinationException {
   /**
    * An exception for an answer that said how long to wait before the next call.
    *
+   * @param message what went wrong, and what to do about it
    * @param requestedWait the wait asked for; null, zero or negative when none was (usable)
+   * @param cause the underlying failure, or null
    */
   public RetryableDestinationException(String message, Duration requestedWait, Throwable cause) {
     super(message, cause);
@@ -37,7 +48,7 @@ public class RetryableDestinationException extends DestinationException {
         ? null : requestedWait;
   }
 
-  /** How long the destination asked to wait before the next call, when it said (and said a positive time). */
+  /** {@return how long the destination asked to wait before the next call, when it said (and said a positive time)} */
   public Optional<Duration> requestedWait() {
     return Optional.ofNullable(requestedWait);
   }

@@ -149,22 +149,44 @@ public final class JsonClient implements AutoCloseable {
         .build();
   }
 
-  /** Starts a client for the API at {@code baseUrl} (https://…, or http:// for loopback tests). */
+  /**
+   * Starts a client for the API at {@code baseUrl} (https://…, or http:// for loopback tests).
+   *
+   * @param baseUrl the API's base URL
+   * @return a builder to configure it with
+   */
   public static Builder builder(String baseUrl) {
     return new Builder(baseUrl);
   }
 
-  /** GET {@code path}. */
+  /**
+   * GET {@code path}.
+   *
+   * @param path the path below the base URL
+   * @return the response, whatever its status
+   */
   public JsonResponse get(String path) {
     return send("GET", path, null, null, Map.of());
   }
 
-  /** POST {@code body} (serialised as JSON) to {@code path}. */
+  /**
+   * POST {@code body} (serialised as JSON) to {@code path}.
+   *
+   * @param path the path below the base URL
+   * @param body the body
+   * @return the response, whatever its status
+   */
   public JsonResponse post(String path, Object body) {
     return send("POST", path, json(body), JSON, Map.of());
   }
 
-  /** POST an {@code application/x-www-form-urlencoded} body, as OAuth token endpoints expect. */
+  /**
+   * POST an {@code application/x-www-form-urlencoded} body, as OAuth token endpoints expect.
+   *
+   * @param path the path below the base URL
+   * @param fields the form fields, in order
+   * @return the response, whatever its status
+   */
   public JsonResponse postForm(String path, Map<String, String> fields) {
     StringBuilder form = new StringBuilder();
     fields.forEach((name, value) -> form.append(form.length() == 0 ? "" : "&")
@@ -181,8 +203,11 @@ public final class JsonClient implements AutoCloseable {
    * Sends a request.
    *
    * @param body the raw body, or null
-   * @param contentType the body's media type, such as {@link #JSON}; ignored without a body
    * @param headers extra headers for this request
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param contentType the body's media type, such as {@link #JSON}; ignored without a body
+   * @return the response, whatever its status
    */
   public JsonResponse send(String method, String path, byte[] body, String contentType, Map<String, String> headers) {
     JsonResponse response = once(method, path, body, contentType, headers);
@@ -349,18 +374,20 @@ public final class JsonClient implements AutoCloseable {
    * {@code value} as JSON text, written as request bodies are: instants and dates as ISO-8601
    * text, decimals exactly.
    *
+   * @param value a map, list, text, number, boolean, date or instant, or null
+   * @return the JSON text
    * @throws IllegalArgumentException when the value cannot be written as JSON
    */
   public String toJson(Object value) {
     return new String(json(value), StandardCharsets.UTF_8);
   }
 
-  /** The budget every request takes a permit from, if the client has one. */
+  /** {@return the budget every request takes a permit from, if the client has one} */
   public java.util.Optional<RateLimiter> rateLimiter() {
     return java.util.Optional.ofNullable(rateLimiter);
   }
 
-  /** How long a whole request may take: connect, send and the complete response. */
+  /** {@return how long a whole request may take: connect, send and the complete response} */
   public Duration requestTimeout() {
     return requestTimeout;
   }
@@ -432,13 +459,23 @@ public final class JsonClient implements AutoCloseable {
       this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
-    /** How requests are authenticated; default none. */
+    /**
+     * How requests are authenticated; default none.
+     *
+     * @param auth how requests are authenticated
+     * @return this builder
+     */
     public Builder auth(AuthProvider auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 
-    /** Time to establish a connection; default {@link #DEFAULT_CONNECT_TIMEOUT}. */
+    /**
+     * Time to establish a connection; default {@link #DEFAULT_CONNECT_TIMEOUT}.
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
@@ -447,6 +484,9 @@ public final class JsonClient implements AutoCloseable {
     /**
      * Time to wait for a response, and between two reads of it; default
      * {@link #DEFAULT_RESPONSE_TIMEOUT}. See also {@link #requestTimeout(Duration)}.
+     *
+     * @param timeout the time to wait
+     * @return this builder
      */
     public Builder responseTimeout(Duration timeout) {
       this.responseTimeout = positive(timeout, "responseTimeout");
@@ -457,13 +497,21 @@ public final class JsonClient implements AutoCloseable {
      * The whole-request deadline: connect, send and read the complete response within
      * {@code timeout}, however the server trickles it; default the connect timeout plus the
      * response timeout. A request cut off is a retryable failure.
+     *
+     * @param timeout the whole-request deadline; positive
+     * @return this builder
      */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = positive(timeout, "requestTimeout");
       return this;
     }
 
-    /** The largest response body read; larger ones fail as retryable. Default 64 MiB. */
+    /**
+     * The largest response body read; larger ones fail as retryable. Default 64 MiB.
+     *
+     * @param bytes the limit, at least 1
+     * @return this builder
+     */
     public Builder maxResponseBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxResponseBytes must be at least 1, was " + bytes);
@@ -479,6 +527,9 @@ public final class JsonClient implements AutoCloseable {
      * {@link dev.sluice.destination.Capabilities.Builder#requestsTakePermits} with the same one:
      * the count is then exact, whatever a write costs. When no permit comes within the limiter's
      * timeout, the request fails as a {@link RateLimitedException}.
+     *
+     * @param budget the API's budget
+     * @return this builder
      */
     public Builder rateLimiter(RateLimiter budget) {
       this.rateLimiter = Objects.requireNonNull(budget, "budget");
@@ -494,19 +545,35 @@ public final class JsonClient implements AutoCloseable {
       return this;
     }
 
-    /** The User-Agent header; default {@code sluice}. */
+    /**
+     * The User-Agent header; default {@code sluice}.
+     *
+     * @param userAgent the User-Agent header
+     * @return this builder
+     */
     public Builder userAgent(String userAgent) {
       this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
       return this;
     }
 
-    /** A header sent with every request. */
+    /**
+     * A header sent with every request.
+     *
+     * @param name the header name
+     * @param value the header value
+     * @return this builder
+     */
     public Builder defaultHeader(String name, String value) {
       defaultHeaders.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Called with every response: the hook for rate-limit headers and other feedback. */
+    /**
+     * Called with every response: the hook for rate-limit headers and other feedback.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder responseListener(Consumer<JsonResponse> listener) {
       this.responseListener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -515,6 +582,10 @@ public final class JsonClient implements AutoCloseable {
     /**
      * Times every request in {@code registry} as {@code sluice.http.requests}, tagged with the
      * destination's {@code name}, the method and the status (or {@code io_error}).
+     *
+     * @param registry the meter registry
+     * @param name the destination's name, for the {@code destination} tag
+     * @return this builder
      */
     public Builder metrics(io.micrometer.core.instrument.MeterRegistry registry, String name) {
       this.meters = Objects.requireNonNull(registry, "registry");
@@ -522,19 +593,33 @@ public final class JsonClient implements AutoCloseable {
       return this;
     }
 
-    /** A value that must never appear in logs, beyond the auth provider's own. */
+    /**
+     * A value that must never appear in logs, beyond the auth provider's own.
+     *
+     * @param value the secret value
+     * @return this builder
+     */
     public Builder secret(String value) {
       secrets.add(Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** The clock for {@code Retry-After} dates; default the system clock. */
+    /**
+     * The clock for {@code Retry-After} dates; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Builds the client. */
+    /**
+     * Builds the client.
+     *
+     * @return the client
+     */
     public JsonClient build() {
       return new JsonClient(this);
     }

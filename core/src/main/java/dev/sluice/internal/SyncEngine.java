@@ -130,9 +130,7 @@ public final class SyncEngine {
    * confirmed is committed, the rest stays pending, and the report says ABORTED.
    */
   public void cancel() {
-    String reason = "the run was cancelled";
-    control.cancel(reason);
-    abort(reason);
+    abort("the run was cancelled");
   }
 
   /** Runs once; never throws for failures the report can describe. */
@@ -226,7 +224,7 @@ public final class SyncEngine {
         fingerprintChanged);
     RecordStream stream;
     try {
-      stream = plan.source.open();
+      stream = diff.open(plan.source);
     } catch (RuntimeException e) {
       failSource("the source failed to open: " + describe(e), e);
       return false;
@@ -572,6 +570,7 @@ public final class SyncEngine {
 
   private void abort(String reason) {
     stopSending = true;
+    control.cancel(reason == null ? "the run stopped" : reason); // waits in flight end too
     if (abortReason == null && failReason == null && reason != null) {
       abortReason = reason;
       log.warn("run {} aborted: {}", context.runId(), reason);

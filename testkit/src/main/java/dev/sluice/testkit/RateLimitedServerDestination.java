@@ -31,12 +31,26 @@ public final class RateLimitedServerDestination implements Destination {
   private final int batchSize;
   private final RateLimiter budget;
 
-  /** Sends batches of up to {@code batchSize} records to {@code server}, paced by {@code budget} (or null). */
+  /**
+   * Sends batches of up to {@code batchSize} records to {@code server}, paced by {@code budget}.
+   *
+   * @param server the server
+   * @param batchSize records per batch
+   * @param budget the budget every request takes a permit from, or null
+   */
   public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimiter budget) {
     this(server, batchSize, budget, AuthProvider.none(), JsonClient.DEFAULT_RESPONSE_TIMEOUT);
   }
 
-  /** As the other constructor, with credentials and a response timeout. */
+  /**
+   * As the other constructor, with credentials and a response timeout.
+   *
+   * @param server the server
+   * @param batchSize records per batch
+   * @param budget the budget every request takes a permit from, or null
+   * @param auth how requests are authenticated
+   * @param responseTimeout the time to wait for an answer
+   */
   public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimiter budget, AuthProvider auth,
       Duration responseTimeout) {
     this(server.url(), batchSize, budget, auth, responseTimeout, null);
@@ -45,6 +59,13 @@ public final class RateLimitedServerDestination implements Destination {
   /**
    * Sends to any server at {@code url} that speaks {@link RateLimitedServer}'s protocol, each
    * request within {@code requestTimeout} (null: the client's default).
+   *
+   * @param url the server's base URL
+   * @param batchSize records per batch
+   * @param budget the budget every request takes a permit from, or null
+   * @param auth how requests are authenticated
+   * @param responseTimeout the time to wait for an answer
+   * @param requestTimeout the whole-request deadline, or null
    */
   public RateLimitedServerDestination(String url, int batchSize, RateLimiter budget, AuthProvider auth,
       Duration responseTimeout, Duration requestTimeout) {
