@@ -15,9 +15,11 @@ import dev.sluice.source.Source;
 import dev.sluice.diff.RecordHash;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A sync: read records from a {@link Source}, map them, find what changed since the last run, and
@@ -35,14 +37,18 @@ import java.util.Objects;
  *
  * <p>A built sync is immutable and reusable: call {@link #run()} on a schedule. Runs of one sync
  * do not overlap; a second concurrent run fails at once (its state is locked). Different syncs may
- * run at the same time.
+ * run at the same time. A run in progress can be stopped from another thread with {@link #cancel()},
+ * and ends by itself at its {@link Builder#deadline(Duration) deadline}.
  */
 public final class Sync {
 
   private final SyncPlan plan;
+  private final Duration deadline;
+  private final AtomicReference<SyncEngine> running = new AtomicReference<>();
 
-  private Sync(SyncPlan plan) {
+  private Sync(SyncPlan plan, Duration deadline) {
     this.plan = plan;
+    this.deadline = deadline;
   }
 
   /**
@@ -82,7 +88,39 @@ public final class Sync {
    * @return what the run did; its status tells whether it completed
    */
   public SyncReport run() {
-    return SyncEngine.run(plan, false);
+    return start(false);
+  }
+
+  /**
+   * Stops the run in progress, if any, as soon as it can: no further batch or attempt is made and
+   * waits end at once (a request already sent ends within the connector's request timeout). Its
+   * {@link #run()} then returns the report, ABORTED: what the destination confirmed is committed,
+   * everything else stays pending for the next run.
+   *
+   * @return whether a run was in progress
+   */
+  public boolean cancel() {
+    SyncEngine engine = running.get();
+    if (engine == null) {
+      return false;
+    }
+    engine.cancel();
+    return true;
+  }
+
+  /** {@return the longest a run may take, if set: see {@link Builder#deadline(Duration)}} */
+  public java.util.Optional<Duration> deadline() {
+    return java.util.Optional.ofNullable(deadline);
+  }
+
+  private SyncReport start(boolean dryRun) {
+    SyncEngine engine = SyncEngine.prepare(plan, dryRun, deadline);
+    running.set(engine);
+    try {
+      return engine.run();
+    } finally {
+      running.compareAndSet(engine, null);
+    }
   }
 
   /**
@@ -94,7 +132,7 @@ public final class Sync {
    * @return the report of what a run would do
    */
   public SyncReport dryRun() {
-    return SyncEngine.run(plan, true);
+    return start(true);
   }
 
   @Override
@@ -186,6 +224,7 @@ public final class Sync {
     private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private int sortRunRecords = DEFAULT_SORT_RUN_RECORDS;
     private DeliveryPolicy delivery = DeliveryPolicy.ofDefaults();
+    private Duration deadline;
     private Differ differ = Differ.hashing();
 
     private Builder(Source source, Mapper mapper, Destination destination) {
@@ -347,6 +386,24 @@ public final class Sync {
     }
 
     /**
+     * The longest a run may take, measured on the delivery policy's clock: past it no further
+     * batch or attempt is made, waits end, and the run returns ABORTED with what the destination
+     * confirmed committed and the rest pending. Default: no deadline (every wait is still bounded
+     * by the {@link DeliveryPolicy}).
+     *
+     * @param deadline the longest a run may take; positive
+     * @return this builder
+     */
+    public Builder deadline(Duration deadline) {
+      Objects.requireNonNull(deadline, "deadline");
+      if (deadline.isNegative() || deadline.isZero()) {
+        throw new IllegalArgumentException("deadline must be positive, was " + deadline);
+      }
+      this.deadline = deadline;
+      return this;
+    }
+
+    /**
      * How the sync finds what changed; default {@link Differ#hashing()}, which reads every record
      * and compares its hash with the state. The warehouse-side differ
      * ({@code dev.sluice.warehouse.Warehouse#differ()}) computes the changes in SQL instead, so that
@@ -385,7 +442,7 @@ public final class Sync {
           source, mapper, destination, mode,
           state == null ? new InMemoryStateStore() : state,
           differ, batch, concurrency, listeners, clock, dryRunSampleSize,
-          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery));
+          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery), deadline);
     }
 
     private static String fingerprint(Mapper mapper, Destination destination) {

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.delivery.RequestFigures;
 import dev.sluice.diff.Change;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +66,7 @@ public final class SyncReport {
   private final List<RecordError> failedRecords;
   private final List<Change> sampleChanges;
   private final boolean fingerprintChanged;
+  private final RequestFigures requests;
 
   private SyncReport(Builder b) {
     this.syncName = b.syncName;
@@ -91,6 +93,7 @@ public final class SyncReport {
     this.failedRecords = List.copyOf(b.failedRecords);
     this.sampleChanges = List.copyOf(b.sampleChanges);
     this.fingerprintChanged = b.fingerprintChanged;
+    this.requests = b.requests;
   }
 
   /**
@@ -244,7 +247,17 @@ public final class SyncReport {
     return fingerprintChanged;
   }
 
-  /** {@return for a dry run, the first changes it would send; empty otherwise} */
+  /**
+   * What delivery cost: HTTP requests, write attempts, retries, rate-limit answers, time spent
+   * waiting for the rate limit, batches split.
+   *
+   * @return the figures
+   */
+  public RequestFigures requests() {
+    return requests;
+  }
+
+  /** For a dry run, the first changes it would send; empty otherwise. */
   public List<Change> sampleChanges() {
     return sampleChanges;
   }
@@ -269,6 +282,9 @@ public final class SyncReport {
     }
     if (alreadyExisted > 0) {
       sb.append(", already existed ").append(alreadyExisted);
+    }
+    if (requests.attempts() > 0 || requests.requests() > 0) {
+      sb.append(" | ").append(requests);
     }
     if (fingerprintChanged) {
       sb.append(" | the mapping or destination settings changed: every record was sent again");
@@ -310,6 +326,7 @@ public final class SyncReport {
     private List<RecordError> failedRecords = List.of();
     private List<Change> sampleChanges = List.of();
     private boolean fingerprintChanged;
+    private RequestFigures requests = RequestFigures.NONE;
 
     private Builder(String syncName, String runId, SyncMode mode) {
       this.syncName = Objects.requireNonNull(syncName, "syncName");
@@ -450,10 +467,17 @@ public final class SyncReport {
     }
 
     /**
-     * Builds the report.
+     * What delivery cost in requests.
      *
-     * @return the report
+     * @param requests the figures
+     * @return this builder
      */
+    public Builder requests(RequestFigures requests) {
+      this.requests = Objects.requireNonNull(requests, "requests");
+      return this;
+    }
+
+    /** Builds the report. */
     public SyncReport build() {
       return new SyncReport(this);
     }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Record;
 import dev.sluice.RunContext;
 import dev.sluice.SyncMode;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RateLimitRegistry;
+import dev.sluice.delivery.RollingWindowRateLimiter;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Capabilities;
@@ -18,6 +19,7 @@ import dev.sluice.http.JsonClient;
 import dev.sluice.http.JsonResponse;
 import dev.sluice.http.OAuth2RefreshTokenProvider;
 import dev.sluice.map.Mapping;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -71,11 +73,14 @@ import org.slf4j.LoggerFactory;
  * (token invalid), 403 (missing scope) and 404 (unknown object type) stop the run; 5xx and timeouts
  * are retried.
  *
- * <p><b>Pacing.</b> The destination declares its account's rate limit to the engine
- * ({@link Capabilities#rateLimit()}): the tier's burst limit at first, then whatever HubSpot's
- * {@code X-HubSpot-RateLimit-Max} and {@code -Remaining} headers say, leaving room for other apps
- * using the same account. Syncs to the same account share one budget when built with the same
- * {@link Builder#portal(String)}.
+ * <p><b>Pacing.</b> Every request takes a permit from the account's budget — batch writes, the
+ * {@code batch/read} that resolves ids before an archive, and schema reads alike — so the number
+ * of requests in any rolling 10 s never exceeds it; the destination declares this to the engine
+ * ({@link Capabilities#requestsTakePermits()}), which then takes none of its own. The budget is a
+ * {@link RollingWindowRateLimiter} at the tier's burst limit, following HubSpot's
+ * {@code X-HubSpot-RateLimit-Max} and {@code -Remaining} headers (leaving room for other apps on
+ * the account and counting requests still in flight). Syncs to the same account share one budget
+ * when built with the same {@link Builder#portal(String, RateLimitRegistry)}.
  */
 public final class HubSpot implements Destination {
 
@@ -90,6 +95,9 @@ public final class HubSpot implements Destination {
 
   private static final int SCHEMA_ATTEMPTS = 3;
 
+  /** HubSpot's burst window. */
+  private static final Duration WINDOW = Duration.ofSeconds(10);
+
   /** How values are written when the schema is not read: as text. */
   private static final HubSpotSchema.Property UNKNOWN_PROPERTY =
       new HubSpotSchema.Property("(unknown)", "(unknown)", "string", "text", Set.of(), false, false);
@@ -101,7 +109,7 @@ public final class HubSpot implements Destination {
   private final boolean checkSchema;
   private final boolean privateAppToken;
   private final Duration burstWait;
-  private final RateLimit rateLimit;
+  private final RateLimiter rateLimit;
   private final JsonClient client;
   private final Capabilities capabilities;
   private final String objectsPath;
@@ -115,12 +123,14 @@ public final class HubSpot implements Destination {
     this.burstWait = b.burstWait;
     this.rateLimit = b.rateLimit != null ? b.rateLimit
         : b.portal != null
-            ? RateLimit.shared("hubspot:" + b.portal, () -> RateLimit.of(b.tier.requestsPerTenSeconds(), Duration.ofSeconds(10)))
-            : RateLimit.of(b.tier.requestsPerTenSeconds(), Duration.ofSeconds(10));
+            ? b.budgets.rollingWindow("hubspot:" + b.portal, b.tier.requestsPerTenSeconds(), WINDOW)
+            : RollingWindowRateLimiter.of("hubspot:" + b.objectType, b.tier.requestsPerTenSeconds(), WINDOW);
     JsonClient.Builder http = JsonClient.builder(b.baseUrl)
         .auth(b.auth)
         .responseTimeout(b.timeout)
+        .requestTimeout(b.timeout)
         .userAgent("sluice-hubspot")
+        .rateLimiter(rateLimit)
         .responseListener(this::observeLimits);
     if (b.meterRegistry != null) {
       http.metrics(b.meterRegistry, "hubspot");
@@ -130,7 +140,7 @@ public final class HubSpot implements Destination {
         .operations(Operation.UPSERT, Operation.UPDATE, Operation.INSERT, Operation.DELETE)
         .maxRecordsPerBatch(MAX_INPUTS)
         .idempotentWrites(true)
-        .rateLimit(rateLimit)
+        .requestsTakePermits(rateLimit)
         .build();
     this.objectsPath = "/crm/v3/objects/" + objectType + "/batch/";
   }
@@ -152,8 +162,8 @@ public final class HubSpot implements Destination {
     return capabilities;
   }
 
-  /** {@return the budget this destination paces its requests with} */
-  public RateLimit rateLimit() {
+  /** {@return the budget every request of this destination takes a permit from} */
+  public RateLimiter rateLimit() {
     return rateLimit;
   }
 
@@ -211,7 +221,6 @@ public final class HubSpot implements Destination {
   private HubSpotSchema loadSchema() {
     for (int attempt = 1; ; attempt++) {
       try {
-        rateLimit.acquire(); // the schema read counts against the account's budget too
         JsonResponse response = client.get("/crm/v3/properties/" + objectType + "?archived=false");
         failOnAccountProblems(response);
         response.throwIfFailed();
@@ -220,13 +229,9 @@ public final class HubSpot implements Destination {
         if (attempt == SCHEMA_ATTEMPTS) {
           throw e;
         }
-        Duration wait = e instanceof RateLimitedException ? ((RateLimitedException) e).retryAfter()
-            : Duration.ofMillis(200L * attempt);
+        Duration wait = e.requestedWait().orElse(Duration.ofMillis(200L * attempt));
         log.debug("reading the {} properties failed ({}); trying again in {}", objectType, e.getMessage(), wait);
         LockSupport.parkNanos(wait.toNanos());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for HubSpot's rate limit", e);
       }
     }
   }
@@ -281,7 +286,7 @@ public final class HubSpot implements Destination {
       Object value = record.get(i);
       if (known == null) {
         // Schema check switched off: values are written as text, the way HubSpot returns them.
-        properties.put(name, HubSpotSchema.write(UNKNOWN_PROPERTY, value, client.mapper()));
+        properties.put(name, HubSpotSchema.write(UNKNOWN_PROPERTY, value, client::toJson));
         continue;
       }
       HubSpotSchema.Property p = known.property(name).orElseThrow(() -> PermanentDestinationException.stopsRun(
@@ -292,7 +297,7 @@ public final class HubSpot implements Destination {
             + objectType + "; remove it from the mapping");
       }
       try {
-        properties.put(name, HubSpotSchema.write(p, value, client.mapper()));
+        properties.put(name, HubSpotSchema.write(p, value, client::toJson));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("field '" + name + "' (HubSpot " + p.type + " property): " + e.getMessage());
       }
@@ -479,8 +484,9 @@ public final class HubSpot implements Destination {
   private void observeLimits(JsonResponse response) {
     Optional<Integer> max = response.header("X-HubSpot-RateLimit-Max").map(HubSpot::integer);
     Optional<Integer> remaining = response.header("X-HubSpot-RateLimit-Remaining").map(HubSpot::integer);
-    if (max.isPresent() && remaining.isPresent() && response.status() != 429) {
-      rateLimit.observe(max.get(), remaining.get());
+    if (max.isPresent() && remaining.isPresent() && response.status() != 429
+        && rateLimit instanceof RollingWindowRateLimiter) {
+      ((RollingWindowRateLimiter) rateLimit).observe(max.get(), remaining.get());
     }
   }
 
@@ -515,7 +521,8 @@ public final class HubSpot implements Destination {
     private boolean privateAppToken;
     private HubSpotTier tier = HubSpotTier.FREE;
     private String portal;
-    private RateLimit rateLimit;
+    private RateLimitRegistry budgets;
+    private RateLimiter rateLimit;
     private String baseUrl = DEFAULT_BASE_URL;
     private Duration timeout = Duration.ofSeconds(30);
     private Duration burstWait = Duration.ofSeconds(1);
@@ -585,24 +592,29 @@ public final class HubSpot implements Destination {
     }
 
     /**
-     * The HubSpot account (portal) id: every destination built with the same id shares one rate
-     * budget, as HubSpot counts requests per account (at the pace of the first one built for it).
+     * The HubSpot account (portal) id, and the registry where your application keeps its budgets:
+     * every destination built with the same id and registry shares one budget
+     * ({@code hubspot:<portalId>}, at the tier's pace), as HubSpot counts requests per account.
+     * Building two destinations of one portal with different tiers fails, naming both.
      *
      * @param portalId the portal id
+     * @param budgets the registry your application keeps its budgets in
      * @return this builder
      */
-    public Builder portal(String portalId) {
+    public Builder portal(String portalId, RateLimitRegistry budgets) {
       this.portal = Objects.requireNonNull(portalId, "portalId");
+      this.budgets = Objects.requireNonNull(budgets, "budgets");
       return this;
     }
 
     /**
-     * A budget of your own instead of the tier's.
+     * A budget of your own instead of the tier's (any Resilience4j limiter; a
+     * {@link RollingWindowRateLimiter} also follows HubSpot's rate-limit headers).
      *
-     * @param limit the rate limit
+     * @param limit the budget
      * @return this builder
      */
-    public Builder rateLimit(RateLimit limit) {
+    public Builder rateLimit(RateLimiter limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
@@ -619,9 +631,9 @@ public final class HubSpot implements Destination {
     }
 
     /**
-     * Time to wait for each answer; default 30 s.
+     * The most each request may take, connect, send and the whole answer; default 30 s.
      *
-     * @param timeout the time to wait
+     * @param timeout the time
      * @return this builder
      */
     public Builder timeout(Duration timeout) {

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hc.core5.http.ContentType;
 
 /**
  * A destination that POSTs changes as JSON to one URL, signed as the Standard Webhooks
@@ -68,7 +67,11 @@ public final class Webhook implements Destination {
   private Webhook(Builder b) {
     this.url = b.url;
     String base = url.getScheme() + "://" + url.getRawAuthority();
-    JsonClient.Builder http = JsonClient.builder(base).auth(b.auth).responseTimeout(b.timeout).clock(b.clock);
+    JsonClient.Builder http = JsonClient.builder(base).auth(b.auth).responseTimeout(b.timeout).requestTimeout(b.timeout)
+        .clock(b.clock);
+    if (b.meterRegistry != null) {
+      http.metrics(b.meterRegistry, "webhook");
+    }
     for (WebhookSecret secret : b.secrets) {
       // Masked wherever it might appear in logs or messages, with or without its prefix.
       http.secret(secret.encoded()).secret(secret.encoded().substring("whsec_".length()));
@@ -160,7 +163,7 @@ public final class Webhook implements Destination {
     if (url.getRawQuery() != null) {
       path += "?" + url.getRawQuery();
     }
-    JsonResponse response = client.send("POST", path, body, ContentType.APPLICATION_JSON, request);
+    JsonResponse response = client.send("POST", path, body, JsonClient.JSON, request);
     int status = response.status();
     if (status == 410) {
       throw new PermanentDestinationException("the webhook endpoint answered 410 Gone: it no longer exists;"
@@ -206,10 +209,10 @@ public final class Webhook implements Destination {
     envelope.put("timestamp", runStarts.computeIfAbsent(batch.runId(), run -> clock.instant()).toString());
     envelope.put("data", Map.of("records", records));
     try {
-      return client.mapper().writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return client.toJson(envelope).getBytes(StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
       throw new PermanentDestinationException("batch " + batch.id() + " cannot be written as JSON: "
-          + e.getOriginalMessage(), e);
+          + e.getMessage(), e);
     }
   }
 
@@ -225,6 +228,7 @@ public final class Webhook implements Destination {
 
   /** Configures a {@link Webhook}; each setter validates at once. */
   public static final class Builder {
+    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
     private final URI url;
     private final List<WebhookSecret> secrets = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
@@ -307,13 +311,25 @@ public final class Webhook implements Destination {
     }
 
     /**
-     * Time to wait for each answer; default 30 s.
+     * The most each request may take: connect, send and the whole answer; default 30 s.
      *
-     * @param timeout the time to wait
+     * @param timeout the time
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Times every request in {@code registry} as {@code sluice.http.requests} (destination
+     * {@code webhook}, tagged with the method and the status), as for every HTTP connector.
+     *
+     * @param registry the meter registry
+     * @return this builder
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Record;
 import dev.sluice.RunContext;
 import dev.sluice.SyncMode;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RateLimitRegistry;
+import dev.sluice.delivery.RollingWindowRateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import dev.sluice.destination.AsyncDestination;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
@@ -107,7 +109,8 @@ import org.slf4j.LoggerFactory;
  * Polls are spaced so that they take at most about 5% of the budget (and never run more often
  * than once a second). 5xx and I/O errors are tried again
  * ({@link Builder#serverErrorAttempts(int)}); 401 and 403 stop the run and say what to fix.
- * Destinations built with the same {@link Builder#subdomain(String)} share one budget.
+ * Destinations built with the same {@link Builder#subdomain(String)} and
+ * {@link Builder#budgets(RateLimitRegistry)} share one budget.
  *
  * <p>Set the sync's {@code concurrency} to the jobs you want in flight (up to 30): each batch in
  * flight is one job.
@@ -149,15 +152,17 @@ public final class Zendesk implements AsyncDestination {
     this.keyAttribute = b.keyByEmail ? "email" : "external_id";
     this.checkSchema = b.checkSchema;
     this.schema = ZendeskSchema.unread(resource);
-    RateLimit rateLimit = b.rateLimit != null ? b.rateLimit
-        : b.subdomain != null
-            ? RateLimit.shared("zendesk:" + b.subdomain, () -> RateLimit.of(b.plan.requestsPerMinute(), Duration.ofMinutes(1)))
-            : RateLimit.of(b.plan.requestsPerMinute(), Duration.ofMinutes(1));
+    RateLimiter rateLimit = b.rateLimit != null ? b.rateLimit
+        : b.subdomain != null && b.budgets != null
+            ? b.budgets.rollingWindow("zendesk:" + b.subdomain, b.plan.requestsPerMinute(), Duration.ofMinutes(1))
+            : RollingWindowRateLimiter.of("zendesk:" + (b.subdomain == null ? resource.plural : b.subdomain),
+                b.plan.requestsPerMinute(), Duration.ofMinutes(1));
     JsonClient.Builder http = JsonClient.builder(b.baseUrl)
         .auth(b.auth)
         .responseTimeout(b.timeout)
         .maxConnections(b.requestThreads + 1)
         .userAgent("sluice-zendesk")
+        .rateLimiter(rateLimit)
         .responseListener(response -> observeLimits(rateLimit, response));
     if (b.meterRegistry != null) {
       http.metrics(b.meterRegistry, "zendesk");
@@ -175,7 +180,7 @@ public final class Zendesk implements AsyncDestination {
     Capabilities.Builder caps = Capabilities.builder()
         .maxRecordsPerBatch(MAX_ITEMS)
         .idempotentWrites(true)
-        .rateLimit(rateLimit);
+        .requestsTakePermits(rateLimit);
     if (b.keyByEmail) {
       caps.operations(Operation.UPSERT, Operation.INSERT);
     } else {
@@ -200,8 +205,9 @@ public final class Zendesk implements AsyncDestination {
     return t;
   }
 
-  private static Duration budgetSpacing(RateLimit rateLimit) {
-    long millis = (long) (rateLimit.window().toMillis() / (rateLimit.permits() * POLL_SHARE));
+  private static Duration budgetSpacing(RateLimiter rateLimit) {
+    long window = rateLimit.getRateLimiterConfig().getLimitRefreshPeriod().toMillis();
+    long millis = (long) (window / (rateLimit.getRateLimiterConfig().getLimitForPeriod() * POLL_SHARE));
     return Duration.ofMillis(Math.max(MIN_POLL_SPACING.toMillis(), millis));
   }
 
@@ -211,7 +217,7 @@ public final class Zendesk implements AsyncDestination {
   }
 
   /** The budget every request of this destination takes a permit from. */
-  public RateLimit rateLimit() {
+  public RateLimiter rateLimit() {
     return api.rateLimit();
   }
 
@@ -335,7 +341,7 @@ public final class Zendesk implements AsyncDestination {
           + "' is neither a standard " + resource.singular + " attribute nor a " + resource.fieldsName + " key"));
       Object value;
       try {
-        value = ZendeskSchema.write(f, record.get(i), api.client().mapper());
+        value = ZendeskSchema.write(f, record.get(i), api.client()::toJson);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("field '" + name + "' (Zendesk " + f.type + "): " + e.getMessage());
       }
@@ -666,8 +672,8 @@ public final class Zendesk implements AsyncDestination {
   }
 
   /** Follows the account's limit and what other integrations leave of it. */
-  private static void observeLimits(RateLimit rateLimit, JsonResponse response) {
-    if (response.status() == 429) {
+  private static void observeLimits(RateLimiter rateLimit, JsonResponse response) {
+    if (response.status() == 429 || !(rateLimit instanceof RollingWindowRateLimiter)) {
       return;
     }
     Optional<Integer> limit = response.header("X-Rate-Limit").or(() -> response.header("ratelimit-limit"))
@@ -675,7 +681,7 @@ public final class Zendesk implements AsyncDestination {
     Optional<Integer> remaining = response.header("X-Rate-Limit-Remaining")
         .or(() -> response.header("ratelimit-remaining")).map(Zendesk::integer);
     if (limit.isPresent() && remaining.isPresent() && limit.get() > 0) {
-      rateLimit.observe(limit.get(), remaining.get());
+      ((RollingWindowRateLimiter) rateLimit).observe(limit.get(), remaining.get());
     }
   }
 
@@ -803,7 +809,8 @@ public final class Zendesk implements AsyncDestination {
     private String credential;
     private boolean keyByEmail;
     private ZendeskPlan plan = ZendeskPlan.TEAM;
-    private RateLimit rateLimit;
+    private RateLimiter rateLimit;
+    private RateLimitRegistry budgets;
     private int maxJobs = MAX_JOBS;
     private int requestThreads = 4;
     private Duration pollInterval;
@@ -830,6 +837,19 @@ public final class Zendesk implements AsyncDestination {
       }
       this.subdomain = subdomain.toLowerCase(Locale.ROOT);
       this.baseUrl = "https://" + this.subdomain + ".zendesk.com";
+      return this;
+    }
+
+    /**
+     * The registry your application keeps its rate budgets in: destinations of the same
+     * {@link #subdomain(String)} built with the same registry share one budget
+     * ({@code zendesk:<subdomain>}), as Zendesk counts requests per account.
+     *
+     * @param budgets the registry
+     * @return this builder
+     */
+    public Builder budgets(RateLimitRegistry budgets) {
+      this.budgets = Objects.requireNonNull(budgets, "budgets");
       return this;
     }
 
@@ -886,7 +906,7 @@ public final class Zendesk implements AsyncDestination {
     }
 
     /** A budget of your own instead of the plan's (share one between destinations of an account). */
-    public Builder rateLimit(RateLimit limit) {
+    public Builder rateLimit(RateLimiter limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }

@@ -99,9 +99,11 @@ public final class SyncEngine {
 
   private ExecutorService writers;
   private final Delivery delivery;
+  private final RunControl control;
+  private final dev.sluice.delivery.RequestCounter requests = new dev.sluice.delivery.RequestCounter();
   private boolean fingerprintChanged;
 
-  private SyncEngine(SyncPlan plan, boolean dryRun) {
+  private SyncEngine(SyncPlan plan, boolean dryRun, Duration deadline) {
     this.plan = plan;
     this.dryRun = dryRun;
     this.context = new RunContext(plan.name, newRunId(), plan.mode, dryRun, plan.mapper.fields().orElse(null));
@@ -109,12 +111,31 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
-    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards);
+    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline);
+    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
   }
 
   /** Runs {@code plan} once; never throws for failures the report can describe. */
   public static SyncReport run(SyncPlan plan, boolean dryRun) {
-    SyncEngine engine = new SyncEngine(plan, dryRun);
+    return prepare(plan, dryRun, null).run();
+  }
+
+  /** A run of {@code plan} that ends at {@code deadline} (null: none), to start with {@link #run()}. */
+  public static SyncEngine prepare(SyncPlan plan, boolean dryRun, Duration deadline) {
+    return new SyncEngine(plan, dryRun, deadline);
+  }
+
+  /**
+   * Stops this run as soon as it can: no further batch or attempt, waits end; what the destination
+   * confirmed is committed, the rest stays pending, and the report says ABORTED.
+   */
+  public void cancel() {
+    abort("the run was cancelled");
+  }
+
+  /** Runs once; never throws for failures the report can describe. */
+  public SyncReport run() {
+    SyncEngine engine = this;
     String previousSync = MDC.get(MDC_SYNC);
     String previousRun = MDC.get(MDC_RUN);
     MDC.put(MDC_SYNC, plan.name);
@@ -131,6 +152,7 @@ public final class SyncEngine {
     log.info("{} {} started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
         plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
     boolean destinationOpened = false;
+    dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
     try {
       state = plan.state.open(plan.name);
       plan.destination.open(context);
@@ -155,6 +177,7 @@ public final class SyncEngine {
           log.warn("destination finish() failed after the run: {}", e.toString());
         }
       }
+      bound.close();
     }
     SyncReport report = report();
     log.info("{}", report.summary());
@@ -213,6 +236,10 @@ public final class SyncEngine {
         "sluice-" + plan.name + "-reader")) {
       reading:
       while (abortReason == null && failReason == null) {
+        if (control.stopReason() != null) {
+          abort(control.stopReason());
+          break;
+        }
         ReadAhead.Chunk chunk;
         try {
           chunk = reader.next();
@@ -543,6 +570,7 @@ public final class SyncEngine {
 
   private void abort(String reason) {
     stopSending = true;
+    control.cancel(reason == null ? "the run stopped" : reason); // waits in flight end too
     if (abortReason == null && failReason == null && reason != null) {
       abortReason = reason;
       log.warn("run {} aborted: {}", context.runId(), reason);
@@ -590,12 +618,13 @@ public final class SyncEngine {
         .errors(rejectedRecords, failures)
         .sampleChanges(sample)
         .fingerprintChanged(fingerprintChanged)
+        .requests(requests.figures())
         .build();
   }
 
   private SyncProgress progress() {
     return new SyncProgress(plan.name, context.runId(), Duration.between(startedAt, plan.clock.instant()),
-        read, planned, delivered, failed, plan.source.sizeHint().orElse(-1));
+        read, planned, delivered, failed, plan.source.sizeHint().orElse(-1), requests.figures());
   }
 
   private void notifyListeners(java.util.function.Consumer<SyncListener> event) {

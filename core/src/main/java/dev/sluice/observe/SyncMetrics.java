@@ -75,6 +75,16 @@ public final class SyncMetrics implements SyncListener {
     record(MetricNames.CHANGES, MetricNames.TAG_KIND, "deleted", report.deleted());
     record(MetricNames.CHANGES, MetricNames.TAG_KIND, "unchanged", report.unchanged());
     record(MetricNames.CHANGES, MetricNames.TAG_KIND, "skipped", report.skipped());
+    record(MetricNames.REQUESTS, MetricNames.TAG_KIND, "http", report.requests().requests());
+    record(MetricNames.REQUESTS, MetricNames.TAG_KIND, "attempt", report.requests().attempts());
+    record(MetricNames.REQUESTS, MetricNames.TAG_KIND, "retry", report.requests().retries());
+    record(MetricNames.REQUESTS, MetricNames.TAG_KIND, "rate_limited", report.requests().rateLimited());
+    Counter.builder(MetricNames.BATCHES_SPLIT).tags(tags).register(registry).increment(report.requests().batchesSplit());
+    Timer.builder(MetricNames.RATE_LIMIT_WAIT)
+        .tags(tags)
+        .description("time runs spent waiting for the rate limit")
+        .register(registry)
+        .record(report.requests().rateLimitWait());
     Timer.builder(MetricNames.RUN_DURATION)
         .tags(tags).tag(MetricNames.TAG_STATUS, report.status().name().toLowerCase(Locale.ROOT))
         .description("duration of sync runs")
