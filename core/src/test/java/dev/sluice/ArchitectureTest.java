@@ -46,9 +46,9 @@ class ArchitectureTest {
             "dev.sluice.observe..")
         .should().dependOnClassesThat().resideInAPackage("dev.sluice.internal..")
         .check(core);
-    // Entry points in the root package and the stores in diff may use the engine's parts.
+    // Entry points in the root package, the differ and the state stores may use the engine's parts.
     noClasses()
-        .that().resideOutsideOfPackages("dev.sluice.internal..", "dev.sluice.diff..")
+        .that().resideOutsideOfPackages("dev.sluice.internal..", "dev.sluice.diff..", "dev.sluice.state..")
         .and().resideOutsideOfPackage("dev.sluice")
         .should().dependOnClassesThat().resideInAPackage("dev.sluice.internal..")
         .check(core);

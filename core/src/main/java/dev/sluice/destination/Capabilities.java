@@ -28,8 +28,10 @@ public final class Capabilities {
   private final long maxBytesPerBatch;
   private final boolean idempotentWrites;
   private final RateLimit rateLimit;
+  private final boolean nonFiniteNumbers;
 
   private Capabilities(Builder b) {
+    this.nonFiniteNumbers = b.nonFiniteNumbers;
     this.operations = Collections.unmodifiableSet(EnumSet.copyOf(b.operations));
     this.maxRecordsPerBatch = b.maxRecordsPerBatch;
     this.maxBytesPerBatch = b.maxBytesPerBatch;
@@ -84,6 +86,15 @@ public final class Capabilities {
     return idempotentWrites;
   }
 
+  /**
+   * Whether the destination takes NaN and infinite doubles (default false: JSON has no such
+   * numbers, so the engine rejects a record holding one, naming its field, instead of sending
+   * the text {@code "NaN"}).
+   */
+  public boolean nonFiniteNumbers() {
+    return nonFiniteNumbers;
+  }
+
   @Override
   public String toString() {
     return "Capabilities{operations=" + operations + ", maxRecordsPerBatch=" + maxRecordsPerBatch
@@ -98,8 +109,15 @@ public final class Capabilities {
     private long maxBytesPerBatch = UNLIMITED_BYTES;
     private boolean idempotentWrites;
     private RateLimit rateLimit;
+    private boolean nonFiniteNumbers;
 
     private Builder() {}
+
+    /** Whether NaN and infinite doubles may be sent (see {@link Capabilities#nonFiniteNumbers()}). */
+    public Builder nonFiniteNumbers(boolean accepted) {
+      this.nonFiniteNumbers = accepted;
+      return this;
+    }
 
     /** Adds supported operations. */
     public Builder operations(Operation... ops) {

@@ -67,6 +67,7 @@ public final class SyncEngine {
   private final long maxBytes;
   private final Semaphore permits;
   private final Object lock = new Object();
+  private final RecordCheck check;
 
   // Reader-thread counters.
   private long read;
@@ -109,6 +110,7 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
+    this.check = new RecordCheck(caps.nonFiniteNumbers());
     this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards);
   }
 
@@ -138,8 +140,9 @@ public final class SyncEngine {
       notifyListeners(l -> l.onRunStarted(context));
       readAndDiff();
       flushAll();
-    } catch (RuntimeException e) {
-      fail(describe(e), e);
+    } catch (Throwable e) {
+      // Whatever it is (an Error too), the run ends with a report instead of throwing.
+      fail(e instanceof Error ? "the run failed: " + e : describe(e), e);
     } finally {
       awaitInFlight();
       if (writers != null) {
@@ -173,12 +176,12 @@ public final class SyncEngine {
           state.commit(plan.fingerprint);
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       fail("the state store failed to commit: " + describe(e), e);
     } finally {
       try {
         state.close();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn("closing the state failed: {}", e.toString());
       }
     }
@@ -209,8 +212,10 @@ public final class SyncEngine {
     ExternalSort<Record> sorter = sort ? new ExternalSort<>(Comparator.comparing(Record::key, KeyOrder.COMPARATOR),
         RecordCodec::new, plan.sortRunRecords, plan.spillDirectory) : null;
     // Reading (and, unless sorting first, mapping) runs on its own thread, ahead of the diff.
+    // Keys rejected before sorting, in key order: the sorted pass notes them in the diff in turn.
+    java.util.TreeSet<String> rejectedUnsorted = sort ? new java.util.TreeSet<>(KeyOrder.COMPARATOR) : null;
     try (ReadAhead reader = new ReadAhead(stream, sort ? null : plan.mapper, plan.differ::hash,
-        "sluice-" + plan.name + "-reader")) {
+        new RecordCheck(caps.nonFiniteNumbers()), "sluice-" + plan.name + "-reader")) {
       reading:
       while (abortReason == null && failReason == null) {
         ReadAhead.Chunk chunk;
@@ -225,13 +230,27 @@ public final class SyncEngine {
           ReadAhead.Item item = chunk.items[i];
           read++;
           if (sorter != null && item.record != null && item.record.key() != null) {
-            sorter.add(item.record);
+            String problem = item.record.unreadableReason() != null ? item.record.unreadableReason()
+                : RecordCheck.keyProblem(item.record.key());
+            if (problem != null) {
+              reject(item.record.key(), problem);
+              if (!rejectedUnsorted.add(item.record.key())) {
+                throw new dev.sluice.diff.DuplicateKeyException(item.record.key());
+              }
+            } else {
+              sorter.add(item.record);
+            }
           } else {
             handle(item.record, item.mapped, item.hashed, item.hash, diff);
           }
           if (stopSending || failReason != null) {
             break reading;
           }
+        }
+        if (chunk.failure instanceof Error) {
+          fail("reading the source failed after " + read + " records: " + chunk.failure
+              + "; no deletes were sent", chunk.failure);
+          return false;
         }
         if (chunk.failure != null) {
           failSource("the source failed after " + read + " records: " + describe(chunk.failure)
@@ -247,7 +266,14 @@ public final class SyncEngine {
           log.info("sorted {} records in {} runs on disk", read, sorter.spilledRuns());
         }
         for (Iterator<Record> sorted = sorter.sorted(); sorted.hasNext() && !stopSending; ) {
-          handle(sorted.next(), null, false, 0, diff);
+          Record next = sorted.next();
+          while (!rejectedUnsorted.isEmpty() && KeyOrder.compare(rejectedUnsorted.first(), next.key()) <= 0) {
+            diff.skip(rejectedUnsorted.pollFirst());
+          }
+          handle(next, null, false, 0, diff);
+        }
+        while (!rejectedUnsorted.isEmpty() && !stopSending) {
+          diff.skip(rejectedUnsorted.pollFirst());
         }
       }
     } finally {
@@ -281,10 +307,14 @@ public final class SyncEngine {
           + preview(record));
       return;
     }
-    MapResult result = premapped != null ? premapped : ReadAhead.map(plan.mapper, record);
-    if (!result.isRejected() && !key.equals(result.record().key())) {
-      result = MapResult.rejected("the mapper changed the key to '" + result.record().key()
-          + "'; keys come from the source");
+    MapResult result = premapped != null ? premapped : ReadAhead.prepare(plan.mapper, record, check);
+    long hash = premappedHash;
+    if (!result.isRejected() && !hashed) {
+      try {
+        hash = plan.differ.hash(result.record());
+      } catch (RuntimeException | StackOverflowError e) {
+        result = MapResult.rejected("the record cannot be hashed: " + e);
+      }
     }
     if (result.isRejected()) {
       reject(key, result.reason());
@@ -292,7 +322,6 @@ public final class SyncEngine {
       return;
     }
     mapped++;
-    long hash = hashed ? premappedHash : plan.differ.hash(result.record());
     Change change = diff.compare(result.record(), hash);
     if (change == null) {
       unchanged++;
@@ -394,6 +423,10 @@ public final class SyncEngine {
         } catch (Delivery.StopRun e) {
           abort(e.getMessage());
           error = e;
+        } catch (Error e) {
+          // Not a verdict on the batch: the destination's code broke; nothing more is sent.
+          fail("the destination threw " + e, e);
+          error = e;
         } catch (Throwable t) {
           error = t;
         }
@@ -437,9 +470,6 @@ public final class SyncEngine {
       }
       SyncProgress progress = progress();
       notifyListeners(l -> l.onProgress(progress));
-    }
-    if (error instanceof Error) {
-      throw (Error) error;
     }
   }
 
@@ -510,7 +540,7 @@ public final class SyncEngine {
     if (writers == null) {
       AtomicInteger n = new AtomicInteger();
       ThreadFactory factory = r -> {
-        Thread t = new Thread(r, "sluice-" + plan.name + "-writer-" + n.incrementAndGet());
+        Thread t = new Thread(null, r, "sluice-" + plan.name + "-writer-" + n.incrementAndGet(), ReadAhead.STACK_BYTES);
         t.setDaemon(true);
         return t;
       };

@@ -207,18 +207,49 @@ final class JdbcRecordStream implements RecordStream {
     read++;
     try {
       Object[] values = new Object[columns.length];
+      String unreadable = null;
       for (int i = 0; i < columns.length; i++) {
         try {
           values[i] = columns[i].reader.read(rows, i + 1);
+        } catch (Column.ValueException e) {
+          if (unreadable == null) {
+            unreadable = "column '" + columns[i].label + "' (" + columns[i].typeName + "): " + e.getMessage();
+          }
         } catch (SQLException e) {
           throw new SourceException("reading column '" + columns[i].label + "' (" + columns[i].typeName
               + ") of row " + read + " failed: " + e.getMessage() + "; query: " + query, e);
         }
       }
-      return shape.record(key(values), values);
+      String key = unreadable == null || keyRead(values) ? key(values) : null;
+      if (unreadable != null) {
+        if (key == null) {
+          throw new SourceException("row " + read + " cannot be read and its key is unknown: " + unreadable
+              + "; query: " + query);
+        }
+        return Record.unreadable(key, unreadable);
+      }
+      try {
+        return shape.record(key, values);
+      } catch (IllegalArgumentException e) {
+        // A value beyond what a record holds (nested too deeply): this row is rejected, not the run.
+        if (key == null) {
+          throw e;
+        }
+        return Record.unreadable(key, e.getMessage());
+      }
     } catch (SQLException e) {
       throw new SourceException("reading row " + read + " failed: " + e.getMessage() + "; query: " + query, e);
     }
+  }
+
+  /** Whether every key column was read (an unreadable column may be one of them). */
+  private boolean keyRead(Object[] values) {
+    for (int index : keyIndexes) {
+      if (values[index] == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String key(Object[] values) throws SQLException {

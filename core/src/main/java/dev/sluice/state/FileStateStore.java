@@ -304,6 +304,7 @@ public final class FileStateStore implements StateStore {
     @Override
     public void put(String key, long hash) {
       checkWritable();
+      StateKeys.check(files.syncName, key);
       try {
         pendingOut.writeByte(StateFiles.PUT);
         StateFiles.writeString(pendingOut, key);
@@ -316,6 +317,7 @@ public final class FileStateStore implements StateStore {
     @Override
     public void remove(String key) {
       checkWritable();
+      StateKeys.check(files.syncName, key);
       try {
         pendingOut.writeByte(StateFiles.REMOVE);
         StateFiles.writeString(pendingOut, key);

@@ -280,6 +280,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public void put(String key, long hash) {
       checkWritable();
+      StateKeys.check(syncName, key);
       keys.add(key);
       hashes.add(hash);
     }
@@ -287,6 +288,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public void remove(String key) {
       checkWritable();
+      StateKeys.check(syncName, key);
       keys.add(key);
       hashes.add(null);
     }
