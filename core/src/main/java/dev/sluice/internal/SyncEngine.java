@@ -90,17 +90,22 @@ public final class SyncEngine {
   private long notFound;
   private long alreadyExisted;
   private final List<RecordError> failedRecords = new ArrayList<>();
+  private final List<RecordError> notFoundRecords = new ArrayList<>();
   private SyncState state;
 
   // Why the run stops early; the first reason wins.
   private volatile String abortReason;
   private volatile String failReason;
+  private volatile SyncReport.FailureKind failKind;
+  private volatile Throwable failCause;
   // Set when no further batch may go out; a source failure alone still lets read changes go.
   private volatile boolean stopSending;
 
   private ExecutorService writers;
   private final Delivery delivery;
   private boolean fingerprintChanged;
+  private boolean destinationChanged;
+  private boolean sourceChanged;
 
   private SyncEngine(SyncPlan plan, boolean dryRun) {
     this.plan = plan;
@@ -173,11 +178,11 @@ public final class SyncEngine {
     try {
       if (!dryRun) {
         synchronized (lock) {
-          state.commit(plan.fingerprint);
+          state.commit(plan.stored());
         }
       }
     } catch (RuntimeException | Error e) {
-      fail("the state store failed to commit: " + describe(e), e);
+      fail(SyncReport.FailureKind.STATE, "the state store failed to commit: " + describe(e), e);
     } finally {
       try {
         state.close();
@@ -192,15 +197,29 @@ public final class SyncEngine {
    * Returns true when the source was read to its end.
    */
   private boolean readAndDiff() {
-    String previous = state.fingerprint();
-    fingerprintChanged = previous != null && !previous.equals(plan.fingerprint);
+    SyncPlan.Stored previous = SyncPlan.Stored.parse(state.fingerprint());
+    destinationChanged = previous.destination != null && !previous.destination.equals(plan.destinationId);
+    sourceChanged = previous.source != null && !previous.source.equals(plan.sourceId);
+    fingerprintChanged = !destinationChanged && previous.fingerprint != null
+        && !previous.fingerprint.equals(plan.fingerprint);
     if (fingerprintChanged) {
       log.info("the mapping or destination settings changed since the last run: every record is sent again");
     }
+    SyncState compared = state;
+    if (destinationChanged) {
+      log.warn("the state of sync '{}' was written for another destination ({} now): starting afresh, no deletes"
+          + " are derived from it, and it is replaced by what this run confirms", plan.name, plan.destination.identity());
+      compared = new FreshState();
+      if (!dryRun) {
+        forgetPreviousState();
+      }
+    } else if (sourceChanged) {
+      log.info("the source of sync '{}' changed since the state was written: {}", plan.name, plan.source.describe());
+    }
     boolean ordered = plan.source.orderedByKey();
     // A store without fast lookups is merged with key-ordered records; unordered ones are sorted.
-    boolean sort = !ordered && !state.supportsLookups();
-    Differ.Comparison diff = plan.differ.begin(state, ordered || sort, plan.mode == SyncMode.MIRROR,
+    boolean sort = !ordered && !compared.supportsLookups();
+    Differ.Comparison diff = plan.differ.begin(compared, ordered || sort, plan.mode == SyncMode.MIRROR,
         fingerprintChanged);
     RecordStream stream;
     try {
@@ -223,7 +242,7 @@ public final class SyncEngine {
           chunk = reader.next();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          abort("the run was interrupted");
+          abort(SyncReport.FailureKind.STOPPED, "the run was interrupted");
           break;
         }
         for (int i = 0; i < chunk.size; i++) {
@@ -294,6 +313,81 @@ public final class SyncEngine {
       plan(Operation.DELETE, delete);
     });
     return true;
+  }
+
+  /**
+   * Removes every key of a state written for another destination, before anything is sent: a
+   * crash after this leaves the old identity in place, so the next run starts afresh again.
+   */
+  private void forgetPreviousState() {
+    synchronized (lock) {
+      dev.sluice.state.StateCursor old = state.cursor();
+      while (old.next()) {
+        state.remove(old.key());
+      }
+      state.checkpoint();
+    }
+  }
+
+  /** The previous state as seen by a run for another destination: empty. */
+  private static final class FreshState implements SyncState {
+    @Override
+    public String fingerprint() {
+      return null;
+    }
+
+    @Override
+    public dev.sluice.state.StateCursor cursor() {
+      return new dev.sluice.state.StateCursor() {
+        @Override
+        public boolean next() {
+          return false;
+        }
+
+        @Override
+        public String key() {
+          throw new java.util.NoSuchElementException();
+        }
+
+        @Override
+        public long hash() {
+          throw new java.util.NoSuchElementException();
+        }
+      };
+    }
+
+    @Override
+    public long size() {
+      return 0;
+    }
+
+    @Override
+    public boolean supportsLookups() {
+      return true;
+    }
+
+    @Override
+    public Long hashOf(String key) {
+      return null;
+    }
+
+    @Override
+    public void put(String key, long hash) {
+      throw new UnsupportedOperationException("read-only view");
+    }
+
+    @Override
+    public void remove(String key) {
+      throw new UnsupportedOperationException("read-only view");
+    }
+
+    @Override
+    public void commit(String fingerprint) {
+      throw new UnsupportedOperationException("read-only view");
+    }
+
+    @Override
+    public void close() {}
   }
 
   /**
@@ -389,7 +483,7 @@ public final class SyncEngine {
       permits.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      abort("the run was interrupted");
+      abort(SyncReport.FailureKind.STOPPED, "the run was interrupted");
       return;
     }
     if (stopSending) {
@@ -421,7 +515,7 @@ public final class SyncEngine {
         try {
           result = delivery.deliver(batch);
         } catch (Delivery.StopRun e) {
-          abort(e.getMessage());
+          abort(SyncReport.FailureKind.DESTINATION, e.getMessage());
           error = e;
         } catch (Error e) {
           // Not a verdict on the batch: the destination's code broke; nothing more is sent.
@@ -462,7 +556,7 @@ public final class SyncEngine {
           state.checkpoint();
         }
       } catch (RuntimeException e) {
-        fail("the state store failed: " + describe(e), e);
+        fail(SyncReport.FailureKind.STATE, "the state store failed: " + describe(e), e);
       }
       if (result != null) {
         BatchResult r = result;
@@ -478,7 +572,7 @@ public final class SyncEngine {
     boolean retryable = !(error instanceof PermanentDestinationException) || error instanceof Delivery.StopRun;
     String reason = describe(error);
     if (error instanceof PermanentDestinationException && ((PermanentDestinationException) error).stopsRun()) {
-      abort("the destination refused all further work: " + reason);
+      abort(SyncReport.FailureKind.DESTINATION, "the destination refused all further work: " + reason);
     }
     log.warn("batch {} ({} {} records) failed: {}", batch.id(), batch.size(), batch.operation(), reason);
     for (Record record : batch.records()) {
@@ -506,6 +600,10 @@ public final class SyncEngine {
         case NOT_FOUND:
           // Update never creates: the state stays as it was, so the record is tried again next run.
           notFound++;
+          if (notFoundRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
+            notFoundRecords.add(new RecordError(outcome.key(),
+                outcome.reason() == null ? "the destination holds no such record" : outcome.reason(), true));
+          }
           break;
         case ALREADY_EXISTS:
           // Insert never updates: recorded, so it is not sent again until its data changes.
@@ -551,8 +649,31 @@ public final class SyncEngine {
 
   /** Fails the run and stops sending: what was read may be wrong (duplicate, order, state). */
   private void fail(String reason, Throwable cause) {
+    fail(kindOf(cause, SyncReport.FailureKind.INTERNAL), reason, cause);
+  }
+
+  private void fail(SyncReport.FailureKind kind, String reason, Throwable cause) {
     stopSending = true;
-    failSource(reason, cause);
+    failWith(kind, reason, cause);
+  }
+
+  private static SyncReport.FailureKind kindOf(Throwable cause, SyncReport.FailureKind otherwise) {
+    if (cause instanceof dev.sluice.diff.DuplicateKeyException) {
+      return SyncReport.FailureKind.DUPLICATE_KEY;
+    }
+    if (cause instanceof dev.sluice.diff.KeyOrderException) {
+      return SyncReport.FailureKind.KEY_ORDER;
+    }
+    if (cause instanceof dev.sluice.state.StateStoreException) {
+      return SyncReport.FailureKind.STATE;
+    }
+    if (cause instanceof dev.sluice.source.SourceException) {
+      return SyncReport.FailureKind.SOURCE;
+    }
+    if (cause instanceof dev.sluice.destination.DestinationException) {
+      return SyncReport.FailureKind.DESTINATION;
+    }
+    return cause instanceof Error ? SyncReport.FailureKind.INTERNAL : otherwise;
   }
 
   /**
@@ -560,7 +681,13 @@ public final class SyncEngine {
    * nothing that depends on a complete read (deletes) is planned.
    */
   private void failSource(String reason, Throwable cause) {
+    failWith(kindOf(cause, SyncReport.FailureKind.SOURCE), reason, cause);
+  }
+
+  private void failWith(SyncReport.FailureKind kind, String reason, Throwable cause) {
     if (failReason == null && abortReason == null) {
+      failKind = kind;
+      failCause = cause;
       failReason = reason;
       if (cause instanceof dev.sluice.SluiceException) {
         // Sluice's own exceptions say all there is to say; a stack trace would only add noise.
@@ -571,9 +698,10 @@ public final class SyncEngine {
     }
   }
 
-  private void abort(String reason) {
+  private void abort(SyncReport.FailureKind kind, String reason) {
     stopSending = true;
     if (abortReason == null && failReason == null && reason != null) {
+      failKind = kind;
       abortReason = reason;
       log.warn("run {} aborted: {}", context.runId(), reason);
     }
@@ -586,24 +714,32 @@ public final class SyncEngine {
     long notFoundNow;
     long alreadyExistedNow;
     List<RecordError> failures;
+    List<RecordError> notFoundList;
     synchronized (lock) {
       deliveredNow = delivered;
       failedNow = failed;
       notFoundNow = notFound;
       alreadyExistedNow = alreadyExisted;
       failures = new ArrayList<>(failedRecords);
+      notFoundList = new ArrayList<>(notFoundRecords);
     }
     Status status;
     String reason = null;
+    SyncReport.FailureKind kind = failKind;
     if (failReason != null) {
       status = Status.FAILED;
       reason = failReason;
     } else if (abortReason != null) {
       status = Status.ABORTED;
       reason = abortReason + "; changes not confirmed stay pending for the next run";
-    } else if (failedNow > 0 && deliveredNow == 0) {
+    } else if (failedNow > 0 && deliveredNow + alreadyExistedNow + notFoundNow == 0) {
       status = Status.FAILED;
-      reason = "every change sent failed (" + failedNow + "); see failedRecords";
+      kind = SyncReport.FailureKind.DESTINATION;
+      reason = "nothing that was sent could be delivered: every change failed (" + failedNow + "); see failedRecords";
+    } else if (rejected > 0 && mapped == 0) {
+      status = Status.FAILED;
+      kind = SyncReport.FailureKind.REJECTED;
+      reason = "every record was rejected (" + rejected + "); see rejectedRecords";
     } else if (failedNow > 0 || rejected > 0) {
       status = Status.PARTIAL;
     } else {
@@ -620,6 +756,9 @@ public final class SyncEngine {
         .errors(rejectedRecords, failures)
         .sampleChanges(sample)
         .fingerprintChanged(fingerprintChanged)
+        .stateOrigin(destinationChanged, sourceChanged)
+        .failureCause(status == Status.FAILED || status == Status.ABORTED ? kind : null, failCause)
+        .notFoundRecords(notFoundList)
         .build();
   }
 
