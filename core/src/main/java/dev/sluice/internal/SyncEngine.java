@@ -17,6 +17,7 @@ import dev.sluice.destination.RecordSize;
 import dev.sluice.diff.Change;
 import dev.sluice.diff.Differ;
 import dev.sluice.diff.KeyOrder;
+import dev.sluice.http.Redaction;
 import dev.sluice.state.SyncState;
 import dev.sluice.map.MapResult;
 import dev.sluice.observe.SyncListener;
@@ -160,7 +161,7 @@ public final class SyncEngine {
         try {
           plan.destination.finish(context);
         } catch (RuntimeException e) {
-          log.warn("destination finish() failed after the run: {}", e.toString());
+          log.warn("destination finish() failed after the run: {}", Redaction.masked(e.toString()));
         }
       }
     }
@@ -187,7 +188,7 @@ public final class SyncEngine {
       try {
         state.close();
       } catch (RuntimeException | Error e) {
-        log.warn("closing the state failed: {}", e.toString());
+        log.warn("closing the state failed: {}", Redaction.masked(e.toString()));
       }
     }
   }
@@ -302,7 +303,7 @@ public final class SyncEngine {
       try {
         stream.close();
       } catch (RuntimeException e) {
-        log.warn("closing the source failed: {}", e.toString());
+        log.warn("closing the source failed: {}", Redaction.masked(e.toString()));
       }
     }
     if (abortReason != null || failReason != null) {
@@ -437,7 +438,7 @@ public final class SyncEngine {
   private void reject(String key, String reason) {
     rejected++;
     if (rejectedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
-      rejectedRecords.add(new RecordError(key, reason, false));
+      rejectedRecords.add(new RecordError(key, Redaction.masked(reason), false));
     }
   }
 
@@ -570,7 +571,7 @@ public final class SyncEngine {
   private void failWholeBatch(Batch batch, Throwable error) {
     // A stopped run keeps its records pending: they are sent again on the next run.
     boolean retryable = !(error instanceof PermanentDestinationException) || error instanceof Delivery.StopRun;
-    String reason = describe(error);
+    String reason = Redaction.masked(describe(error));
     if (error instanceof PermanentDestinationException && ((PermanentDestinationException) error).stopsRun()) {
       abort(SyncReport.FailureKind.DESTINATION, "the destination refused all further work: " + reason);
     }
@@ -602,7 +603,7 @@ public final class SyncEngine {
           notFound++;
           if (notFoundRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
             notFoundRecords.add(new RecordError(outcome.key(),
-                outcome.reason() == null ? "the destination holds no such record" : outcome.reason(), true));
+                outcome.reason() == null ? "the destination holds no such record" : Redaction.masked(outcome.reason()), true));
           }
           break;
         case ALREADY_EXISTS:
@@ -625,7 +626,7 @@ public final class SyncEngine {
   private void recordFailure(String key, String reason, boolean retryable) {
     failed++;
     if (failedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
-      failedRecords.add(new RecordError(key, reason, retryable));
+      failedRecords.add(new RecordError(key, Redaction.masked(reason), retryable));
     }
   }
 
@@ -686,6 +687,9 @@ public final class SyncEngine {
 
   private void failWith(SyncReport.FailureKind kind, String reason, Throwable cause) {
     if (failReason == null && abortReason == null) {
+      // Every message that leaves the run goes through the one redaction: the report, the log, the cause.
+      reason = Redaction.masked(reason);
+      cause = Redaction.redacted(cause);
       failKind = kind;
       failCause = cause;
       failReason = reason;
@@ -702,7 +706,8 @@ public final class SyncEngine {
     stopSending = true;
     if (abortReason == null && failReason == null && reason != null) {
       failKind = kind;
-      abortReason = reason;
+      abortReason = Redaction.masked(reason);
+      reason = abortReason;
       log.warn("run {} aborted: {}", context.runId(), reason);
     }
   }
@@ -772,7 +777,7 @@ public final class SyncEngine {
       try {
         event.accept(listener);
       } catch (RuntimeException e) {
-        log.warn("listener {} failed: {}", listener.getClass().getName(), e.toString());
+        log.warn("listener {} failed: {}", listener.getClass().getName(), Redaction.masked(e.toString()));
       }
     }
   }
