@@ -36,11 +36,17 @@ public final class Record {
   private final String key;
   private final RecordShape shape;
   private final Object[] values;
+  private final String unreadable;
 
   Record(String key, RecordShape shape, Object[] values) {
+    this(key, shape, values, null);
+  }
+
+  private Record(String key, RecordShape shape, Object[] values, String unreadable) {
     this.key = key;
     this.shape = shape;
     this.values = values;
+    this.unreadable = unreadable;
   }
 
   /**
@@ -75,11 +81,28 @@ public final class Record {
   }
 
   /**
-   * Starts a record with the given key; fields keep the order in which they are set.
+   * A row a source could identify but not read: a value of it is beyond what a record holds (JSON
+   * nested too deep, a value the database cannot hand over). The engine rejects it with
+   * {@code reason} and its key, and the run goes on; the key counts as present, so it is never
+   * taken for a deleted one.
    *
-   * @param key the record key
-   * @return a builder to configure it with
+   * @param key the row's key
+   * @param reason what could not be read, naming the column
    */
+  public static Record unreadable(String key, String reason) {
+    return new Record(Objects.requireNonNull(key, "key"), EMPTY, new Object[0],
+        Objects.requireNonNull(reason, "reason"));
+  }
+
+  /**
+   * Why the source could not read this record's values ({@link #unreadable(String, String)}), or
+   * null for an ordinary record.
+   */
+  public String unreadableReason() {
+    return unreadable;
+  }
+
+  /** Starts a record with the given key; fields keep the order in which they are set. */
   public static Builder builder(String key) {
     return new Builder(key);
   }
@@ -138,7 +161,7 @@ public final class Record {
    * @param newKey the new key
    */
   public Record withKey(String newKey) {
-    return new Record(newKey, shape, values);
+    return new Record(newKey, shape, values, unreadable);
   }
 
   /** Builds a record field by field. Not thread-safe. */
@@ -186,7 +209,8 @@ public final class Record {
     Record other = (Record) o;
     return Objects.equals(key, other.key)
         && Arrays.equals(shape.namesArray(), other.shape.namesArray())
-        && Arrays.equals(values, other.values);
+        && Arrays.equals(values, other.values)
+        && Objects.equals(unreadable, other.unreadable);
   }
 
   @Override
@@ -197,6 +221,9 @@ public final class Record {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("Record{key=").append(key);
+    if (unreadable != null) {
+      sb.append(", unreadable: ").append(unreadable);
+    }
     for (int i = 0; i < values.length; i++) {
       sb.append(", ").append(shape.name(i)).append('=').append(values[i]);
     }

@@ -428,7 +428,8 @@ public final class Sync {
       if (problem != null) {
         throw new IllegalStateException("mode " + mode + " " + problem + ", but the destination "
             + destination.getClass().getSimpleName() + " supports only " + caps.operations()
-            + "; choose another mode");
+            + " as configured (" + dev.sluice.http.Redaction.masked(String.valueOf(destination))
+            + "); choose another mode, or configure the destination for it");
       }
       if (state != null && name == null) {
         throw new IllegalStateException("name the sync with named(...) when you set a state store:"

@@ -327,6 +327,11 @@ class SyncRunTest {
         }
         return destination.write(batch);
       }
+
+      @Override
+      public String identity() {
+        return destination.identity(); // the same system, so the next run goes on from this state
+      }
     };
 
     SyncReport report = Sync.from(source).to(gone).named("customers").state(state).concurrency(1).build().run();
@@ -360,7 +365,8 @@ class SyncRunTest {
         .delivery(DeliveryPolicy.custom().backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build()).build().run();
 
     assertThat(report.status()).isEqualTo(Status.FAILED);
-    assertThat(report.failure()).hasValue("every change sent failed (3); see failedRecords");
+    assertThat(report.failure()).hasValue("nothing that was sent could be delivered: every change failed (3); see failedRecords");
+    assertThat(report.failureKind()).contains(SyncReport.FailureKind.DESTINATION);
     assertThat(report.failedRecords()).extracting(RecordError::reason)
         .containsOnly("HTTP 503 Service Unavailable (after 5 attempts)");
     assertThat(report.failedRecords()).allMatch(RecordError::retryable);
