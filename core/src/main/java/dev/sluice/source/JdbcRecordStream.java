@@ -3,6 +3,7 @@ package dev.sluice.source;
 import dev.sluice.Record;
 import dev.sluice.RecordShape;
 import dev.sluice.diff.KeyOrder;
+import dev.sluice.internal.Jooq;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,7 +71,7 @@ final class JdbcRecordStream implements RecordStream {
         connection.setAutoCommit(false);
       }
       SQLDialect dialect = source.dialect != null ? source.dialect : JDBCUtils.dialect(connection);
-      DSLContext ctx = DSL.using(connection, dialect);
+      DSLContext ctx = Jooq.using(connection, dialect);
       String inner;
       List<Object> binds;
       if (source.sql != null) {
