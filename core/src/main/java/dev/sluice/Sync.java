@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * A sync: read records from a {@link Source}, map them, find what changed since the last run, and
@@ -36,8 +37,20 @@ import java.util.Objects;
  * <p>A built sync is immutable and reusable: call {@link #run()} on a schedule. Runs of one sync
  * do not overlap; a second concurrent run fails at once (its state is locked). Different syncs may
  * run at the same time.
+ *
+ * <p><b>Executors and schedulers.</b> A sync is a {@link Callable} whose {@link #call()} is
+ * {@link #run()}, and it is safe to hand to any executor or scheduler: it holds no thread and no
+ * per-run state of its own, may run on any thread, and never throws for what a report can describe
+ * (a failed source, destination or state store ends the run as {@code FAILED} or
+ * {@code ABORTED}), so a scheduled task is never cancelled by a failed run.
+ *
+ * <pre>{@code
+ * ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+ * Future<SyncReport> now = scheduler.submit(sync);
+ * scheduler.scheduleWithFixedDelay(() -> log.info(sync.call().summary()), 0, 15, TimeUnit.MINUTES);
+ * }</pre>
  */
-public final class Sync {
+public final class Sync implements Callable<SyncReport> {
 
   private final SyncPlan plan;
 
@@ -83,6 +96,16 @@ public final class Sync {
    */
   public SyncReport run() {
     return SyncEngine.run(plan, false);
+  }
+
+  /**
+   * Runs the sync once, as {@link #run()} does: for executors and schedulers.
+   *
+   * @return what the run did; its status tells whether it completed
+   */
+  @Override
+  public SyncReport call() {
+    return run();
   }
 
   /**
