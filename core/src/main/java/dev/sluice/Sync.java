@@ -209,6 +209,7 @@ public final class Sync implements Callable<SyncReport> {
     private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private int sortRunRecords = DEFAULT_SORT_RUN_RECORDS;
     private DeliveryPolicy delivery = DeliveryPolicy.ofDefaults();
+    private Differ differ = Differ.hashing();
 
     private Builder(Source source, Mapper mapper, Destination destination) {
       this.source = source;
@@ -369,6 +370,17 @@ public final class Sync implements Callable<SyncReport> {
     }
 
     /**
+     * How the sync finds what changed; default {@link Differ#hashing()}, which reads every record
+     * and compares its hash with the state. The warehouse-side differ
+     * ({@code dev.sluice.warehouse.Warehouse#differ()}) computes the changes in SQL instead, so that
+     * only changed rows leave the warehouse; it needs the warehouse's own state store.
+     */
+    public Builder differ(Differ differ) {
+      this.differ = Objects.requireNonNull(differ, "differ");
+      return this;
+    }
+
+    /**
      * Builds the sync.
      *
      * @return the sync
@@ -395,7 +407,7 @@ public final class Sync implements Callable<SyncReport> {
           name == null ? DEFAULT_NAME : name,
           source, mapper, destination, mode,
           state == null ? new InMemoryStateStore() : state,
-          Differ.hashing(), batch, concurrency, listeners, clock, dryRunSampleSize,
+          differ, batch, concurrency, listeners, clock, dryRunSampleSize,
           fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery));
     }
 

@@ -4,13 +4,16 @@ import dev.sluice.state.SyncState;
 
 import dev.sluice.Record;
 import dev.sluice.internal.HashingDiffer;
+import dev.sluice.source.RecordStream;
+import dev.sluice.source.Source;
 import java.util.function.Consumer;
 
 /**
  * Compares one run's mapped records with the previous state of the sync and finds what changed.
  * Unchanged records are counted by the caller, not emitted.
  *
- * <p><b>Lifecycle.</b> {@link #begin} once per run; then, from one thread, {@link Comparison#compare}
+ * <p><b>Lifecycle.</b> {@link #begin} once per run; then {@link Comparison#open} to open the run's
+ * records; then, from one thread, {@link Comparison#compare}
  * for each mapped record and {@link Comparison#skip} for each key that is in the source but could
  * not be mapped; then {@link Comparison#finish} only if the source was read to its end without
  * error, to learn the deletes.
@@ -53,6 +56,16 @@ public interface Differ {
 
   /** One run's comparison. Not thread-safe. */
   interface Comparison {
+
+    /**
+     * Opens the records this run compares. The default reads the whole source. A differ that
+     * computes the changes where the data lives (the warehouse-side differ) returns only the
+     * records that changed, and hands its deletes over in {@link #finish}. Called once, after
+     * {@link Differ#begin} and before the first {@link #compare}; the engine closes the stream.
+     */
+    default RecordStream open(Source source) {
+      return source.open();
+    }
 
     /**
      * Compares one mapped record with the previous state.

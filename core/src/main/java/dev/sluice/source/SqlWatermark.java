@@ -24,6 +24,13 @@ import javax.sql.DataSource;
  *
  * <p>The query must return one row with one column (or no row, read as no value). Values compare by
  * the text the JDBC driver gives for them ({@code getString}). Thread-safe.
+ *
+ * <p><b>Superseded in services by the scheduler module's watcher</b>
+ * ({@code dev.sluice.scheduler.ChangeSignal} with {@code SyncOptions.watch}): {@link #changed()}
+ * remembers the value when it reads it, before the run, and only in memory, so a run that fails is
+ * not retried until the data changes again, and every restart counts as a change. The watcher keeps
+ * the value in the database and advances it only when the run it triggered succeeded. This class
+ * stays for scripts that run once; it will be deprecated once the scheduler is released.
  */
 public final class SqlWatermark {
 
