@@ -374,6 +374,9 @@ public final class Sync implements Callable<SyncReport> {
      * and compares its hash with the state. The warehouse-side differ
      * ({@code dev.sluice.warehouse.Warehouse#differ()}) computes the changes in SQL instead, so that
      * only changed rows leave the warehouse; it needs the warehouse's own state store.
+     *
+     * @param differ the differ
+     * @return this builder
      */
     public Builder differ(Differ differ) {
       this.differ = Objects.requireNonNull(differ, "differ");
