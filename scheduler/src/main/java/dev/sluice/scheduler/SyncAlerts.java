@@ -14,7 +14,11 @@ import java.util.Optional;
  */
 public interface SyncAlerts {
 
-  /** A run ended {@code FAILED} or {@code ABORTED}. */
+  /**
+   * A run ended {@code FAILED} or {@code ABORTED}.
+   *
+   * @param run the run
+   */
   default void onRunFailed(RunRecord run) {}
 
   /**
@@ -22,6 +26,7 @@ public interface SyncAlerts {
    * {@link SyncOptions#partialAlertAbove(double) threshold} of its records rejected or failed.
    *
    * @param badShare (rejected + failed) / read, from 0 to 1
+   * @param run the run
    */
   default void onPartial(RunRecord run, double badShare) {}
 
@@ -30,6 +35,8 @@ public interface SyncAlerts {
    * {@link SyncOptions#staleAfter(Duration) maximum age}. Called once per stale spell.
    *
    * @param lastSuccess when it last succeeded; empty if it never did
+   * @param syncName the name of the sync
+   * @param maxAge the longest time without a good run
    */
   default void onStale(String syncName, Optional<Instant> lastSuccess, Duration maxAge) {}
 }
