@@ -2,6 +2,7 @@ package dev.sluice.observe;
 
 import dev.sluice.RunContext;
 import dev.sluice.SyncReport;
+import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 
 /**
@@ -19,6 +20,13 @@ public interface SyncListener {
 
   /** The destination answered one batch. */
   default void onBatchCompleted(RunContext run, BatchResult result) {}
+
+  /**
+   * The destination did not answer one batch (it threw, after the delivery policy's retries, or the
+   * run stopped before it could go out): every record of {@code batch} failed with {@code reason}.
+   * {@code retryable} says whether the records are sent again on the next run.
+   */
+  default void onBatchFailed(RunContext run, Batch batch, String reason, boolean retryable) {}
 
   /** Progress, after each batch and at least every so many records read. */
   default void onProgress(SyncProgress progress) {}
