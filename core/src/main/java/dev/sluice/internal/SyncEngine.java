@@ -612,6 +612,7 @@ public final class SyncEngine {
     for (Record record : batch.records()) {
       recordFailure(record.key(), reason, retryable);
     }
+    notifyListeners(l -> l.onBatchFailed(context, batch, reason, retryable));
   }
 
   private void applyOutcomes(Batch batch, long[] hashes, BatchResult result) {

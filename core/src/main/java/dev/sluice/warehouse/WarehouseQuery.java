@@ -146,7 +146,7 @@ public final class WarehouseQuery implements Source {
         Object v = step.constant();
         String expression = v instanceof String ? "cast(" + render.literal(v) + " as " + render.dialect.textType() + ")"
             : render.literal(v);
-        outputs.add(new Output(step.to(), expression, v instanceof String ? Type.TEXT : Type.OTHER));
+        outputs.add(new Output(step.to(), expression, v instanceof String ? Type.TEXT : Type.SCALAR));
         continue;
       }
       Column c = find(columns, step.from());
@@ -156,7 +156,7 @@ public final class WarehouseQuery implements Source {
       } else {
         SqlType.Kind kind = step.cast().kind();
         outputs.add(new Output(step.to(), "cast(" + column + " as " + render.dialect.typeName(step.cast()) + ")",
-            kind == SqlType.Kind.TEXT ? Type.TEXT : kind == SqlType.Kind.TIMESTAMP ? Type.TIMESTAMP : Type.OTHER));
+            kind == SqlType.Kind.TEXT ? Type.TEXT : kind == SqlType.Kind.TIMESTAMP ? Type.TIMESTAMP : Type.SCALAR));
       }
     }
     List<String> keyLabels = new ArrayList<>();
@@ -192,8 +192,12 @@ public final class WarehouseQuery implements Source {
     return found;
   }
 
-  /** How a column's value becomes canonical text for the hash. */
-  enum Type { TEXT, TIMESTAMP, OTHER }
+  /**
+   * How a column's value becomes canonical text for the hash: TEXT as it is; TIMESTAMP as epoch
+   * microseconds; SCALAR (numbers, booleans, dates) and OTHER (anything else: JSON, lists, ...) cast
+   * to text. TIMESTAMP and SCALAR texts never contain {@code ;}.
+   */
+  enum Type { TEXT, TIMESTAMP, SCALAR, OTHER }
 
   /** A column of the user's query. */
   record Column(String label, Type type) {
@@ -210,6 +214,19 @@ public final class WarehouseQuery implements Source {
         case Types.TIMESTAMP:
         case Types.TIMESTAMP_WITH_TIMEZONE:
           return Type.TIMESTAMP;
+        case Types.BOOLEAN:
+        case Types.BIT:
+        case Types.TINYINT:
+        case Types.SMALLINT:
+        case Types.INTEGER:
+        case Types.BIGINT:
+        case Types.DECIMAL:
+        case Types.NUMERIC:
+        case Types.REAL:
+        case Types.FLOAT:
+        case Types.DOUBLE:
+        case Types.DATE:
+          return Type.SCALAR;
         default:
           String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
           return name.equals("text") || name.equals("varchar") ? Type.TEXT
