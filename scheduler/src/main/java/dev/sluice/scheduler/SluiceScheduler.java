@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.ScheduledExecution;
+import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -309,8 +309,9 @@ public final class SluiceScheduler implements AutoCloseable {
     if (!isRunning) {
       try {
         db.reschedule(TaskInstanceId.of(SYNC_TASK, syncName), now);
-      } catch (TaskInstanceCurrentlyExecutingException e) {
-        // Picked a moment ago and about to start: it takes this request on when it does.
+      } catch (TaskInstanceCurrentlyExecutingException | ExecutionException e) {
+        // Picked a moment ago (before or while we rescheduled) and about to start: it takes this
+        // request on when it does.
       }
     }
     // A running sync sees the request when it ends and runs once more.
@@ -351,8 +352,8 @@ public final class SluiceScheduler implements AutoCloseable {
       if (!control.running) {
         try {
           applied = db.reschedule(TaskInstanceId.of(SYNC_TASK, syncName), next.effective.nextAfter(now), next.encode());
-        } catch (TaskInstanceCurrentlyExecutingException e) {
-          applied = false;
+        } catch (TaskInstanceCurrentlyExecutingException | ExecutionException e) {
+          applied = false; // picked meanwhile: the run applies the change when it ends
         }
       }
       if (!applied) {
@@ -521,7 +522,7 @@ public final class SluiceScheduler implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
-    } catch (ExecutionException e) {
+    } catch (java.util.concurrent.ExecutionException e) {
       return Optional.empty();
     }
   }

@@ -1,0 +1,318 @@
+package dev.sluice.spring.autoconfigure;
+
+import dev.sluice.scheduler.SluiceScheduler;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Sluice's settings under {@code sluice.*}. A sync with neither {@code schedule} nor {@code cron}
+ * runs only when triggered.
+ *
+ * <pre>
+ * sluice.syncs.customers-to-crm.schedule=15m
+ * sluice.syncs.accounts-to-crm.cron=0 0 6 * * MON-FRI
+ * sluice.syncs.accounts-to-crm.zone=Europe/Berlin
+ * sluice.syncs.accounts-to-crm.watch-query=select max(updated_at), count(*) from mart.accounts
+ * sluice.syncs.accounts-to-crm.stale-after=26h
+ * sluice.delivery.max-attempts=8
+ * </pre>
+ */
+@ConfigurationProperties(prefix = "sluice")
+public class SluiceProperties {
+
+  private boolean enabled = true;
+  private final Scheduler scheduler = new Scheduler();
+  private final State state = new State();
+  private final Delivery delivery = new Delivery();
+  private final Map<String, SyncProperties> syncs = new LinkedHashMap<>();
+
+  /** Whether Sluice's auto-configuration applies; default true. */
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  /** Sets {@link #isEnabled()}. */
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /** The scheduler's settings. */
+  public Scheduler getScheduler() {
+    return scheduler;
+  }
+
+  /** The state store's settings. */
+  public State getState() {
+    return state;
+  }
+
+  /** Delivery defaults. */
+  public Delivery getDelivery() {
+    return delivery;
+  }
+
+  /** Per sync, by the sync's name. */
+  public Map<String, SyncProperties> getSyncs() {
+    return syncs;
+  }
+
+  /** {@code sluice.scheduler.*}. */
+  public static class Scheduler {
+    private int threads = SluiceScheduler.DEFAULT_THREADS;
+    private Duration pollingInterval = SluiceScheduler.DEFAULT_POLLING_INTERVAL;
+    private int historySize = SluiceScheduler.DEFAULT_HISTORY_SIZE;
+    private Duration stalenessCheckInterval = SluiceScheduler.DEFAULT_STALENESS_CHECK;
+    private Duration shutdownDeadline = SluiceScheduler.DEFAULT_SHUTDOWN_DEADLINE;
+    private boolean createTables = true;
+    private String instanceName;
+
+    /** Syncs this instance runs at once; default 4. */
+    public int getThreads() {
+      return threads;
+    }
+
+    /** Sets {@link #getThreads()}. */
+    public void setThreads(int threads) {
+      this.threads = threads;
+    }
+
+    /** How often this instance looks for due runs; default 10s. */
+    public Duration getPollingInterval() {
+      return pollingInterval;
+    }
+
+    /** Sets {@link #getPollingInterval()}. */
+    public void setPollingInterval(Duration pollingInterval) {
+      this.pollingInterval = pollingInterval;
+    }
+
+    /** Runs kept per sync in the history; default 100. */
+    public int getHistorySize() {
+      return historySize;
+    }
+
+    /** Sets {@link #getHistorySize()}. */
+    public void setHistorySize(int historySize) {
+      this.historySize = historySize;
+    }
+
+    /** How often staleness is checked; default 1m. */
+    public Duration getStalenessCheckInterval() {
+      return stalenessCheckInterval;
+    }
+
+    /** Sets {@link #getStalenessCheckInterval()}. */
+    public void setStalenessCheckInterval(Duration stalenessCheckInterval) {
+      this.stalenessCheckInterval = stalenessCheckInterval;
+    }
+
+    /** How long shutdown lets running syncs finish before it cancels them; default 30s. */
+    public Duration getShutdownDeadline() {
+      return shutdownDeadline;
+    }
+
+    /** Sets {@link #getShutdownDeadline()}. */
+    public void setShutdownDeadline(Duration shutdownDeadline) {
+      this.shutdownDeadline = shutdownDeadline;
+    }
+
+    /** Whether the scheduler creates its tables when missing (PostgreSQL dialect); default true. */
+    public boolean isCreateTables() {
+      return createTables;
+    }
+
+    /** Sets {@link #isCreateTables()}. */
+    public void setCreateTables(boolean createTables) {
+      this.createTables = createTables;
+    }
+
+    /** This instance's name in the tables; default host name, process id and a random suffix. */
+    public String getInstanceName() {
+      return instanceName;
+    }
+
+    /** Sets {@link #getInstanceName()}. */
+    public void setInstanceName(String instanceName) {
+      this.instanceName = instanceName;
+    }
+  }
+
+  /** {@code sluice.state.*}. */
+  public static class State {
+    private boolean jdbc = true;
+    private boolean createTables = true;
+    private String tablePrefix = "sluice_";
+
+    /** Whether a {@code JdbcStateStore} on the application's DataSource is defined; default true. */
+    public boolean isJdbc() {
+      return jdbc;
+    }
+
+    /** Sets {@link #isJdbc()}. */
+    public void setJdbc(boolean jdbc) {
+      this.jdbc = jdbc;
+    }
+
+    /** Whether the state store creates its tables when missing; default true. */
+    public boolean isCreateTables() {
+      return createTables;
+    }
+
+    /** Sets {@link #isCreateTables()}. */
+    public void setCreateTables(boolean createTables) {
+      this.createTables = createTables;
+    }
+
+    /** The prefix of the state store's tables; default {@code sluice_}. */
+    public String getTablePrefix() {
+      return tablePrefix;
+    }
+
+    /** Sets {@link #getTablePrefix()}. */
+    public void setTablePrefix(String tablePrefix) {
+      this.tablePrefix = tablePrefix;
+    }
+  }
+
+  /** {@code sluice.delivery.*}: the defaults of the {@code DeliveryPolicy} bean; unset keeps Sluice's own. */
+  public static class Delivery {
+    private Integer maxAttempts;
+    private Duration initialBackoff;
+    private Duration maxBackoff;
+    private Duration maxRateLimitWait;
+    private Boolean splitRejectedBatches;
+
+    /** Attempts per batch, the first included. */
+    public Integer getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    /** Sets {@link #getMaxAttempts()}. */
+    public void setMaxAttempts(Integer maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    /** The first retry's backoff; set together with {@link #getMaxBackoff()}. */
+    public Duration getInitialBackoff() {
+      return initialBackoff;
+    }
+
+    /** Sets {@link #getInitialBackoff()}. */
+    public void setInitialBackoff(Duration initialBackoff) {
+      this.initialBackoff = initialBackoff;
+    }
+
+    /** The longest backoff between retries. */
+    public Duration getMaxBackoff() {
+      return maxBackoff;
+    }
+
+    /** Sets {@link #getMaxBackoff()}. */
+    public void setMaxBackoff(Duration maxBackoff) {
+      this.maxBackoff = maxBackoff;
+    }
+
+    /** The longest a batch waits for the rate limit. */
+    public Duration getMaxRateLimitWait() {
+      return maxRateLimitWait;
+    }
+
+    /** Sets {@link #getMaxRateLimitWait()}. */
+    public void setMaxRateLimitWait(Duration maxRateLimitWait) {
+      this.maxRateLimitWait = maxRateLimitWait;
+    }
+
+    /** Whether a batch rejected as a whole is split to find the bad record. */
+    public Boolean getSplitRejectedBatches() {
+      return splitRejectedBatches;
+    }
+
+    /** Sets {@link #getSplitRejectedBatches()}. */
+    public void setSplitRejectedBatches(Boolean splitRejectedBatches) {
+      this.splitRejectedBatches = splitRejectedBatches;
+    }
+  }
+
+  /** {@code sluice.syncs.<name>.*}. */
+  public static class SyncProperties {
+    private Duration schedule;
+    private String cron;
+    private String zone = "UTC";
+    private String watchQuery;
+    private Duration watchInterval = Duration.ofMinutes(1);
+    private Duration staleAfter;
+    private Double partialAlertAbove;
+
+    /** Runs the sync this long after the end of its previous run, such as {@code 15m}. */
+    public Duration getSchedule() {
+      return schedule;
+    }
+
+    /** Sets {@link #getSchedule()}. */
+    public void setSchedule(Duration schedule) {
+      this.schedule = schedule;
+    }
+
+    /** Runs the sync on a six-field cron expression (second minute hour day month weekday). */
+    public String getCron() {
+      return cron;
+    }
+
+    /** Sets {@link #getCron()}. */
+    public void setCron(String cron) {
+      this.cron = cron;
+    }
+
+    /** The time zone the cron expression is read in; default UTC. */
+    public String getZone() {
+      return zone;
+    }
+
+    /** Sets {@link #getZone()}. */
+    public void setZone(String zone) {
+      this.zone = zone;
+    }
+
+    /** A cheap query on the application's DataSource whose change triggers the sync. */
+    public String getWatchQuery() {
+      return watchQuery;
+    }
+
+    /** Sets {@link #getWatchQuery()}. */
+    public void setWatchQuery(String watchQuery) {
+      this.watchQuery = watchQuery;
+    }
+
+    /** How often the watch query is polled; default 1m. */
+    public Duration getWatchInterval() {
+      return watchInterval;
+    }
+
+    /** Sets {@link #getWatchInterval()}. */
+    public void setWatchInterval(Duration watchInterval) {
+      this.watchInterval = watchInterval;
+    }
+
+    /** After how long without success the sync is stale (health DOWN, alert). */
+    public Duration getStaleAfter() {
+      return staleAfter;
+    }
+
+    /** Sets {@link #getStaleAfter()}. */
+    public void setStaleAfter(Duration staleAfter) {
+      this.staleAfter = staleAfter;
+    }
+
+    /** The share (0 to 1) of bad records above which a partial run alerts; default 0. */
+    public Double getPartialAlertAbove() {
+      return partialAlertAbove;
+    }
+
+    /** Sets {@link #getPartialAlertAbove()}. */
+    public void setPartialAlertAbove(Double partialAlertAbove) {
+      this.partialAlertAbove = partialAlertAbove;
+    }
+  }
+}
