@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.springframework.beans.factory.FactoryBean;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * The health indicator on Spring Boot 3, whose health API
@@ -18,9 +19,10 @@ class LegacyHealthIndicatorFactory implements FactoryBean<Object> {
   static final String INDICATOR = "org.springframework.boot.actuate.health.HealthIndicator";
   static final String HEALTH = "org.springframework.boot.actuate.health.Health";
 
-  private final SluiceScheduler scheduler;
+  // Resolved lazily: Spring instantiates a FactoryBean early to learn its type, before the Sync beans exist.
+  private final ObjectProvider<SluiceScheduler> scheduler;
 
-  LegacyHealthIndicatorFactory(SluiceScheduler scheduler) {
+  LegacyHealthIndicatorFactory(ObjectProvider<SluiceScheduler> scheduler) {
     this.scheduler = scheduler;
   }
 
@@ -51,9 +53,10 @@ class LegacyHealthIndicatorFactory implements FactoryBean<Object> {
   }
 
   private Object health(Class<?> health) throws ReflectiveOperationException {
-    Object builder = health.getMethod(SluiceStatus.healthy(scheduler) ? "up" : "down").invoke(null);
+    SluiceScheduler s = scheduler.getObject();
+    Object builder = health.getMethod(SluiceStatus.healthy(s) ? "up" : "down").invoke(null);
     Method withDetails = builder.getClass().getMethod("withDetails", Map.class);
-    builder = withDetails.invoke(builder, SluiceStatus.syncs(scheduler));
+    builder = withDetails.invoke(builder, SluiceStatus.syncs(s));
     return builder.getClass().getMethod("build").invoke(builder);
   }
 

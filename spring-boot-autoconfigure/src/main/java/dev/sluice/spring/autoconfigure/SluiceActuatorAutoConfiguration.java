@@ -1,6 +1,7 @@
 package dev.sluice.spring.autoconfigure;
 
 import dev.sluice.scheduler.SluiceScheduler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -52,7 +53,7 @@ public class SluiceActuatorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "sluiceHealthIndicator")
-    static LegacyHealthIndicatorFactory sluiceHealthIndicator(SluiceScheduler scheduler) {
+    static LegacyHealthIndicatorFactory sluiceHealthIndicator(ObjectProvider<SluiceScheduler> scheduler) {
       return new LegacyHealthIndicatorFactory(scheduler);
     }
   }
