@@ -22,10 +22,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties(prefix = "sluice")
 public class SluiceProperties {
 
+  /** Whether Sluice's auto-configuration applies. */
   private boolean enabled = true;
   private final Scheduler scheduler = new Scheduler();
   private final State state = new State();
   private final Delivery delivery = new Delivery();
+  /** Per sync, by the sync's name. */
   private final Map<String, SyncProperties> syncs = new LinkedHashMap<>();
 
   /** Whether Sluice's auto-configuration applies; default true. */
@@ -60,12 +62,19 @@ public class SluiceProperties {
 
   /** {@code sluice.scheduler.*}. */
   public static class Scheduler {
+    /** Syncs this instance runs at once. */
     private int threads = SluiceScheduler.DEFAULT_THREADS;
+    /** How often this instance looks for due runs. */
     private Duration pollingInterval = SluiceScheduler.DEFAULT_POLLING_INTERVAL;
+    /** Runs kept per sync in the run history. */
     private int historySize = SluiceScheduler.DEFAULT_HISTORY_SIZE;
+    /** How often staleness is checked. */
     private Duration stalenessCheckInterval = SluiceScheduler.DEFAULT_STALENESS_CHECK;
+    /** How long shutdown lets running syncs finish before it cancels them. */
     private Duration shutdownDeadline = SluiceScheduler.DEFAULT_SHUTDOWN_DEADLINE;
+    /** Whether the scheduler creates its tables when missing (PostgreSQL dialect). */
     private boolean createTables = true;
+    /** This instance's name in the tables; default host name, process id and a random suffix. */
     private String instanceName;
 
     /** Syncs this instance runs at once; default 4. */
@@ -141,8 +150,11 @@ public class SluiceProperties {
 
   /** {@code sluice.state.*}. */
   public static class State {
+    /** Whether a JdbcStateStore on the application's DataSource is defined. */
     private boolean jdbc = true;
+    /** Whether the state store creates its tables when missing. */
     private boolean createTables = true;
+    /** The prefix of the state store's tables. */
     private String tablePrefix = "sluice_";
 
     /** Whether a {@code JdbcStateStore} on the application's DataSource is defined; default true. */
@@ -178,10 +190,15 @@ public class SluiceProperties {
 
   /** {@code sluice.delivery.*}: the defaults of the {@code DeliveryPolicy} bean; unset keeps Sluice's own. */
   public static class Delivery {
+    /** Attempts per batch, the first included. */
     private Integer maxAttempts;
+    /** The first retry's backoff; set together with max-backoff. */
     private Duration initialBackoff;
+    /** The longest backoff between retries. */
     private Duration maxBackoff;
+    /** The longest a batch waits for the rate limit. */
     private Duration maxRateLimitWait;
+    /** Whether a batch rejected as a whole is split to find the bad record. */
     private Boolean splitRejectedBatches;
 
     /** Attempts per batch, the first included. */
@@ -237,12 +254,19 @@ public class SluiceProperties {
 
   /** {@code sluice.syncs.<name>.*}. */
   public static class SyncProperties {
+    /** Runs the sync this long after the end of its previous run, such as 15m. */
     private Duration schedule;
+    /** Runs the sync on a six-field cron expression: second minute hour day-of-month month day-of-week. */
     private String cron;
+    /** The time zone the cron expression is read in. */
     private String zone = "UTC";
+    /** A cheap query on the application's DataSource whose change triggers the sync, such as 'select max(updated_at), count(*) from mart.customers'. */
     private String watchQuery;
+    /** How often the watch query is polled. */
     private Duration watchInterval = Duration.ofMinutes(1);
+    /** After how long without success the sync is stale: health DOWN and an alert. */
     private Duration staleAfter;
+    /** The share (0 to 1) of rejected or failed records above which a partial run alerts. */
     private Double partialAlertAbove;
 
     /** Runs the sync this long after the end of its previous run, such as {@code 15m}. */
