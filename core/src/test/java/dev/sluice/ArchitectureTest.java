@@ -46,9 +46,9 @@ class ArchitectureTest {
             "dev.sluice.observe..")
         .should().dependOnClassesThat().resideInAPackage("dev.sluice.internal..")
         .check(core);
-    // Entry points in the root package and the stores in diff may use the engine's parts.
+    // Entry points in the root package, the differ and the state stores may use the engine's parts.
     noClasses()
-        .that().resideOutsideOfPackages("dev.sluice.internal..", "dev.sluice.diff..")
+        .that().resideOutsideOfPackages("dev.sluice.internal..", "dev.sluice.diff..", "dev.sluice.state..")
         .and().resideOutsideOfPackage("dev.sluice")
         .should().dependOnClassesThat().resideInAPackage("dev.sluice.internal..")
         .check(core);
@@ -56,7 +56,7 @@ class ArchitectureTest {
 
   @Test
   void everyPackageHasPackageInfo() {
-    for (String pkg : Set.of("dev.sluice", "dev.sluice.source", "dev.sluice.map", "dev.sluice.diff", "dev.sluice.delivery", "dev.sluice.http",
+    for (String pkg : Set.of("dev.sluice", "dev.sluice.source", "dev.sluice.map", "dev.sluice.diff", "dev.sluice.state", "dev.sluice.delivery", "dev.sluice.http",
         "dev.sluice.destination", "dev.sluice.observe", "dev.sluice.internal")) {
       org.assertj.core.api.Assertions.assertThat(core.containPackage(pkg)).as(pkg).isTrue();
       org.assertj.core.api.Assertions.assertThat(core.getPackage(pkg).tryGetPackageInfo()).as("package-info of " + pkg).isPresent();

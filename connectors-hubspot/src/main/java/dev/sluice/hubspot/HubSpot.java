@@ -139,6 +139,9 @@ public final class HubSpot implements Destination {
    * Starts a destination for {@code objectType}: {@code contacts}, {@code companies},
    * {@code deals}, {@code tickets}, another standard object, or a custom object's name or id
    * (such as {@code p_vehicles} or {@code 2-1234567}).
+   *
+   * @param objectType the object type: {@code contacts}, a custom object's name or id, ...
+   * @return a builder to configure it with
    */
   public static Builder builder(String objectType) {
     return new Builder(objectType);
@@ -149,7 +152,7 @@ public final class HubSpot implements Destination {
     return capabilities;
   }
 
-  /** The budget this destination paces its requests with. */
+  /** {@return the budget this destination paces its requests with} */
   public RateLimit rateLimit() {
     return rateLimit;
   }
@@ -176,6 +179,7 @@ public final class HubSpot implements Destination {
    * case, underscores and spaces (by property name, then by label): {@code First_Name} →
    * {@code firstname}. Columns without a match are left out.
    *
+   * @param columns the source column names
    * @return column → property, in column order
    */
   public Map<String, String> matchProperties(Collection<String> columns) {
@@ -183,8 +187,10 @@ public final class HubSpot implements Destination {
   }
 
   /**
-   * A mapping that renames each source column to the HubSpot property its name matches (see
-   * {@link #matchProperties(Collection)}); columns without a match are not sent, and are logged.
+   * {@return a mapping that renames each source column to the HubSpot property its name matches (see
+   * {@link #matchProperties(Collection)}); columns without a match are not sent, and are logged}
+   *
+   * @param columns the source column names
    */
   public Mapping autoMapping(Collection<String> columns) {
     Map<String, String> matched = matchProperties(columns);
@@ -529,13 +535,21 @@ public final class HubSpot implements Destination {
      * The property with unique values whose value is each record's key: {@code email} for
      * contacts, a custom external-id property, or {@link HubSpot#OBJECT_ID} when keys are HubSpot
      * ids. Needed for every mode but INSERT.
+     *
+     * @param property the property name
+     * @return this builder
      */
     public Builder idProperty(String property) {
       this.idProperty = Objects.requireNonNull(property, "property");
       return this;
     }
 
-    /** Authenticates with a private app's access token. */
+    /**
+     * Authenticates with a private app's access token.
+     *
+     * @param token the token
+     * @return this builder
+     */
     public Builder privateAppToken(String token) {
       Objects.requireNonNull(token, "token");
       if (token.isBlank()) {
@@ -549,6 +563,9 @@ public final class HubSpot implements Destination {
     /**
      * Authenticates with OAuth: the provider refreshes the access token ahead of its
      * {@code expires_in}. Build it with {@link HubSpot#oauth(String, String, String)}.
+     *
+     * @param provider the OAuth provider
+     * @return this builder
      */
     public Builder oauth(OAuth2RefreshTokenProvider provider) {
       this.auth = Objects.requireNonNull(provider, "provider");
@@ -556,7 +573,12 @@ public final class HubSpot implements Destination {
       return this;
     }
 
-    /** The account tier, for the starting pace (default {@link HubSpotTier#FREE}: 100 per 10 s). */
+    /**
+     * The account tier, for the starting pace (default {@link HubSpotTier#FREE}: 100 per 10 s).
+     *
+     * @param tier the account tier
+     * @return this builder
+     */
     public Builder tier(HubSpotTier tier) {
       this.tier = Objects.requireNonNull(tier, "tier");
       return this;
@@ -565,25 +587,43 @@ public final class HubSpot implements Destination {
     /**
      * The HubSpot account (portal) id: every destination built with the same id shares one rate
      * budget, as HubSpot counts requests per account (at the pace of the first one built for it).
+     *
+     * @param portalId the portal id
+     * @return this builder
      */
     public Builder portal(String portalId) {
       this.portal = Objects.requireNonNull(portalId, "portalId");
       return this;
     }
 
-    /** A budget of your own instead of the tier's. */
+    /**
+     * A budget of your own instead of the tier's.
+     *
+     * @param limit the rate limit
+     * @return this builder
+     */
     public Builder rateLimit(RateLimit limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
 
-    /** Where the API is; default {@value HubSpot#DEFAULT_BASE_URL}. For tests: a fake's URL. */
+    /**
+     * Where the API is; default {@value HubSpot#DEFAULT_BASE_URL}. For tests: a fake's URL.
+     *
+     * @param url the URL
+     * @return this builder
+     */
     public Builder baseUrl(String url) {
       this.baseUrl = Objects.requireNonNull(url, "url");
       return this;
     }
 
-    /** Time to wait for each answer; default 30 s. */
+    /**
+     * Time to wait for each answer; default 30 s.
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -592,6 +632,9 @@ public final class HubSpot implements Destination {
     /**
      * How long every request waits after a {@code TEN_SECONDLY_ROLLING} 429 that carries no
      * {@code Retry-After}; default 1 s. The rolling window then paces the rest.
+     *
+     * @param wait how long to wait
+     * @return this builder
      */
     public Builder burstWait(Duration wait) {
       if (wait.isNegative()) {
@@ -601,13 +644,23 @@ public final class HubSpot implements Destination {
       return this;
     }
 
-    /** Whether to check the mapping against the object's properties when a run opens; default true. */
+    /**
+     * Whether to check the mapping against the object's properties when a run opens; default true.
+     *
+     * @param check whether to check
+     * @return this builder
+     */
     public Builder checkSchema(boolean check) {
       this.checkSchema = check;
       return this;
     }
 
-    /** Times every request ({@code sluice.http.requests}, destination {@code hubspot}). */
+    /**
+     * Times every request ({@code sluice.http.requests}, destination {@code hubspot}).
+     *
+     * @param registry the meter registry
+     * @return this builder
+     */
     public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
@@ -616,6 +669,7 @@ public final class HubSpot implements Destination {
     /**
      * Builds the destination.
      *
+     * @return the destination
      * @throws IllegalStateException when no credentials were given
      */
     public HubSpot build() {
@@ -627,14 +681,26 @@ public final class HubSpot implements Destination {
   }
 
   /**
-   * An OAuth provider for HubSpot's token endpoint ({@code POST /oauth/v1/token}), refreshing the
-   * access token five minutes before it expires.
+   * {@return an OAuth provider for HubSpot's token endpoint ({@code POST /oauth/v1/token}), refreshing the
+   * access token five minutes before it expires}
+   *
+   * @param clientId the app's client id
+   * @param clientSecret the app's client secret
+   * @param refreshToken the refresh token
    */
   public static OAuth2RefreshTokenProvider oauth(String clientId, String clientSecret, String refreshToken) {
     return oauth(DEFAULT_BASE_URL, clientId, clientSecret, refreshToken);
   }
 
-  /** As {@link #oauth(String, String, String)}, against {@code baseUrl} (a fake in tests). */
+  /**
+   * As {@link #oauth(String, String, String)}, against {@code baseUrl} (a fake in tests).
+   *
+   * @param baseUrl the API's base URL
+   * @param clientId the app's client id
+   * @param clientSecret the app's client secret
+   * @param refreshToken the refresh token
+   * @return the provider, for {@link Builder#oauth(OAuth2RefreshTokenProvider)}
+   */
   public static OAuth2RefreshTokenProvider oauth(String baseUrl, String clientId, String clientSecret,
       String refreshToken) {
     return OAuth2RefreshTokenProvider.builder(baseUrl, "/oauth/v1/token")

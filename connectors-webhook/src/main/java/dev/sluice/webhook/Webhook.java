@@ -95,7 +95,12 @@ public final class Webhook implements Destination {
     return 512 + 24L * recordsPerRequest;
   }
 
-  /** Starts a webhook to {@code url} (https, or http on loopback for tests). */
+  /**
+   * Starts a webhook to {@code url} (https, or http on loopback for tests).
+   *
+   * @param url the URL
+   * @return a builder to configure it with
+   */
   public static Builder builder(String url) {
     return new Builder(url);
   }
@@ -237,25 +242,46 @@ public final class Webhook implements Destination {
       }
     }
 
-    /** A signing secret; give two while rotating. Unsigned webhooks are allowed but unwise. */
+    /**
+     * A signing secret; give two while rotating. Unsigned webhooks are allowed but unwise.
+     *
+     * @param secret the secret
+     * @return this builder
+     */
     public Builder secret(WebhookSecret secret) {
       secrets.add(Objects.requireNonNull(secret, "secret"));
       return this;
     }
 
-    /** A header sent with every request (never log secrets in it: it is redacted only by name). */
+    /**
+     * A header sent with every request (never log secrets in it: it is redacted only by name).
+     *
+     * @param name the header name
+     * @param value the header value
+     * @return this builder
+     */
     public Builder header(String name, String value) {
       headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Credentials for the endpoint, beyond the signature. */
+    /**
+     * Credentials for the endpoint, beyond the signature.
+     *
+     * @param auth how requests are authenticated
+     * @return this builder
+     */
     public Builder auth(AuthProvider auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 
-    /** Records per request (1 for one request per record); default 100. */
+    /**
+     * Records per request (1 for one request per record); default 100.
+     *
+     * @param records records per request, at least 1
+     * @return this builder
+     */
     public Builder recordsPerRequest(int records) {
       if (records < 1) {
         throw new IllegalArgumentException("recordsPerRequest must be at least 1, was " + records);
@@ -268,6 +294,9 @@ public final class Webhook implements Destination {
      * The most bytes one request body may have; default 1,000,000. Batches are sized to fit, and a
      * request that still comes out larger is sent in halves; a record that cannot fit on its own
      * is reported as failed.
+     *
+     * @param bytes the most bytes, at least 1
+     * @return this builder
      */
     public Builder bytesPerRequest(long bytes) {
       if (bytes < 1) {
@@ -277,19 +306,33 @@ public final class Webhook implements Destination {
       return this;
     }
 
-    /** Time to wait for each answer; default 30 s. */
+    /**
+     * Time to wait for each answer; default 30 s.
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** The clock for timestamps; default the system clock. */
+    /**
+     * The clock for timestamps; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Builds the webhook. */
+    /**
+     * Builds the webhook.
+     *
+     * @return the webhook
+     */
     public Webhook build() {
       return new Webhook(this);
     }

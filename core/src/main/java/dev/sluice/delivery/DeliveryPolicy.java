@@ -94,63 +94,79 @@ public final class DeliveryPolicy {
         BulkheadConfig.custom().maxConcurrentCalls(b.maxConcurrentCalls).maxWaitDuration(b.maxWaitForCall).build());
   }
 
-  /** The defaults written down on each constant of this class. */
+  /** {@return the defaults written down on each constant of this class} */
   public static DeliveryPolicy ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Starts a policy from the defaults. */
+  /**
+   * Starts a policy from the defaults.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder custom() {
     return new Builder();
   }
 
-  /** Calls per batch, the first included. */
+  /**
+   * Calls per batch, the first included.
+   *
+   * @return the calls per batch, the first included
+   */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** The first wait between attempts. */
+  /** {@return the first wait between attempts} */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
-  /** The longest wait between attempts. */
+  /** {@return the longest wait between attempts} */
   public Duration maxBackoff() {
     return maxBackoff;
   }
 
-  /** The longest rate-limit wait before the run stops instead. */
+  /** {@return the longest rate-limit wait before the run stops instead} */
   public Duration maxRateLimitWait() {
     return maxRateLimitWait;
   }
 
-  /** The factor by which waits grow. */
+  /** {@return the factor by which waits grow} */
   public double backoffMultiplier() {
     return multiplier;
   }
 
-  /** How far each wait is randomised either way, as a fraction. */
+  /** {@return how far each wait is randomised either way, as a fraction} */
   public double jitter() {
     return jitter;
   }
 
-  /** Percentage of failed calls that opens the breaker. */
+  /** {@return percentage of failed calls that opens the breaker} */
   public float breakerFailureRate() {
     return breakerFailureRate;
   }
 
-  /** Calls the breaker looks back on. */
+  /**
+   * Calls the breaker looks back on.
+   *
+   * @return the calls the breaker looks back on
+   */
   public int breakerWindow() {
     return breakerWindow;
   }
 
-  /** Calls before the breaker judges at all. */
+  /**
+   * Calls before the breaker judges at all.
+   *
+   * @return the calls before the breaker judges at all
+   */
   public int breakerMinimumCalls() {
     return breakerMinimumCalls;
   }
 
   /**
-   * How long an open breaker refuses calls. The breaker belongs to the sync and outlives a run:
+   * {@return how long an open breaker refuses calls} The breaker belongs to the sync and outlives a run:
    * a run that starts while it is open ends ABORTED at once, sparing a destination that is down.
    */
   public Duration breakerWaitInOpenState() {
@@ -158,24 +174,28 @@ public final class DeliveryPolicy {
   }
 
   /**
-   * The cap on calls in flight at once across every sync that uses this policy (a Resilience4j
-   * bulkhead), or null when only each sync's own concurrency limits them.
+   * {@return the cap on calls in flight at once across every sync that uses this policy (a Resilience4j
+   * bulkhead), or null when only each sync's own concurrency limits them}
    */
   public Bulkhead bulkhead() {
     return bulkhead;
   }
 
-  /** Where the retry and circuit breaker report their metrics, or null. */
+  /** {@return where the retry and circuit breaker report their metrics, or null} */
   public MeterRegistry meterRegistry() {
     return meterRegistry;
   }
 
-  /** The call budget every call waits for, or null when calls are not paced. */
+  /**
+   * The call budget every call waits for, or null when calls are not paced.
+   *
+   * @return the call budget, or null
+   */
   public RateLimit rateLimit() {
     return rateLimit;
   }
 
-  /** Whether batches rejected as a whole are split to isolate bad records. */
+  /** {@return whether batches rejected as a whole are split to isolate bad records} */
   public boolean splitRejectedBatches() {
     return splitRejectedBatches;
   }
@@ -213,6 +233,10 @@ public final class DeliveryPolicy {
      * object (a Resilience4j bulkhead): for APIs that limit concurrent requests per account, such
      * as Salesforce's long-running request limit. A call waits up to {@code maxWait} for a slot,
      * then fails as retryable. Default: no cap beyond each sync's concurrency.
+     *
+     * @param calls calls in flight at most, at least 1
+     * @param maxWait how long a call waits for a free slot
+     * @return this builder
      */
     public Builder maxConcurrentCalls(int calls, Duration maxWait) {
       if (calls < 1) {
@@ -224,7 +248,12 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** How long an open breaker refuses calls; default {@link #DEFAULT_BREAKER_WAIT_IN_OPEN_STATE}. */
+    /**
+     * How long an open breaker refuses calls; default {@link #DEFAULT_BREAKER_WAIT_IN_OPEN_STATE}.
+     *
+     * @param wait how long to wait
+     * @return this builder
+     */
     public Builder breakerWaitInOpenState(Duration wait) {
       Objects.requireNonNull(wait, "wait");
       if (wait.isNegative() || wait.isZero()) {
@@ -238,6 +267,9 @@ public final class DeliveryPolicy {
      * Binds Resilience4j's own Micrometer meters for the retry and the circuit breaker of each sync
      * that uses this policy ({@code resilience4j.retry.calls}, {@code resilience4j.circuitbreaker.state}
      * and their siblings, tagged with the sync's name).
+     *
+     * @param registry the meter registry
+     * @return this builder
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
@@ -247,13 +279,21 @@ public final class DeliveryPolicy {
     /**
      * Paces every call (retries included) to {@code limit}; a rate-limit answer also pauses it for
      * every sync that shares it. Default: no pacing.
+     *
+     * @param limit the rate limit
+     * @return this builder
      */
     public Builder rateLimit(RateLimit limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
 
-    /** Calls per batch, the first included; 1 means no retries. */
+    /**
+     * Calls per batch, the first included; 1 means no retries.
+     *
+     * @param attempts calls per batch, at least 1
+     * @return this builder
+     */
     public Builder maxAttempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be at least 1, was " + attempts);
@@ -262,7 +302,13 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** The first and the longest wait between attempts. */
+    /**
+     * The first and the longest wait between attempts.
+     *
+     * @param initial the first wait
+     * @param max the longest wait
+     * @return this builder
+     */
     public Builder backoff(Duration initial, Duration max) {
       Objects.requireNonNull(initial, "initial");
       Objects.requireNonNull(max, "max");
@@ -277,7 +323,12 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** The factor by which waits grow; at least 1. */
+    /**
+     * The factor by which waits grow; at least 1.
+     *
+     * @param multiplier the growth factor, at least 1
+     * @return this builder
+     */
     public Builder backoffMultiplier(double multiplier) {
       if (!(multiplier >= 1.0)) {
         throw new IllegalArgumentException("backoffMultiplier must be at least 1, was " + multiplier);
@@ -286,7 +337,12 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** How far each wait is randomised either way, from 0 (not at all) to just under 1. */
+    /**
+     * How far each wait is randomised either way, from 0 (not at all) to just under 1.
+     *
+     * @param jitter from 0 to just under 1
+     * @return this builder
+     */
     public Builder jitter(double jitter) {
       if (!(jitter >= 0 && jitter < 1)) {
         throw new IllegalArgumentException("jitter must be at least 0 and less than 1, was " + jitter);
@@ -295,7 +351,12 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** The longest rate-limit wait the engine accepts before it stops the run. */
+    /**
+     * The longest rate-limit wait the engine accepts before it stops the run.
+     *
+     * @param wait how long to wait
+     * @return this builder
+     */
     public Builder maxRateLimitWait(Duration wait) {
       Objects.requireNonNull(wait, "wait");
       if (wait.isNegative()) {
@@ -308,6 +369,11 @@ public final class DeliveryPolicy {
     /**
      * The circuit breaker: open when {@code failureRate} percent of the last {@code window} calls
      * failed, judged once {@code minimumCalls} calls were made.
+     *
+     * @param failureRate the percentage of failed calls
+     * @param window the calls the breaker looks back on
+     * @param minimumCalls the calls before the breaker judges at all
+     * @return this builder
      */
     public Builder circuitBreaker(float failureRate, int window, int minimumCalls) {
       if (!(failureRate > 0 && failureRate <= 100)) {
@@ -324,13 +390,22 @@ public final class DeliveryPolicy {
       return this;
     }
 
-    /** Whether to split batches rejected as a whole to isolate bad records; default true. */
+    /**
+     * Whether to split batches rejected as a whole to isolate bad records; default true.
+     *
+     * @param split whether to split
+     * @return this builder
+     */
     public Builder splitRejectedBatches(boolean split) {
       this.splitRejectedBatches = split;
       return this;
     }
 
-    /** Builds the policy. */
+    /**
+     * Builds the policy.
+     *
+     * @return the policy
+     */
     public DeliveryPolicy build() {
       return new DeliveryPolicy(this);
     }

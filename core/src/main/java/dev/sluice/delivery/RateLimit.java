@@ -29,6 +29,12 @@ public final class RateLimit {
   /** Waits; tests replace it to move a fake clock instead of sleeping. */
   @FunctionalInterface
   public interface Sleeper {
+    /**
+     * Waits for {@code duration}.
+     *
+     * @param duration how long to wait
+     * @throws InterruptedException if the thread is interrupted while it waits
+     */
     void sleep(Duration duration) throws InterruptedException;
   }
 
@@ -59,19 +65,35 @@ public final class RateLimit {
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
   }
 
-  /** {@code permits} calls per rolling {@code window}. */
+  /**
+   * {@return {@code permits} calls per rolling {@code window}}
+   *
+   * @param permits calls per window
+   * @param window the rolling window
+   */
   public static RateLimit of(int permits, Duration window) {
     return new RateLimit(permits, window, Clock.systemUTC(), RateLimit::park);
   }
 
-  /** As {@link #of(int, Duration)}, with a clock and a way to wait (for tests). */
+  /**
+   * As {@link #of(int, Duration)}, with a clock and a way to wait (for tests).
+   *
+   * @param permits calls per window
+   * @param window the rolling window
+   * @param clock the clock to read the time from
+   * @param sleeper how to wait
+   * @return the rate limit
+   */
   public static RateLimit of(int permits, Duration window, Clock clock, Sleeper sleeper) {
     return new RateLimit(permits, window, clock, sleeper);
   }
 
   /**
-   * The budget registered under {@code key} (say {@code "hubspot:portal-1234"}), made by
-   * {@code create} the first time: every sync that asks with the same key shares it.
+   * {@return the budget registered under {@code key} (say {@code "hubspot:portal-1234"}), made by
+   * {@code create} the first time: every sync that asks with the same key shares it}
+   *
+   * @param key the name under which syncs share the limit, such as {@code "hubspot:portal-1234"}
+   * @param create makes the limit when the key is first used
    */
   public static RateLimit shared(String key, Supplier<RateLimit> create) {
     Objects.requireNonNull(key, "key");
@@ -79,7 +101,11 @@ public final class RateLimit {
     return SHARED.computeIfAbsent(key, k -> Objects.requireNonNull(create.get(), "create returned null"));
   }
 
-  /** Waits until a call may be made, and counts it. */
+  /**
+   * Waits until a call may be made, and counts it.
+   *
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
   public void acquire() throws InterruptedException {
     while (true) {
       long wait;
@@ -111,6 +137,9 @@ public final class RateLimit {
    * configured number, so a changed limit is followed) and the calls {@code remaining} in it. When
    * others use the same quota, the remaining count is lower than this budget's own count says; the
    * budget then shrinks to leave them their share, and grows back to the limit when they stop.
+   *
+   * @param limit the calls per window the API reports
+   * @param remaining calls left in the window
    */
   public synchronized void observe(int limit, int remaining) {
     if (limit < 1) {
@@ -125,7 +154,11 @@ public final class RateLimit {
     permits = Math.max(1, limit - usedByOthers);
   }
 
-  /** The API refused a call for the rate limit: nobody calls for {@code retryAfter}. */
+  /**
+   * The API refused a call for the rate limit: nobody calls for {@code retryAfter}.
+   *
+   * @param retryAfter how long the API asked to wait
+   */
   public synchronized void rateLimited(Duration retryAfter) {
     long until = clock.millis() + retryAfter.toMillis();
     if (until > pausedUntil) {
@@ -133,12 +166,16 @@ public final class RateLimit {
     }
   }
 
-  /** Calls granted per window at present. */
+  /**
+   * Calls granted per window at present.
+   *
+   * @return the calls granted per window at present
+   */
   public synchronized int permits() {
     return permits;
   }
 
-  /** The rolling window. */
+  /** {@return the rolling window} */
   public Duration window() {
     return window;
   }

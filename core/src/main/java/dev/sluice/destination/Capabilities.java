@@ -38,37 +38,45 @@ public final class Capabilities {
   }
 
   /**
-   * The pace the destination's API allows, if the destination knows it (say 190 requests per
+   * {@return the pace the destination's API allows, if the destination knows it (say 190 requests per
    * rolling 10 s for a HubSpot account): the engine paces calls with it unless the sync's
-   * {@link dev.sluice.delivery.DeliveryPolicy} sets a rate limit of its own.
+   * {@link dev.sluice.delivery.DeliveryPolicy} sets a rate limit of its own}
    */
   public Optional<RateLimit> rateLimit() {
     return Optional.ofNullable(rateLimit);
   }
 
-  /** Starts a description. */
+  /**
+   * Starts a description.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The operations the destination accepts. Never empty. */
+  /** {@return the operations the destination accepts} Never empty. */
   public Set<Operation> operations() {
     return operations;
   }
 
-  /** Whether the destination accepts {@code operation}. */
+  /**
+   * {@return whether the destination accepts {@code operation}}
+   *
+   * @param operation the operation
+   */
   public boolean supports(Operation operation) {
     return operations.contains(operation);
   }
 
-  /** The most records one batch may hold. */
+  /** {@return the most records one batch may hold} */
   public int maxRecordsPerBatch() {
     return maxRecordsPerBatch;
   }
 
   /**
-   * The most bytes one batch may hold, counted per record by {@link RecordSize#jsonBytes} and
-   * summed; {@link #UNLIMITED_BYTES} when there is no limit. A destination with a fixed envelope
+   * {@return the most bytes one batch may hold, counted per record by {@link RecordSize#jsonBytes} and
+   * summed; {@link #UNLIMITED_BYTES} when there is no limit} A destination with a fixed envelope
    * around the records should subtract the envelope from its API's limit. A single record larger
    * than the limit fails permanently without being sent.
    */
@@ -77,7 +85,7 @@ public final class Capabilities {
   }
 
   /**
-   * Whether writing the same batch twice leaves the destination as writing it once. The engine
+   * {@return whether writing the same batch twice leaves the destination as writing it once} The engine
    * relies on this when it re-sends a batch whose outcome it never learnt.
    */
   public boolean idempotentWrites() {
@@ -101,14 +109,24 @@ public final class Capabilities {
 
     private Builder() {}
 
-    /** Adds supported operations. */
+    /**
+     * Adds supported operations.
+     *
+     * @param ops the operations
+     * @return this builder
+     */
     public Builder operations(Operation... ops) {
       Objects.requireNonNull(ops, "operations");
       operations.addAll(Arrays.asList(ops));
       return this;
     }
 
-    /** The most records per batch; at least 1. */
+    /**
+     * The most records per batch; at least 1.
+     *
+     * @param max the maximum, at least 1
+     * @return this builder
+     */
     public Builder maxRecordsPerBatch(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxRecordsPerBatch must be at least 1, was " + max);
@@ -117,7 +135,12 @@ public final class Capabilities {
       return this;
     }
 
-    /** The most bytes per batch (see {@link Capabilities#maxBytesPerBatch()}); at least 1. */
+    /**
+     * The most bytes per batch (see {@link Capabilities#maxBytesPerBatch()}); at least 1.
+     *
+     * @param max the maximum, at least 1
+     * @return this builder
+     */
     public Builder maxBytesPerBatch(long max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxBytesPerBatch must be at least 1, was " + max);
@@ -126,13 +149,23 @@ public final class Capabilities {
       return this;
     }
 
-    /** Whether writes are idempotent (see {@link Capabilities#idempotentWrites()}). */
+    /**
+     * Whether writes are idempotent (see {@link Capabilities#idempotentWrites()}).
+     *
+     * @param idempotent whether writing the same record twice is harmless
+     * @return this builder
+     */
     public Builder idempotentWrites(boolean idempotent) {
       this.idempotentWrites = idempotent;
       return this;
     }
 
-    /** The pace the API allows (see {@link Capabilities#rateLimit()}). */
+    /**
+     * The pace the API allows (see {@link Capabilities#rateLimit()}).
+     *
+     * @param limit the API's rate limit
+     * @return this builder
+     */
     public Builder rateLimit(RateLimit limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
@@ -141,6 +174,7 @@ public final class Capabilities {
     /**
      * Builds the description.
      *
+     * @return the description
      * @throws IllegalStateException if no operation was named
      */
     public Capabilities build() {

@@ -27,7 +27,7 @@ import dev.sluice.RunContext;
 public interface Destination extends AutoCloseable {
 
   /**
-   * The operations and limits of this destination. Must be cheap, and must not change while a
+   * {@return the operations and limits of this destination} Must be cheap, and must not change while a
    * sync that uses it exists.
    */
   Capabilities capabilities();
@@ -35,6 +35,8 @@ public interface Destination extends AutoCloseable {
   /**
    * Prepares for a run, for example by checking the destination's schema against the mapping.
    * Throwing fails the run before anything is sent. The default does nothing.
+   *
+   * @param context the run
    */
   default void open(RunContext context) {}
 
@@ -48,13 +50,19 @@ public interface Destination extends AutoCloseable {
    */
   BatchResult write(Batch batch);
 
-  /** Called once after the last write of a run, whatever its result. The default does nothing. */
+  /**
+   * Called once after the last write of a run, whatever its result. The default does nothing.
+   *
+   * @param context the run
+   */
   default void finish(RunContext context) {}
 
   /**
    * Describes the settings that shape what the destination stores (object type, field names, id
    * property; never credentials), for the sync fingerprint: when it changes, the next run re-sends
    * every record. The default is the class name.
+   *
+   * @return a description, stable across runs while the settings stay the same
    */
   default String describe() {
     return getClass().getName();

@@ -11,6 +11,7 @@ import java.util.Objects;
 public class RateLimitedException extends RetryableDestinationException {
   private static final long serialVersionUID = 1L;
 
+  /** How long the API asked to wait. */
   private final Duration retryAfter;
 
   /**
@@ -24,7 +25,13 @@ public class RateLimitedException extends RetryableDestinationException {
     this.retryAfter = requireNonNegative(retryAfter);
   }
 
-  /** An exception that asks the engine to wait, with the underlying cause. */
+  /**
+   * An exception that asks the engine to wait, with the underlying cause.
+   *
+   * @param message what went wrong, and what to do about it
+   * @param retryAfter how long the API asked to wait
+   * @param cause the underlying failure
+   */
   public RateLimitedException(String message, Duration retryAfter, Throwable cause) {
     super(message, cause);
     this.retryAfter = requireNonNegative(retryAfter);
@@ -38,7 +45,7 @@ public class RateLimitedException extends RetryableDestinationException {
     return d;
   }
 
-  /** How long to wait before calling the destination again. */
+  /** {@return how long to wait before calling the destination again} */
   public Duration retryAfter() {
     return retryAfter;
   }

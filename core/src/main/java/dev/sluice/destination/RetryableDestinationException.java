@@ -8,12 +8,21 @@ package dev.sluice.destination;
 public class RetryableDestinationException extends DestinationException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with a message that names what failed. */
+  /**
+   * An exception with a message that names what failed.
+   *
+   * @param message what went wrong, and what to do about it
+   */
   public RetryableDestinationException(String message) {
     super(message);
   }
 
-  /** An exception with a message and the underlying cause. */
+  /**
+   * An exception with a message and the underlying cause.
+   *
+   * @param message what went wrong, and what to do about it
+   * @param cause the underlying failure
+   */
   public RetryableDestinationException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -118,22 +118,44 @@ public final class JsonClient implements AutoCloseable {
         .build();
   }
 
-  /** Starts a client for the API at {@code baseUrl} (https://…, or http:// for loopback tests). */
+  /**
+   * Starts a client for the API at {@code baseUrl} (https://…, or http:// for loopback tests).
+   *
+   * @param baseUrl the API's base URL
+   * @return a builder to configure it with
+   */
   public static Builder builder(String baseUrl) {
     return new Builder(baseUrl);
   }
 
-  /** GET {@code path}. */
+  /**
+   * GET {@code path}.
+   *
+   * @param path the path below the base URL
+   * @return the response, whatever its status
+   */
   public JsonResponse get(String path) {
     return send("GET", path, null, null, Map.of());
   }
 
-  /** POST {@code body} (serialised as JSON) to {@code path}. */
+  /**
+   * POST {@code body} (serialised as JSON) to {@code path}.
+   *
+   * @param path the path below the base URL
+   * @param body the body
+   * @return the response, whatever its status
+   */
   public JsonResponse post(String path, Object body) {
     return send("POST", path, json(body), ContentType.APPLICATION_JSON, Map.of());
   }
 
-  /** POST an {@code application/x-www-form-urlencoded} body, as OAuth token endpoints expect. */
+  /**
+   * POST an {@code application/x-www-form-urlencoded} body, as OAuth token endpoints expect.
+   *
+   * @param path the path below the base URL
+   * @param fields the form fields, in order
+   * @return the response, whatever its status
+   */
   public JsonResponse postForm(String path, Map<String, String> fields) {
     StringBuilder form = new StringBuilder();
     fields.forEach((name, value) -> form.append(form.length() == 0 ? "" : "&")
@@ -148,6 +170,10 @@ public final class JsonClient implements AutoCloseable {
    *
    * @param body the raw body, or null
    * @param headers extra headers for this request
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param contentType the body's content type, or null when there is no body
+   * @return the response, whatever its status
    */
   public JsonResponse send(String method, String path, byte[] body, ContentType contentType, Map<String, String> headers) {
     JsonResponse response = once(method, path, body, contentType, headers);
@@ -242,7 +268,7 @@ public final class JsonClient implements AutoCloseable {
     }
   }
 
-  /** The Jackson mapper the client reads and writes with. */
+  /** {@return the Jackson mapper the client reads and writes with} */
   public ObjectMapper mapper() {
     return mapper;
   }
@@ -311,25 +337,45 @@ public final class JsonClient implements AutoCloseable {
       this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
-    /** How requests are authenticated; default none. */
+    /**
+     * How requests are authenticated; default none.
+     *
+     * @param auth how requests are authenticated
+     * @return this builder
+     */
     public Builder auth(AuthProvider auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 
-    /** Time to establish a connection; default {@link #DEFAULT_CONNECT_TIMEOUT}. */
+    /**
+     * Time to establish a connection; default {@link #DEFAULT_CONNECT_TIMEOUT}.
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
     }
 
-    /** Time to wait for a response; default {@link #DEFAULT_RESPONSE_TIMEOUT}. */
+    /**
+     * Time to wait for a response; default {@link #DEFAULT_RESPONSE_TIMEOUT}.
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder responseTimeout(Duration timeout) {
       this.responseTimeout = positive(timeout, "responseTimeout");
       return this;
     }
 
-    /** Connections kept open to the API; default 20. */
+    /**
+     * Connections kept open to the API; default 20.
+     *
+     * @param connections connections, at least 1
+     * @return this builder
+     */
     public Builder maxConnections(int connections) {
       if (connections < 1) {
         throw new IllegalArgumentException("maxConnections must be at least 1, was " + connections);
@@ -338,19 +384,35 @@ public final class JsonClient implements AutoCloseable {
       return this;
     }
 
-    /** The User-Agent header; default {@code sluice}. */
+    /**
+     * The User-Agent header; default {@code sluice}.
+     *
+     * @param userAgent the User-Agent header
+     * @return this builder
+     */
     public Builder userAgent(String userAgent) {
       this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
       return this;
     }
 
-    /** A header sent with every request. */
+    /**
+     * A header sent with every request.
+     *
+     * @param name the header name
+     * @param value the header value
+     * @return this builder
+     */
     public Builder defaultHeader(String name, String value) {
       defaultHeaders.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Called with every response: the hook for rate-limit headers and other feedback. */
+    /**
+     * Called with every response: the hook for rate-limit headers and other feedback.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder responseListener(Consumer<JsonResponse> listener) {
       this.responseListener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -359,6 +421,10 @@ public final class JsonClient implements AutoCloseable {
     /**
      * Times every request in {@code registry} as {@code sluice.http.requests}, tagged with the
      * destination's {@code name}, the method and the status (or {@code io_error}).
+     *
+     * @param registry the meter registry
+     * @param name the destination's name, for the {@code destination} tag
+     * @return this builder
      */
     public Builder metrics(io.micrometer.core.instrument.MeterRegistry registry, String name) {
       this.meters = Objects.requireNonNull(registry, "registry");
@@ -366,7 +432,12 @@ public final class JsonClient implements AutoCloseable {
       return this;
     }
 
-    /** A value that must never appear in logs, beyond the auth provider's own. */
+    /**
+     * A value that must never appear in logs, beyond the auth provider's own.
+     *
+     * @param value the secret value
+     * @return this builder
+     */
     public Builder secret(String value) {
       secrets.add(Objects.requireNonNull(value, "value"));
       return this;
@@ -375,19 +446,31 @@ public final class JsonClient implements AutoCloseable {
     /**
      * The Jackson mapper; default one that writes instants and dates as ISO-8601 text and reads
      * fractions as {@code BigDecimal}.
+     *
+     * @param mapper the mapper
+     * @return this builder
      */
     public Builder mapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "mapper");
       return this;
     }
 
-    /** The clock for {@code Retry-After} dates; default the system clock. */
+    /**
+     * The clock for {@code Retry-After} dates; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Builds the client. */
+    /**
+     * Builds the client.
+     *
+     * @return the client
+     */
     public JsonClient build() {
       return new JsonClient(this);
     }

@@ -50,34 +50,38 @@ public final class JsonResponse {
     this.redactedBody = redactedBody;
   }
 
-  /** The HTTP status code. */
+  /** {@return the HTTP status code} */
   public int status() {
     return status;
   }
 
-  /** Whether the status is 2xx. */
+  /** {@return whether the status is 2xx} */
   public boolean isSuccess() {
     return status >= 200 && status < 300;
   }
 
-  /** The first value of a header (case-insensitive name), if present. */
+  /**
+   * {@return the first value of a header (case-insensitive name), if present}
+   *
+   * @param name the header name
+   */
   public Optional<String> header(String name) {
     List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
-  /** All headers, names in lower case. */
+  /** {@return all headers, names in lower case} */
   public Map<String, List<String>> headers() {
     return headers;
   }
 
-  /** The body as text (UTF-8); empty when there is none. */
+  /** {@return the body as text (UTF-8); empty when there is none} */
   public String text() {
     return new String(body, StandardCharsets.UTF_8);
   }
 
   /**
-   * The body as JSON, or a missing node when the body is empty.
+   * {@return the body as JSON, or a missing node when the body is empty}
    *
    * @throws RetryableDestinationException when the body is not valid JSON (a proxy's error page, a
    *     truncated response): sending again may well get a proper answer
@@ -95,7 +99,7 @@ public final class JsonResponse {
   }
 
   /**
-   * How long the server asks to wait, from {@code Retry-After} in seconds or as an HTTP date.
+   * {@return how long the server asks to wait, from {@code Retry-After} in seconds or as an HTTP date}
    */
   public Optional<Duration> retryAfter() {
     return header("Retry-After").flatMap(this::parseRetryAfter);
@@ -120,6 +124,7 @@ public final class JsonResponse {
   /**
    * Returns this response when it is a success, and otherwise throws what the status means.
    *
+   * @return this builder
    * @throws RateLimitedException for 429 (waiting {@code Retry-After}, or
    *     {@link #DEFAULT_RATE_LIMIT_WAIT} when absent)
    * @throws RetryableDestinationException for 408 and 5xx
@@ -139,7 +144,7 @@ public final class JsonResponse {
     throw new PermanentDestinationException(message);
   }
 
-  /** The start of the body, with secrets masked, for messages. */
+  /** {@return the start of the body, with secrets masked, for messages} */
   public String excerpt() {
     return redactedBody.length() <= 300 ? redactedBody : redactedBody.substring(0, 300) + "...";
   }

@@ -201,7 +201,7 @@ public final class SyncEngine {
         fingerprintChanged);
     RecordStream stream;
     try {
-      stream = plan.source.open();
+      stream = diff.open(plan.source);
     } catch (RuntimeException e) {
       failSource("the source failed to open: " + describe(e), e);
       return false;

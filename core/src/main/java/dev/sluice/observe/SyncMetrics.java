@@ -41,7 +41,14 @@ public final class SyncMetrics implements SyncListener {
         .register(registry);
   }
 
-  /** Meters for the sync {@code syncName} delivering to {@code destination} (a short name). */
+  /**
+   * Meters for the sync {@code syncName} delivering to {@code destination} (a short name).
+   *
+   * @param registry the meter registry
+   * @param syncName the name of the sync
+   * @param destination a short name of the destination, for the {@code destination} tag
+   * @return the listener that records the meters
+   */
   public static SyncMetrics of(MeterRegistry registry, String syncName, String destination) {
     Objects.requireNonNull(registry, "registry");
     return new SyncMetrics(registry, Tags.of(MetricNames.TAG_SYNC, Objects.requireNonNull(syncName, "syncName"),

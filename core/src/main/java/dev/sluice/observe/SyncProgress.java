@@ -19,6 +19,13 @@ public final class SyncProgress {
    * A snapshot.
    *
    * @param sizeHint the number of records the source expects to yield, or -1 when unknown
+   * @param syncName the name of the sync
+   * @param runId the run's id
+   * @param elapsed time since the run started
+   * @param read records read
+   * @param changes changes found
+   * @param delivered changes the destination confirmed
+   * @param failed changes the destination did not confirm
    */
   public SyncProgress(String syncName, String runId, Duration elapsed, long read, long changes,
       long delivered, long failed, long sizeHint) {
@@ -32,42 +39,46 @@ public final class SyncProgress {
     this.sizeHint = sizeHint;
   }
 
-  /** The sync's name. */
+  /** {@return the sync's name} */
   public String syncName() {
     return syncName;
   }
 
-  /** The run's id. */
+  /** {@return the run's id} */
   public String runId() {
     return runId;
   }
 
-  /** Time since the run started. */
+  /** {@return time since the run started} */
   public Duration elapsed() {
     return elapsed;
   }
 
-  /** Records read so far. */
+  /**
+   * Records read so far.
+   *
+   * @return the records read so far
+   */
   public long read() {
     return read;
   }
 
-  /** Changes found so far that the mode sends. */
+  /** {@return changes found so far that the mode sends} */
   public long changes() {
     return changes;
   }
 
-  /** Changes confirmed by the destination so far. */
+  /** {@return changes confirmed by the destination so far} */
   public long delivered() {
     return delivered;
   }
 
-  /** Changes the destination failed so far. */
+  /** {@return changes the destination failed so far} */
   public long failed() {
     return failed;
   }
 
-  /** How many records the source expects to yield, when it knows. */
+  /** {@return how many records the source expects to yield, when it knows} */
   public OptionalLong sizeHint() {
     return sizeHint < 0 ? OptionalLong.empty() : OptionalLong.of(sizeHint);
   }

@@ -46,14 +46,24 @@ public final class SqlWatermark {
     this.binds = binds;
   }
 
-  /** A watermark read by {@code sql} with {@code ?} bind values. */
+  /**
+   * {@return a watermark read by {@code sql} with {@code ?} bind values}
+   *
+   * @param dataSource where connections come from
+   * @param sql the SQL, with {@code ?} where bind values go
+   * @param binds the bind values, in order
+   */
   public static SqlWatermark of(DataSource dataSource, String sql, Object... binds) {
     Objects.requireNonNull(dataSource, "dataSource");
     Objects.requireNonNull(sql, "sql");
     return new SqlWatermark(dataSource, sql, Arrays.asList(binds.clone()));
   }
 
-  /** Reads the current value as text; empty when the query returns no row or NULL. */
+  /**
+   * Reads the current value as text; empty when the query returns no row or NULL.
+   *
+   * @return the value, or empty
+   */
   public Optional<String> read() {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -75,6 +85,8 @@ public final class SqlWatermark {
   /**
    * Reads the value and tells whether it differs from the value the previous call saw. The first
    * call returns true: nothing was seen before, so a run is due.
+   *
+   * @return whether the value moved since the previous call
    */
   public synchronized boolean changed() {
     String now = read().orElse(null);

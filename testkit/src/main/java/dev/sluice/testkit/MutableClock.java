@@ -17,12 +17,20 @@ public final class MutableClock extends Clock {
 
   private volatile Instant now;
 
-  /** A clock standing at {@code start}. */
+  /**
+   * A clock standing at {@code start}.
+   *
+   * @param start the time the clock starts at
+   */
   public MutableClock(Instant start) {
     this.now = Objects.requireNonNull(start, "start");
   }
 
-  /** Moves the time forward by {@code duration}. */
+  /**
+   * Moves the time forward by {@code duration}.
+   *
+   * @param duration how far to move the time
+   */
   public synchronized void advance(Duration duration) {
     now = now.plus(duration);
   }

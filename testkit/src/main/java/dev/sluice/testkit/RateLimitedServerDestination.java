@@ -28,12 +28,26 @@ public final class RateLimitedServerDestination implements Destination {
   private final JsonClient client;
   private final int batchSize;
 
-  /** Sends batches of up to {@code batchSize} records to {@code server}, reporting to {@code budget}. */
+  /**
+   * Sends batches of up to {@code batchSize} records to {@code server}, reporting to {@code budget}.
+   *
+   * @param server the server
+   * @param batchSize records per batch
+   * @param budget the rate limit to report answers to
+   */
   public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimit budget) {
     this(server, batchSize, budget, AuthProvider.none(), JsonClient.DEFAULT_RESPONSE_TIMEOUT);
   }
 
-  /** As the other constructor, with credentials and a response timeout. */
+  /**
+   * As the other constructor, with credentials and a response timeout.
+   *
+   * @param server the server
+   * @param batchSize records per batch
+   * @param budget the rate limit to report answers to
+   * @param auth how requests are authenticated
+   * @param responseTimeout the time to wait for an answer
+   */
   public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimit budget, AuthProvider auth,
       Duration responseTimeout) {
     this.batchSize = batchSize;
