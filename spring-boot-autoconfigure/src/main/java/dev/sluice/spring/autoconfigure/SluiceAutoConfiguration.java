@@ -44,7 +44,12 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(SluiceProperties.class)
 public class SluiceAutoConfiguration {
 
-  /** Delivery defaults from {@code sluice.delivery.*}, for your {@code Sync.Builder.delivery(...)}. */
+  /**
+   * Delivery defaults from {@code sluice.delivery.*}, for your {@code Sync.Builder.delivery(...)}.
+   *
+   * @param properties Sluice's properties
+   * @return the delivery policy
+   */
   @Bean
   @ConditionalOnMissingBean
   public DeliveryPolicy sluiceDeliveryPolicy(SluiceProperties properties) {
@@ -68,7 +73,14 @@ public class SluiceAutoConfiguration {
     return b.build();
   }
 
-  /** A JDBC state store on the application's DataSource, for your {@code Sync.Builder.state(...)}. */
+  /**
+   * A JDBC state store on the application's DataSource, for your {@code Sync.Builder.state(...)}.
+   *
+   * @param dataSource the database of the scheduler's tables
+   * @param properties Sluice's properties
+   * @return a JDBC state store on the application's DataSource, for your {@code
+   *     Sync.Builder.state(...)}
+   */
   @Bean
   @ConditionalOnBean(DataSource.class)
   @ConditionalOnMissingBean(StateStore.class)
@@ -80,7 +92,17 @@ public class SluiceAutoConfiguration {
         .build();
   }
 
-  /** The scheduler, with every {@code Sync} bean registered on its {@code sluice.syncs.<name>} options. */
+  /**
+   * The scheduler, with every {@code Sync} bean registered on its {@code sluice.syncs.<name>}
+   * options.
+   *
+   * @param dataSource the database of the scheduler's tables
+   * @param properties Sluice's properties
+   * @param syncs the Sync beans
+   * @param alerts the alert listeners
+   * @return the scheduler, with every {@code Sync} bean registered on its {@code
+   *     sluice.syncs.<name>} options
+   */
   @Bean
   @ConditionalOnBean(DataSource.class)
   @ConditionalOnMissingBean
@@ -134,7 +156,14 @@ public class SluiceAutoConfiguration {
     return options;
   }
 
-  /** Starts the scheduler once the context is refreshed and stops it, with the shutdown deadline, on close. */
+  /**
+   * Starts the scheduler once the context is refreshed and stops it, with the shutdown deadline, on
+   * close.
+   *
+   * @param scheduler the scheduler
+   * @param properties Sluice's properties
+   * @return the lifecycle
+   */
   @Bean
   @ConditionalOnBean(SluiceScheduler.class)
   @ConditionalOnMissingBean

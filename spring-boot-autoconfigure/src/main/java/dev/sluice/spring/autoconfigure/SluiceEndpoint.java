@@ -21,12 +21,20 @@ public class SluiceEndpoint {
 
   private final SluiceScheduler scheduler;
 
-  /** The endpoint over {@code scheduler}. */
+  /**
+   * The endpoint over {@code scheduler}.
+   *
+   * @param scheduler the scheduler
+   */
   public SluiceEndpoint(SluiceScheduler scheduler) {
     this.scheduler = scheduler;
   }
 
-  /** Every sync with its schedule, next run, state and last run. */
+  /**
+   * Every sync with its schedule, next run, state and last run.
+   *
+   * @return every sync with its schedule, next run, state and last run
+   */
   @ReadOperation
   public Map<String, Object> syncs() {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -36,13 +44,23 @@ public class SluiceEndpoint {
     return body;
   }
 
-  /** One sync; null (404) when there is none of that name. */
+  /**
+   * One sync; null (404) when there is none of that name.
+   *
+   * @param name the name
+   * @return one sync; null (404) when there is none of that name
+   */
   @ReadOperation
   public Map<String, Object> sync(@Selector String name) {
     return scheduler.syncNames().contains(name) ? SluiceStatus.sync(scheduler, name) : null;
   }
 
-  /** Triggers a sync; null (404) when there is none of that name. */
+  /**
+   * Triggers a sync; null (404) when there is none of that name.
+   *
+   * @param name the name
+   * @return the description, as a map for JSON; null if there is no sync of that name
+   */
   @WriteOperation
   public Map<String, Object> trigger(@Selector String name) {
     if (!scheduler.syncNames().contains(name)) {

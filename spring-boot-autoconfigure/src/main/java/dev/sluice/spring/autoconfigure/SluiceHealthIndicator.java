@@ -13,7 +13,11 @@ public class SluiceHealthIndicator implements HealthIndicator {
 
   private final SluiceScheduler scheduler;
 
-  /** The health of {@code scheduler}'s syncs. */
+  /**
+   * The health of {@code scheduler}'s syncs.
+   *
+   * @param scheduler the scheduler
+   */
   public SluiceHealthIndicator(SluiceScheduler scheduler) {
     this.scheduler = scheduler;
   }

@@ -36,7 +36,13 @@ public class SluiceMeters implements MeterBinder {
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
-  /** A listener that records the sync's meters, tagged with its name and {@code destination}. */
+  /**
+   * A listener that records the sync's meters, tagged with its name and {@code destination}.
+   *
+   * @param syncName the sync's name
+   * @param destination the destination's short name
+   * @return a listener that records the sync's meters, tagged with its name and {@code destination}
+   */
   public SyncListener listener(String syncName, String destination) {
     Objects.requireNonNull(syncName, "syncName");
     Objects.requireNonNull(destination, "destination");

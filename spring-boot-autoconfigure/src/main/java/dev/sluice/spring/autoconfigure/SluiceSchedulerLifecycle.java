@@ -11,7 +11,12 @@ public class SluiceSchedulerLifecycle implements SmartLifecycle {
   private final Duration shutdownDeadline;
   private volatile boolean running;
 
-  /** A lifecycle for {@code scheduler}, whose stop lets runs end for up to {@code shutdownDeadline}. */
+  /**
+   * A lifecycle for {@code scheduler}, whose stop lets runs end for up to {@code shutdownDeadline}.
+   *
+   * @param scheduler the scheduler
+   * @param shutdownDeadline how long stop lets runs finish
+   */
   public SluiceSchedulerLifecycle(SluiceScheduler scheduler, Duration shutdownDeadline) {
     this.scheduler = scheduler;
     this.shutdownDeadline = shutdownDeadline;

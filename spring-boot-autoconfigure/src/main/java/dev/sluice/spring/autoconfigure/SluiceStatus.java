@@ -15,7 +15,13 @@ public final class SluiceStatus {
 
   private SluiceStatus() {}
 
-  /** Whether every sync is healthy: none is stale and none's last run ended FAILED or ABORTED. */
+  /**
+   * Whether every sync is healthy: none is stale and none's last run ended FAILED or ABORTED.
+   *
+   * @param scheduler the scheduler
+   * @return whether every sync is healthy: none is stale and none's last run ended FAILED or
+   *     ABORTED
+   */
   public static boolean healthy(SluiceScheduler scheduler) {
     for (String name : scheduler.syncNames()) {
       if (!healthy(scheduler, name)) {
@@ -34,7 +40,12 @@ public final class SluiceStatus {
         || last.get().status() == SyncReport.Status.PARTIAL;
   }
 
-  /** Every sync by name, as {@link #sync(SluiceScheduler, String)} describes it. */
+  /**
+   * Every sync by name, as {@link #sync(SluiceScheduler, String)} describes it.
+   *
+   * @param scheduler the scheduler
+   * @return every sync by name, as {@link #sync(SluiceScheduler, String)} describes it
+   */
   public static Map<String, Object> syncs(SluiceScheduler scheduler) {
     Map<String, Object> all = new LinkedHashMap<>();
     for (String name : scheduler.syncNames()) {
@@ -43,7 +54,13 @@ public final class SluiceStatus {
     return all;
   }
 
-  /** One sync: schedule, next run, running, stale, healthy, last success and last run. */
+  /**
+   * One sync: schedule, next run, running, stale, healthy, last success and last run.
+   *
+   * @param scheduler the scheduler
+   * @param name the name
+   * @return one sync: schedule, next run, running, stale, healthy, last success and last run
+   */
   public static Map<String, Object> sync(SluiceScheduler scheduler, String name) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("schedule", scheduler.schedule(name).toString());
@@ -56,7 +73,12 @@ public final class SluiceStatus {
     return m;
   }
 
-  /** One run of the history. */
+  /**
+   * One run of the history.
+   *
+   * @param run the run
+   * @return one run of the history
+   */
   public static Map<String, Object> run(RunRecord run) {
     Map<String, Object> m = new LinkedHashMap<>();
     SyncReport r = run.report();
