@@ -62,11 +62,12 @@ public final class DbtCloudWebhook {
   }
 
   /**
-   * Starts a handler that verifies deliveries with {@code secret}, the webhook's secret token in dbt Cloud.
+   * Starts a handler that verifies deliveries with {@code secret}, the webhook's secret token in
+   * dbt Cloud.
    *
-   * @param scheduler the scheduler that runs the syncs
-   * @param secret the secret
-   * @return a builder to configure it with
+   * @param scheduler the scheduler
+   * @param secret the webhook's secret token
+   * @return a new builder
    */
   public static Builder builder(SluiceScheduler scheduler, String secret) {
     return new Builder(scheduler, secret);
@@ -85,18 +86,30 @@ public final class DbtCloudWebhook {
     }
 
     /**
-     * {@return the HTTP status to answer: 202 triggered, 200 acknowledged and ignored, 400 unreadable, 401 not signed}
+     * The HTTP status to answer: 202 triggered, 200 acknowledged and ignored, 400 unreadable, 401
+     * not signed.
+     *
+     * @return the HTTP status to answer: 202 triggered, 200 acknowledged and ignored, 400
+     *     unreadable, 401 not signed
      */
     public int status() {
       return status;
     }
 
-    /** {@return a short text for the response body and your logs; never the secret} */
+    /**
+     * A short text for the response body and your logs; never the secret.
+     *
+     * @return a short text for the response body and your logs; never the secret
+     */
     public String message() {
       return message;
     }
 
-    /** {@return the triggers the delivery made, one per mapped sync} */
+    /**
+     * The triggers the delivery made, one per mapped sync.
+     *
+     * @return the triggers the delivery made, one per mapped sync
+     */
     public List<TriggerHandle> triggered() {
       return triggered;
     }
@@ -110,6 +123,7 @@ public final class DbtCloudWebhook {
   /**
    * Handles one delivery.
    *
+   * @return what to answer
    * @param authorization the value of the {@value #SIGNATURE_HEADER} header, or null if absent
    * @param body the raw request body, exactly as received (the signature covers these bytes)
    * @return the answer to send back: its status, a message and the runs it triggered

@@ -28,40 +28,67 @@ public final class RunRecord {
     this.report = Objects.requireNonNull(report, "report");
   }
 
-  /** {@return the sync's name} */
+  /**
+   * The sync's name.
+   *
+   * @return the sync's name
+   */
   public String syncName() {
     return report.syncName();
   }
 
-  /** {@return the run's id, as in the report, the logs and the metrics} */
+  /**
+   * The run's id, as in the report, the logs and the metrics.
+   *
+   * @return the run's id, as in the report, the logs and the metrics
+   */
   public String runId() {
     return report.runId();
   }
 
   /**
-   * {@return what started the run: {@code schedule}, or the sources of the triggers it served, joined with
-   * commas ({@code manual}, {@code watch}, {@code dbt-cloud}, …)}
+   * What started the run: {@code schedule}, or the sources of the triggers it served, joined with
+   * commas ({@code manual}, {@code watch}, {@code dbt-cloud}, …).
+   *
+   * @return what started the run: {@code schedule}, or the sources of the triggers it served,
+   *     joined with commas ({@code manual}, {@code watch}, {@code dbt-cloud}, …)
    */
   public String trigger() {
     return trigger;
   }
 
-  /** {@return the name of the scheduler instance that ran the sync} */
+  /**
+   * The name of the scheduler instance that ran the sync.
+   *
+   * @return the name of the scheduler instance that ran the sync
+   */
   public String instance() {
     return instance;
   }
 
-  /** {@return when the run ended} */
+  /**
+   * When the run ended.
+   *
+   * @return when the run ended
+   */
   public Instant finishedAt() {
     return finishedAt;
   }
 
-  /** {@return how the run ended} */
+  /**
+   * How the run ended.
+   *
+   * @return how the run ended
+   */
   public SyncReport.Status status() {
     return report.status();
   }
 
-  /** {@return the run's report} */
+  /**
+   * The run's report.
+   *
+   * @return the run's report
+   */
   public SyncReport report() {
     return report;
   }

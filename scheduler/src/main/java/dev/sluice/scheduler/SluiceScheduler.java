@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.ScheduledExecution;
+import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -204,8 +204,8 @@ public final class SluiceScheduler implements AutoCloseable {
   /**
    * Starts a scheduler whose tables live in {@code dataSource}.
    *
-   * @param dataSource where connections come from
-   * @return a builder to configure it with
+   * @param dataSource the database of the scheduler's tables
+   * @return a new builder
    */
   public static Builder builder(DataSource dataSource) {
     return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
@@ -271,8 +271,8 @@ public final class SluiceScheduler implements AutoCloseable {
    * Runs a sync now, on whichever instance picks it first; if it is running, starts nothing and
    * the handle awaits the run in progress ({@link IfRunning#JOIN}).
    *
-   * @param syncName the name of the sync
-   * @return a handle to await the run that serves this trigger
+   * @param syncName the sync's name
+   * @return a handle to await the run that serves the trigger
    * @throws IllegalArgumentException if no sync of that name is registered
    * @throws IllegalStateException if the scheduler is not started
    */
@@ -284,9 +284,9 @@ public final class SluiceScheduler implements AutoCloseable {
    * Runs a sync now, on whichever instance picks it first. If it is running, {@code ifRunning}
    * says whether to join that run or to ask for one more after it.
    *
-   * @param syncName the name of the sync
-   * @param ifRunning what to do when the sync is running
-   * @return a handle to await the run that serves this trigger
+   * @param syncName the sync's name
+   * @param ifRunning what to do if the sync is running
+   * @return a handle to await the run that serves the trigger
    * @throws IllegalArgumentException if no sync of that name is registered
    * @throws IllegalStateException if the scheduler is not started
    */
@@ -319,10 +319,9 @@ public final class SluiceScheduler implements AutoCloseable {
     if (!isRunning) {
       try {
         db.reschedule(TaskInstanceId.of(SYNC_TASK, syncName), now);
-      } catch (TaskInstanceCurrentlyExecutingException | com.github.kagkarlsson.scheduler.exceptions.ExecutionException e) {
-        // Picked a moment ago (db-scheduler's optimistic update then finds the row's version moved on)
-        // and about to start: it takes this request on when it does, since it claims requests under
-        // the control lock this transaction holds.
+      } catch (TaskInstanceCurrentlyExecutingException | ExecutionException e) {
+        // Picked a moment ago (before or while we rescheduled) and about to start: it takes this
+        // request on when it does.
       }
     }
     // A running sync sees the request when it ends and runs once more.
@@ -346,8 +345,8 @@ public final class SluiceScheduler implements AutoCloseable {
    * {@code schedule.nextAfter(now)}. If the sync is running, the change applies when the run ends.
    * The change lasts until a deploy declares another schedule in code than the one declared before.
    *
-   * @param syncName the name of the sync
-   * @param schedule when the sync runs
+   * @param syncName the sync's name
+   * @param schedule the schedule
    */
   public void changeSchedule(String syncName, SyncSchedule schedule) {
     requireRegistered(syncName);
@@ -366,9 +365,8 @@ public final class SluiceScheduler implements AutoCloseable {
       if (!control.running) {
         try {
           applied = db.reschedule(TaskInstanceId.of(SYNC_TASK, syncName), next.effective.nextAfter(now), next.encode());
-        } catch (TaskInstanceCurrentlyExecutingException | com.github.kagkarlsson.scheduler.exceptions.ExecutionException e) {
-          // Picked (or being picked) right now: the run applies the pending schedule when it ends.
-          applied = false;
+        } catch (TaskInstanceCurrentlyExecutingException | ExecutionException e) {
+          applied = false; // picked meanwhile: the run applies the change when it ends
         }
       }
       if (!applied) {
@@ -380,9 +378,12 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * {@return the schedule in force for a sync, as every instance sees it (a change waiting for a run to end included)}
+   * The schedule in force for a sync, as every instance sees it (a change waiting for a run to end
+   * included).
    *
-   * @param syncName the name of the sync
+   * @param syncName the sync's name
+   * @return the schedule in force for a sync, as every instance sees it (a change waiting for a run
+   *     to end included)
    */
   public SyncSchedule schedule(String syncName) {
     requireRegistered(syncName);
@@ -396,9 +397,10 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * {@return when a sync is next due, as db-scheduler's table says; empty if it has no execution yet}
+   * When a sync is next due, as db-scheduler's table says; empty if it has no execution yet.
    *
-   * @param syncName the name of the sync
+   * @param syncName the sync's name
+   * @return when a sync is next due, as db-scheduler's table says; empty if it has no execution yet
    */
   public Optional<Instant> nextRun(String syncName) {
     requireRegistered(syncName);
@@ -407,9 +409,10 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * {@return whether a sync is running now on any instance}
+   * Whether a sync is running now on any instance.
    *
-   * @param syncName the name of the sync
+   * @param syncName the sync's name
+   * @return whether a sync is running now on any instance
    */
   public boolean isRunning(String syncName) {
     requireRegistered(syncName);
@@ -417,10 +420,11 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * {@return the last {@code limit} runs of a sync (at most the history size), newest first}
+   * The last {@code limit} runs of a sync (at most the history size), newest first.
    *
-   * @param syncName the name of the sync
+   * @param syncName the sync's name
    * @param limit the most runs to return
+   * @return the last {@code limit} runs of a sync (at most the history size), newest first
    */
   public List<RunRecord> history(String syncName, int limit) {
     requireRegistered(syncName);
@@ -431,9 +435,10 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * {@return the last run of a sync, if it ran}
+   * The last run of a sync, if it ran.
    *
-   * @param syncName the name of the sync
+   * @param syncName the sync's name
+   * @return the last run of a sync, if it ran
    */
   public Optional<RunRecord> lastRun(String syncName) {
     List<RunRecord> last = history(syncName, 1);
@@ -441,9 +446,12 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * {@return when a sync last ended {@code SUCCEEDED} or {@code PARTIAL}, kept even when the history no longer has it}
+   * When a sync last ended {@code SUCCEEDED} or {@code PARTIAL}, kept even when the history no
+   * longer has it.
    *
-   * @param syncName the name of the sync
+   * @param syncName the sync's name
+   * @return when a sync last ended {@code SUCCEEDED} or {@code PARTIAL}, kept even when the history
+   *     no longer has it
    */
   public Optional<Instant> lastSuccess(String syncName) {
     requireRegistered(syncName);
@@ -451,10 +459,12 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * {@return whether a sync is stale: it has a {@link SyncOptions#staleAfter(Duration) maximum age} and has
-   * not succeeded within it (counted from its registration if it never did)}
+   * Whether a sync is stale: it has a {@link SyncOptions#staleAfter(Duration) maximum age} and has
+   * not succeeded within it (counted from its registration if it never did).
    *
-   * @param syncName the name of the sync
+   * @param syncName the sync's name
+   * @return whether a sync is stale: it has a {@link SyncOptions#staleAfter(Duration) maximum age}
+   *     and has not succeeded within it (counted from its registration if it never did)
    */
   public boolean isStale(String syncName) {
     Registered reg = requireRegistered(syncName);
@@ -470,15 +480,20 @@ public final class SluiceScheduler implements AutoCloseable {
     return Duration.between(since, clock.instant()).compareTo(maxAge.get()) > 0;
   }
 
-  /** {@return the names of the registered syncs, in registration order} */
+  /**
+   * The names of the registered syncs, in registration order.
+   *
+   * @return the names of the registered syncs, in registration order
+   */
   public Set<String> syncNames() {
     return syncs.keySet();
   }
 
   /**
-   * {@return the registered sync of that name}
+   * The registered sync of that name.
    *
-   * @param syncName the name of the sync
+   * @param syncName the sync's name
+   * @return the registered sync of that name
    */
   public Optional<Sync> sync(String syncName) {
     Registered reg = syncs.get(syncName);
@@ -486,9 +501,10 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * {@return the options a sync was registered with}
+   * The options a sync was registered with.
    *
-   * @param syncName the name of the sync
+   * @param syncName the sync's name
+   * @return the options a sync was registered with
    */
   public Optional<SyncOptions> options(String syncName) {
     Registered reg = syncs.get(syncName);
@@ -496,7 +512,11 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * {@return this instance's name, as db-scheduler's {@code picked_by} and the history's {@code instance_name} show it}
+   * This instance's name, as db-scheduler's {@code picked_by} and the history's {@code
+   * instance_name} show it.
+   *
+   * @return this instance's name, as db-scheduler's {@code picked_by} and the history's {@code
+   *     instance_name} show it
    */
   public String instanceName() {
     return instanceName;
@@ -575,7 +595,7 @@ public final class SluiceScheduler implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
-    } catch (ExecutionException e) {
+    } catch (java.util.concurrent.ExecutionException e) {
       return Optional.empty();
     }
   }
@@ -796,7 +816,7 @@ public final class SluiceScheduler implements AutoCloseable {
      * Registers a sync on {@code schedule}.
      *
      * @param sync the sync
-     * @param schedule when the sync runs
+     * @param schedule the schedule
      * @return this builder
      */
     public Builder sync(Sync sync, SyncSchedule schedule) {
@@ -807,7 +827,7 @@ public final class SluiceScheduler implements AutoCloseable {
      * Registers a sync with its options.
      *
      * @param sync the sync
-     * @param options its schedule, watcher and alerts
+     * @param options the sync's options
      * @return this builder
      * @throws IllegalArgumentException if a sync of the same name is registered already
      */
@@ -836,7 +856,7 @@ public final class SluiceScheduler implements AutoCloseable {
     /**
      * The clock for due times, history and staleness; default the system clock (UTC).
      *
-     * @param clock the clock to read the time from
+     * @param clock the clock
      * @return this builder
      */
     public Builder clock(Clock clock) {
@@ -862,7 +882,7 @@ public final class SluiceScheduler implements AutoCloseable {
     /**
      * How many syncs this instance runs at once; default {@value #DEFAULT_THREADS}.
      *
-     * @param threads threads, at least 1
+     * @param threads the number of threads
      * @return this builder
      */
     public Builder threads(int threads) {
@@ -877,7 +897,7 @@ public final class SluiceScheduler implements AutoCloseable {
      * How often this instance looks for due runs; default {@link #DEFAULT_POLLING_INTERVAL}. A
      * trigger on this instance is seen at once; one made on another instance within this interval.
      *
-     * @param interval how often
+     * @param interval the interval
      * @return this builder
      */
     public Builder pollingInterval(Duration interval) {
@@ -892,7 +912,7 @@ public final class SluiceScheduler implements AutoCloseable {
     /**
      * Runs kept per sync in the history; default {@value #DEFAULT_HISTORY_SIZE}.
      *
-     * @param runs runs kept, at least 1
+     * @param runs the number of runs
      * @return this builder
      */
     public Builder historySize(int runs) {
@@ -906,7 +926,7 @@ public final class SluiceScheduler implements AutoCloseable {
     /**
      * How often staleness is checked; default {@link #DEFAULT_STALENESS_CHECK}.
      *
-     * @param interval how often
+     * @param interval the interval
      * @return this builder
      */
     public Builder stalenessCheckInterval(Duration interval) {
@@ -941,7 +961,7 @@ public final class SluiceScheduler implements AutoCloseable {
     /**
      * Builds the scheduler; {@link SluiceScheduler#start()} starts it.
      *
-     * @return the scheduler; {@link SluiceScheduler#start()} starts it
+     * @return the scheduler
      */
     public SluiceScheduler build() {
       return new SluiceScheduler(this);

@@ -39,8 +39,8 @@ public final class SyncOptions {
   /**
    * Options with {@code schedule}, no watcher, no staleness alert, and alerts on every partial run.
    *
-   * @param schedule when the sync runs
-   * @return the options
+   * @param schedule the schedule
+   * @return new options
    */
   public static SyncOptions schedule(SyncSchedule schedule) {
     return new SyncOptions(Objects.requireNonNull(schedule, "schedule"), null, null, null, 0);
@@ -52,9 +52,9 @@ public final class SyncOptions {
    * advances only when the run it triggered ends {@code SUCCEEDED}; a failed or partial run leaves
    * it, so the next poll triggers again. The first poll of a sync that never succeeded triggers.
    *
-   * @param signal what to poll
-   * @param interval how often
-   * @return a copy of these options with that watcher
+   * @param signal the change signal
+   * @param interval the interval
+   * @return new options
    */
   public SyncOptions watch(ChangeSignal signal, Duration interval) {
     Objects.requireNonNull(signal, "signal");
@@ -70,8 +70,8 @@ public final class SyncOptions {
    * Alerts ({@link SyncAlerts#onStale}) once when the sync has not ended {@code SUCCEEDED} or
    * {@code PARTIAL} for {@code maxAge}, and again after it recovered and went stale again.
    *
-   * @param maxAge the longest time without a good run
-   * @return a copy of these options with that alert
+   * @param maxAge the maximum age
+   * @return new options
    */
   public SyncOptions staleAfter(Duration maxAge) {
     Objects.requireNonNull(maxAge, "maxAge");
@@ -85,8 +85,8 @@ public final class SyncOptions {
    * Alerts ({@link SyncAlerts#onPartial}) for a {@code PARTIAL} run only when more than
    * {@code share} (0 to 1) of its records were rejected or failed; default 0, every partial run.
    *
-   * @param share a share from 0 to 1
-   * @return a copy of these options with that threshold
+   * @param share the share, from 0 to 1
+   * @return new options
    */
   public SyncOptions partialAlertAbove(double share) {
     if (!(share >= 0 && share <= 1)) {
@@ -95,27 +95,47 @@ public final class SyncOptions {
     return new SyncOptions(schedule, signal, watchInterval, staleAfter, share);
   }
 
-  /** {@return the schedule} */
+  /**
+   * The schedule.
+   *
+   * @return the schedule
+   */
   public SyncSchedule schedule() {
     return schedule;
   }
 
-  /** {@return the change signal, if the sync is watched} */
+  /**
+   * The change signal, if the sync is watched.
+   *
+   * @return the change signal, if the sync is watched
+   */
   public Optional<ChangeSignal> signal() {
     return Optional.ofNullable(signal);
   }
 
-  /** {@return how often the signal is polled, if the sync is watched} */
+  /**
+   * How often the signal is polled, if the sync is watched.
+   *
+   * @return how often the signal is polled, if the sync is watched
+   */
   public Optional<Duration> watchInterval() {
     return Optional.ofNullable(watchInterval);
   }
 
-  /** {@return after how long without success the sync is stale, if it has a staleness alert} */
+  /**
+   * After how long without success the sync is stale, if it has a staleness alert.
+   *
+   * @return after how long without success the sync is stale, if it has a staleness alert
+   */
   public Optional<Duration> staleAfter() {
     return Optional.ofNullable(staleAfter);
   }
 
-  /** {@return the share of rejected or failed records above which a partial run alerts} */
+  /**
+   * The share of rejected or failed records above which a partial run alerts.
+   *
+   * @return the share of rejected or failed records above which a partial run alerts
+   */
   public double partialAlertThreshold() {
     return partialThreshold;
   }

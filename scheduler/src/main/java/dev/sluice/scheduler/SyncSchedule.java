@@ -44,7 +44,7 @@ public final class SyncSchedule {
    * pile up), and right away when it has never run. A run that was due while every instance was
    * down runs once when one comes back.
    *
-   * @param interval how often
+   * @param interval the interval
    * @return the schedule
    * @throws IllegalArgumentException if {@code interval} is shorter than {@link #MIN_INTERVAL}
    */
@@ -63,7 +63,7 @@ public final class SyncSchedule {
    * fields, as Spring writes them: second, minute, hour, day of month, month, day of week
    * ({@code 0 *}{@code /15 * * * *} is every quarter hour). Missed instants run once, not once each.
    *
-   * @param expression the SQL expression to sort by
+   * @param expression the cron expression
    * @param zone the time zone
    * @return the schedule
    * @throws IllegalArgumentException if the expression does not parse, naming it
@@ -85,7 +85,8 @@ public final class SyncSchedule {
   }
 
   /**
-   * Runs the sync only when triggered: {@link SluiceScheduler#trigger(String)}, a watcher or a webhook.
+   * Runs the sync only when triggered: {@link SluiceScheduler#trigger(String)}, a watcher or a
+   * webhook.
    *
    * @return the schedule
    */
@@ -96,7 +97,7 @@ public final class SyncSchedule {
   /**
    * Reads the text form written by {@link #toString()}.
    *
-   * @param text the text form, such as {@code toString()} wrote it
+   * @param text the text form
    * @return the schedule
    * @throws IllegalArgumentException if {@code text} is not such a form, saying what it should be
    */
@@ -127,16 +128,22 @@ public final class SyncSchedule {
         + " 'cron <six fields> <zone>' or 'manual'");
   }
 
-  /** {@return whether the sync runs only when triggered} */
+  /**
+   * Whether the sync runs only when triggered.
+   *
+   * @return whether the sync runs only when triggered
+   */
   public boolean isManual() {
     return kind == Kind.MANUAL;
   }
 
   /**
-   * {@return when the sync is next due after a run that ended at {@code lastRunEnded}: the end plus the
-   * interval, the next cron instant after it, or {@link Schedule#NEVER} for a manual sync}
+   * When the sync is next due after a run that ended at {@code lastRunEnded}: the end plus the
+   * interval, the next cron instant after it, or {@link Schedule#NEVER} for a manual sync.
    *
    * @param lastRunEnded when the last run ended
+   * @return when the sync is next due after a run that ended at {@code lastRunEnded}: the end plus
+   *     the interval, the next cron instant after it, or {@link Schedule#NEVER} for a manual sync
    */
   public Instant nextAfter(Instant lastRunEnded) {
     Objects.requireNonNull(lastRunEnded, "lastRunEnded");
@@ -151,9 +158,12 @@ public final class SyncSchedule {
   }
 
   /**
-   * {@return when a sync that has never run is first due, at {@code now}: now, the next cron instant, or never}
+   * When a sync that has never run is first due, at {@code now}: now, the next cron instant, or
+   * never.
    *
-   * @param now the present instant
+   * @param now the current time
+   * @return when a sync that has never run is first due, at {@code now}: now, the next cron
+   *     instant, or never
    */
   public Instant first(Instant now) {
     return kind == Kind.EVERY ? now : nextAfter(now);
