@@ -47,6 +47,14 @@ final class Api {
 
   /** Sends a JSON request (body null for none) to {@code resource}; returns the JSON answer. */
   JsonNode json(String method, String resource, Object body) {
+    return json(method, resource, body, 0);
+  }
+
+  /**
+   * As {@link #json(String, String, Object)}, for a request that starts new work needing about
+   * {@code newWork} calls: refused when the org's reserve would be touched.
+   */
+  JsonNode json(String method, String resource, Object body, long newWork) {
     byte[] bytes = null;
     if (body != null) {
       try {
@@ -55,31 +63,41 @@ final class Api {
         throw new IllegalArgumentException("the request body cannot be written as JSON: " + e.getOriginalMessage(), e);
       }
     }
-    JsonResponse response = client.send(method, resource.startsWith("/") ? resource : path(resource), bytes,
-        bytes == null ? null : ContentType.APPLICATION_JSON, Map.of());
-    return checked(response).json();
+    byte[] sent = bytes;
+    return checked(counted(newWork, () -> client.send(method, resource.startsWith("/") ? resource : path(resource),
+        sent, sent == null ? null : ContentType.APPLICATION_JSON, Map.of()))).json();
   }
 
   /** Uploads CSV with PUT; Salesforce answers 201 with no body. */
   void putCsv(String resource, byte[] csv) {
-    checked(client.send("PUT", path(resource), csv, CSV, Map.of("Accept", "application/json")));
+    checked(counted(0, () -> client.send("PUT", path(resource), csv, CSV, Map.of("Accept", "application/json"))));
   }
 
   /** GETs a text resource (a result CSV). */
   String text(String resource) {
-    return checked(client.send("GET", path(resource), null, null, Map.of("Accept", "text/csv"))).text();
+    return checked(counted(0, () -> client.send("GET", path(resource), null, null, Map.of("Accept", "text/csv")))).text();
   }
 
-  /** Every record a SOQL query returns, following {@code nextRecordsUrl}. */
-  List<JsonNode> query(String soql) {
+  /** Every record a SOQL query returns, following {@code nextRecordsUrl}; the first page starts {@code newWork}. */
+  List<JsonNode> query(String soql, long newWork) {
     List<JsonNode> records = new ArrayList<>();
-    JsonNode page = json("GET", "query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8), null);
+    JsonNode page = json("GET", "query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8), null, newWork);
     while (true) {
       page.path("records").forEach(records::add);
       if (page.path("done").asBoolean(true) || !page.hasNonNull("nextRecordsUrl")) {
         return records;
       }
       page = json("GET", page.path("nextRecordsUrl").asText(), null);
+    }
+  }
+
+  /** Every request goes through here, so {@link ApiLimits} counts it while it is in flight. */
+  private JsonResponse counted(long newWork, java.util.function.Supplier<JsonResponse> request) {
+    limits.started(newWork);
+    try {
+      return request.get();
+    } finally {
+      limits.finished();
     }
   }
 

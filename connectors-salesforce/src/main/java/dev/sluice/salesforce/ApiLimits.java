@@ -27,6 +27,7 @@ final class ApiLimits {
   private long used = -1;
   private long allowed = -1;
   private long calls;
+  private long inFlight;
 
   /**
    * @param reserveFraction the share of the daily allocation left to other integrations
@@ -39,6 +40,23 @@ final class ApiLimits {
     this.concurrencyWait = concurrencyWait;
   }
 
+  /**
+   * A request is about to be sent: it counts against the allocation until its answer tells the
+   * new usage. With {@code newWork} above zero, the request starts work that needs about that many
+   * calls, and is refused (see {@link #checkReserve(long)}) when they would eat into the reserve.
+   */
+  synchronized void started(long newWork) {
+    if (newWork > 0) {
+      checkReserve(newWork);
+    }
+    inFlight++;
+  }
+
+  /** A request sent with {@link #started()} is over, answered or not. */
+  synchronized void finished() {
+    inFlight = Math.max(0, inFlight - 1);
+  }
+
   /** Follows the usage an answer reports. */
   synchronized void observe(JsonResponse response) {
     calls++;
@@ -47,13 +65,20 @@ final class ApiLimits {
       if (m.find()) {
         long u = Long.parseLong(m.group(1));
         long a = Long.parseLong(m.group(2));
-        // Answers to concurrent requests arrive out of order: keep the highest usage seen.
+        // Answers to concurrent requests arrive out of order: within a run, keep the highest
+        // usage seen (the 24-hour window moving on lowers it between runs: see newRun()).
         if (a != allowed || u > used) {
           used = u;
           allowed = a;
         }
       }
     });
+  }
+
+  /** A run starts: the next answer's usage is taken as it is, even if lower than the last. */
+  synchronized void newRun() {
+    used = -1;
+    allowed = -1;
   }
 
   /** Calls this destination made (answers received), all endpoints but the token endpoint. */
@@ -68,16 +93,16 @@ final class ApiLimits {
 
   /**
    * Throws when starting work that needs about {@code neededCalls} calls would eat into the
-   * reserve.
+   * reserve, counting the requests in flight as used.
    *
    * @throws PermanentDestinationException that stops the run (records stay pending)
    */
-  synchronized void checkReserve(long neededCalls) {
+  private void checkReserve(long neededCalls) {
     if (allowed < 0) {
       return;
     }
     long reserve = Math.max(reserveCalls, (long) Math.ceil(allowed * reserveFraction));
-    if (used + neededCalls > allowed - reserve) {
+    if (used + inFlight + neededCalls > allowed - reserve) {
       throw PermanentDestinationException.stopsRun("the org has used " + used + " of its " + allowed + " daily API"
           + " calls (Sforce-Limit-Info); the run stopped to leave " + reserve + " for the org's other integrations"
           + " (apiReserve). Unsent records stay pending for the next run, after the 24-hour window moves on");

@@ -255,10 +255,8 @@ final class BulkPath {
     create.put("contentType", "CSV");
     create.put("columnDelimiter", "COMMA");
     create.put("lineEnding", "LF");
-    retrier.run("creating a Bulk " + op + " job for " + target.sobject, () -> {
-      api.limits().checkReserve(6); // create, upload, close, a poll, two result files
-      return api.json("POST", "jobs/ingest", create);
-    }).thenCompose(info -> {
+    // Create, upload, close, a poll and two result files.
+    retrier.run("creating a Bulk " + op + " job for " + target.sobject, () -> api.json("POST", "jobs/ingest", create, 6)).thenCompose(info -> {
       job.id = info.path("id").asText();
       openJobs.add(job.id);
       log.debug("Bulk job {} created for {} {} records", job.id, job.part.keyOf.size(), target.sobject);
@@ -327,7 +325,7 @@ final class BulkPath {
       case "Failed":
       case "Aborted":
         openJobs.remove(job.id);
-        retrier.io().execute(() -> readResults(job, info));
+        retrier.execute(job.done, () -> readResults(job, info));
         return;
       default:
         if (clock.instant().isAfter(job.deadline)) {
@@ -376,7 +374,7 @@ final class BulkPath {
         return;
       }
       log.debug("reading the results of Bulk job {} failed ({}); trying again", job.id, e.getMessage());
-      retrier.later(pollInitial.multipliedBy(job.readFailures), () -> retrier.io().execute(() -> readResults(job, info)));
+      retrier.later(pollInitial.multipliedBy(job.readFailures), () -> retrier.execute(job.done, () -> readResults(job, info)));
     } catch (RuntimeException e) {
       job.done.completeExceptionally(e);
     }
@@ -436,7 +434,7 @@ final class BulkPath {
     if (id == null || !openJobs.remove(id)) {
       return;
     }
-    retrier.io().execute(() -> {
+    retrier.execute(new CompletableFuture<Void>(), () -> {
       try {
         api.json("PATCH", "jobs/ingest/" + id, Map.of("state", "Aborted"));
         log.info("Bulk job {} aborted", id);

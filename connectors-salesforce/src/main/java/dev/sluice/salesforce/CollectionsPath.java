@@ -117,10 +117,7 @@ final class CollectionsPath {
       List<String> keys = new ArrayList<>();
       chunk.forEach(c -> keys.add(c.key));
       requests.add(collect(retrier.run(batch.operation() + " of " + chunk.size() + " " + target.sobject + " records",
-          () -> {
-            api.limits().checkReserve(1);
-            return sendSplitting(batch.operation(), chunk, ids, true);
-          }), keys, outcomes, records.size() <= MAX_RECORDS));
+          () -> sendSplitting(batch.operation(), chunk, ids, true)), keys, outcomes, records.size() <= MAX_RECORDS));
     }
     return CompletableFuture.allOf(requests.toArray(new CompletableFuture<?>[0]));
   }
@@ -191,11 +188,11 @@ final class CollectionsPath {
     body.put("records", records);
     JsonNode results;
     if (op == Operation.UPSERT) {
-      results = api.json("PATCH", "composite/sobjects/" + target.sobject + "/" + target.externalIdField, body);
+      results = api.json("PATCH", "composite/sobjects/" + target.sobject + "/" + target.externalIdField, body, 1);
     } else if (op == Operation.INSERT) {
-      results = api.json("POST", "composite/sobjects", body);
+      results = api.json("POST", "composite/sobjects", body, 1);
     } else {
-      results = api.json("PATCH", "composite/sobjects", body);
+      results = api.json("PATCH", "composite/sobjects", body, 1);
     }
     List<RecordOutcome> outcomes = new ArrayList<>(chunk.size());
     for (int i = 0; i < chunk.size(); i++) {
@@ -231,10 +228,7 @@ final class CollectionsPath {
     Map<String, List<String>> ids = new HashMap<>();
     List<CompletableFuture<Void>> queries = new ArrayList<>();
     for (String soql : queries(keys)) {
-      queries.add(retrier.run("looking up " + target.sobject + " Ids", () -> {
-        api.limits().checkReserve(1);
-        return api.query(soql);
-      }).thenAccept(rows -> {
+      queries.add(retrier.run("looking up " + target.sobject + " Ids", () -> api.query(soql, 1)).thenAccept(rows -> {
         synchronized (ids) {
           for (JsonNode row : rows) {
             ids.computeIfAbsent(row.path(target.externalIdField).asText(), k -> new ArrayList<>())
@@ -286,8 +280,8 @@ final class CollectionsPath {
       List<String> keys = new ArrayList<>();
       chunk.forEach(id -> keys.add(keyOf.get(id)));
       requests.add(collect(retrier.run("deleting " + chunk.size() + " " + target.sobject + " records", () -> {
-        api.limits().checkReserve(1);
-        JsonNode results = api.json("DELETE", "composite/sobjects?allOrNone=false&ids=" + String.join(",", chunk), null);
+        JsonNode results = api.json("DELETE", "composite/sobjects?allOrNone=false&ids=" + String.join(",", chunk), null,
+            1);
         List<RecordOutcome> list = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
           list.add(outcome(keyOf.get(chunk.get(i)), Operation.DELETE, results.path(i)));

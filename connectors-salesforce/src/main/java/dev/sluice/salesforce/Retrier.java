@@ -5,6 +5,7 @@ import dev.sluice.destination.RetryableDestinationException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ final class Retrier {
   private final int maxAttempts;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private volatile boolean closed;
 
   Retrier(Executor io, ScheduledExecutorService scheduler, int maxAttempts, Duration initialBackoff,
       Duration maxBackoff) {
@@ -49,7 +51,7 @@ final class Retrier {
   }
 
   private <T> void attempt(String what, Supplier<T> work, CompletableFuture<T> result, int attempt, int limitWaits) {
-    io.execute(() -> {
+    execute(result, () -> {
       if (result.isDone()) {
         return; // cancelled meanwhile
       }
@@ -77,13 +79,33 @@ final class Retrier {
     });
   }
 
-  /** Runs {@code task} on the scheduler after {@code delay}. */
+  /** Runs {@code task} on the scheduler after {@code delay}; nothing once the destination closed. */
   void later(Duration delay, Runnable task) {
-    scheduler.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+    if (closed) {
+      return;
+    }
+    try {
+      scheduler.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      log.debug("the destination closed; {} not scheduled", task);
+    }
   }
 
-  Executor io() {
-    return io;
+  /** Runs {@code task} on an I/O thread; once the destination closed, fails {@code result} instead. */
+  void execute(CompletableFuture<?> result, Runnable task) {
+    try {
+      if (closed) {
+        throw new RejectedExecutionException("closed");
+      }
+      io.execute(task);
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new RetryableDestinationException("the Salesforce destination was closed"));
+    }
+  }
+
+  /** No more work: what is scheduled later is dropped. */
+  void close() {
+    closed = true;
   }
 
   private Duration backoff(int attempt) {

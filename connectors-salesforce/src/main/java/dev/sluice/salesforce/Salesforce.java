@@ -151,6 +151,7 @@ public final class Salesforce implements AsyncDestination {
   @Override
   public void open(RunContext context) {
     ready();
+    limits.newRun();
     if (!config.checkSchema) {
       return;
     }
@@ -299,8 +300,18 @@ public final class Salesforce implements AsyncDestination {
     if (b != null) {
       b.abortAll();
     }
+    retrier.close();
     scheduler.shutdownNow();
-    io.shutdownNow();
+    io.shutdown();
+    try {
+      // Let requests under way (an abort, a result file) finish rather than cut their sockets.
+      if (!io.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        io.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      io.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     Api a = api;
     if (a != null) {
       a.close();
