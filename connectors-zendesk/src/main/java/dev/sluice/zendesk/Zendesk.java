@@ -630,14 +630,12 @@ public final class Zendesk implements AsyncDestination {
       return RecordOutcome.succeeded(key);
     }
     if (op == Operation.UPDATE && notFound) {
-      // Update never creates; the record is tried again next run, when it may exist.
-      return RecordOutcome.permanentFailure(key, reason);
+      return RecordOutcome.notFound(key, reason);
     }
     boolean keyTaken = text.contains(keyAttribute.equals("email") ? "email" : "external")
         && (text.contains("taken") || text.contains("already"));
     if (op == Operation.INSERT && keyTaken) {
-      // Insert never updates: Zendesk holds the record, so it is not sent again.
-      return RecordOutcome.succeeded(key);
+      return RecordOutcome.alreadyExists(key, reason);
     }
     return RecordOutcome.permanentFailure(key, reason);
   }
