@@ -171,21 +171,21 @@ public final class SyncReport {
     return Optional.ofNullable(failure);
   }
 
-  /** What kind of failure ended a FAILED or ABORTED run; empty when it completed. */
+  /** {@return what kind of failure ended a FAILED or ABORTED run; empty when it completed} */
   public Optional<FailureKind> failureKind() {
     return Optional.ofNullable(failureKind);
   }
 
   /**
-   * The exception behind the failure, when there was one (a source's {@code SourceException}, a
-   * {@code StateStoreException}, an error); empty otherwise. Its message is what {@link #failure()}
+   * {@return the exception behind the failure, when there was one (a source's {@code SourceException}, a
+   * {@code StateStoreException}, an error); empty otherwise} Its message is what {@link #failure()}
    * shows, with secrets masked there — log the cause with care.
    */
   public Optional<Throwable> failureCause() {
     return Optional.ofNullable(failureCause);
   }
 
-  /** When the run started. */
+  /** {@return when the run started} */
   public Instant startedAt() {
     return startedAt;
   }
@@ -286,25 +286,25 @@ public final class SyncReport {
   }
 
   /**
-   * The updates the destination answered "not found" (the first {@value #MAX_LISTED_RECORDS}),
-   * with what it said: not failures; they are tried again next run.
+   * {@return the updates the destination answered "not found" (the first {@value #MAX_LISTED_RECORDS}),
+   * with what it said: not failures; they are tried again next run}
    */
   public List<RecordError> notFoundRecords() {
     return notFoundRecords;
   }
 
   /**
-   * Whether the state was last written for another destination (its {@code identity()} differs):
+   * {@return whether the state was last written for another destination (its {@code identity()} differs):
    * the run started afresh, as if the state were empty, derived no deletes from it, and replaced
-   * it with what this run confirmed.
+   * it with what this run confirmed}
    */
   public boolean destinationChanged() {
     return destinationChanged;
   }
 
   /**
-   * Whether the state was last written by a sync reading another source (its {@code describe()}
-   * differs), such as an edited query. Mirror semantics apply as usual: keys the new source lacks
+   * {@return whether the state was last written by a sync reading another source (its {@code describe()}
+   * differs), such as an edited query} Mirror semantics apply as usual: keys the new source lacks
    * are deleted.
    */
   public boolean sourceChanged() {
@@ -312,8 +312,8 @@ public final class SyncReport {
   }
 
   /**
-   * Whether the mapping or destination settings changed since the last committed run, so this
-   * run treated every record as changed and sent it again.
+   * {@return whether the mapping or destination settings changed since the last committed run, so this
+   * run treated every record as changed and sent it again}
    */
   public boolean fingerprintChanged() {
     return fingerprintChanged;
@@ -329,7 +329,7 @@ public final class SyncReport {
     return requests;
   }
 
-  /** For a dry run, the first changes it would send; empty otherwise. */
+  /** {@return for a dry run, the first changes it would send; empty otherwise} */
   public List<Change> sampleChanges() {
     return sampleChanges;
   }
@@ -560,27 +560,48 @@ public final class SyncReport {
       return this;
     }
 
-    /** What kind of failure ended the run, and the exception behind it (either may be null). */
+    /**
+     * What kind of failure ended the run, and the exception behind it (either may be null).
+     *
+     * @param kind the kind of failure, or null
+     * @param cause the underlying failure
+     * @return this builder
+     */
     public Builder failureCause(FailureKind kind, Throwable cause) {
       this.failureKind = kind;
       this.failureCause = cause;
       return this;
     }
 
-    /** The listed updates answered "not found". */
+    /**
+     * The listed updates answered "not found".
+     *
+     * @param records the listed updates answered "not found"
+     * @return this builder
+     */
     public Builder notFoundRecords(List<RecordError> records) {
       this.notFoundRecords = records;
       return this;
     }
 
-    /** Whether the state was written for another destination, or by another source. */
+    /**
+     * Whether the state was written for another destination, or by another source.
+     *
+     * @param destinationChanged whether the state was written for another destination
+     * @param sourceChanged whether the state was written by another source
+     * @return this builder
+     */
     public Builder stateOrigin(boolean destinationChanged, boolean sourceChanged) {
       this.destinationChanged = destinationChanged;
       this.sourceChanged = sourceChanged;
       return this;
     }
 
-    /** Builds the report. */
+    /**
+     * Builds the report.
+     *
+     * @return the report
+     */
     public SyncReport build() {
       return new SyncReport(this);
     }

@@ -224,7 +224,7 @@ public final class Zendesk implements AsyncDestination {
     return capabilities;
   }
 
-  /** The budget every request of this destination takes a permit from. */
+  /** {@return the budget every request of this destination takes a permit from} */
   public RateLimiter rateLimit() {
     return api.rateLimit();
   }
@@ -868,7 +868,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host). */
+    /**
+     * Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host).
+     *
+     * @param url the URL
+     * @return this builder
+     */
     public Builder baseUrl(String url) {
       this.baseUrl = Objects.requireNonNull(url, "url");
       return this;
@@ -938,7 +943,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** A budget of your own instead of the plan's (share one between destinations of an account). */
+    /**
+     * A budget of your own instead of the plan's (share one between destinations of an account).
+     *
+     * @param limit a rate limiter of your own
+     * @return this builder
+     */
     public Builder rateLimit(RateLimiter limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;

@@ -144,7 +144,11 @@ public final class DeliveryPolicy {
     return maxBackoff;
   }
 
-  /** The longest single rate-limit wait before the run stops instead. */
+  /**
+   * The longest single rate-limit wait before the run stops instead.
+   *
+   * @return the calls before the breaker judges at all
+   */
   public Duration maxRateLimitWait() {
     return maxRateLimitWait;
   }
@@ -164,7 +168,7 @@ public final class DeliveryPolicy {
     return sleeper;
   }
 
-  /** The factor by which waits grow. */
+  /** {@return the factor by which waits grow} */
   public double backoffMultiplier() {
     return multiplier;
   }

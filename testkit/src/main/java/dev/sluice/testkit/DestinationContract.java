@@ -194,10 +194,10 @@ public abstract class DestinationContract {
   }
 
   /**
-   * Whether the destination answers an update of a key it does not hold with
+   * {@return whether the destination answers an update of a key it does not hold with
    * {@link RecordOutcome#notFound} and an insert of a key it holds with
    * {@link RecordOutcome#alreadyExists} (checked only for the operations it supports); default
-   * true. Override with false for an API that cannot tell.
+   * true} Override with false for an API that cannot tell.
    */
   protected boolean reportsNotFoundAndAlreadyExists() {
     return true;
@@ -233,7 +233,12 @@ public abstract class DestinationContract {
     assertThat(contents()).containsKey("i2");
   }
 
-  /** A batch of this test's run. */
+  /**
+   * {@return a batch of this test's run}
+   *
+   * @param operation the operation
+   * @param records the records
+   */
   protected final Batch batch(Operation operation, List<Record> records) {
     return new Batch("contract", runId, ++sequence, operation, records);
   }
