@@ -42,6 +42,7 @@ public interface SyncListener {
    */
   default void onBatchFailed(RunContext run, Batch batch, String reason, boolean retryable) {}
 
+  /**
    * Progress, after each batch and at least every so many records read.
    *
    * @param progress the counts so far
