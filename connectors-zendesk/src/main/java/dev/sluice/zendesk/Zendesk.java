@@ -184,12 +184,20 @@ public final class Zendesk implements AsyncDestination {
     this.capabilities = caps.build();
   }
 
-  /** Starts a destination for Zendesk Support users. */
+  /**
+   * Starts a destination for Zendesk Support users.
+   *
+   * @return a builder for users
+   */
   public static Builder users() {
     return new Builder(Resource.USERS);
   }
 
-  /** Starts a destination for Zendesk Support organizations. */
+  /**
+   * Starts a destination for Zendesk Support organizations.
+   *
+   * @return a builder for organizations
+   */
   public static Builder organizations() {
     return new Builder(Resource.ORGANIZATIONS);
   }
@@ -210,22 +218,38 @@ public final class Zendesk implements AsyncDestination {
     return capabilities;
   }
 
-  /** The budget every request of this destination takes a permit from. */
+  /**
+   * The budget every request of this destination takes a permit from.
+   *
+   * @return the budget
+   */
   public RateLimit rateLimit() {
     return api.rateLimit();
   }
 
-  /** Requests sent so far, polls and lookups included. */
+  /**
+   * Requests sent so far, polls and lookups included.
+   *
+   * @return the count
+   */
   public long requests() {
     return api.requests();
   }
 
-  /** Job polls sent so far. */
+  /**
+   * Job polls sent so far.
+   *
+   * @return the count
+   */
   public long polls() {
     return jobs.polls();
   }
 
-  /** Answers with 429 so far. */
+  /**
+   * Answers with 429 so far.
+   *
+   * @return the count
+   */
   public long rateLimitedAnswers() {
     return api.tooManyRequests();
   }
@@ -663,7 +687,11 @@ public final class Zendesk implements AsyncDestination {
     return s.toLowerCase(Locale.ROOT);
   }
 
-  /** Follows the account's limit and what other integrations leave of it. */
+  /**
+   * Follows the account's limit and what other integrations leave of it; when nothing is left and
+   * Zendesk says when the window resets ({@code ratelimit-reset}, seconds), every request waits
+   * until then rather than drawing a 429.
+   */
   private static void observeLimits(RateLimit rateLimit, JsonResponse response) {
     if (response.status() == 429) {
       return;
@@ -674,6 +702,10 @@ public final class Zendesk implements AsyncDestination {
         .or(() -> response.header("ratelimit-remaining")).map(Zendesk::integer);
     if (limit.isPresent() && remaining.isPresent() && limit.get() > 0) {
       rateLimit.observe(limit.get(), remaining.get());
+      if (remaining.get() <= 0) {
+        response.header("ratelimit-reset").map(Zendesk::integer).filter(seconds -> seconds > 0)
+            .ifPresent(seconds -> rateLimit.rateLimited(Duration.ofSeconds(seconds)));
+      }
     }
   }
 
@@ -819,7 +851,12 @@ public final class Zendesk implements AsyncDestination {
       this.resource = resource;
     }
 
-    /** The account's subdomain: {@code acme} for {@code https://acme.zendesk.com}. */
+    /**
+     * The account's subdomain: {@code acme} for {@code https://acme.zendesk.com}.
+     *
+     * @param subdomain the subdomain
+     * @return this builder
+     */
     public Builder subdomain(String subdomain) {
       Objects.requireNonNull(subdomain, "subdomain");
       if (!subdomain.matches("[A-Za-z0-9][A-Za-z0-9-]*")) {
@@ -831,13 +868,24 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host). */
+    /**
+     * Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host).
+     *
+     * @param url the base URL
+     * @return this builder
+     */
     public Builder baseUrl(String url) {
       this.baseUrl = Objects.requireNonNull(url, "url");
       return this;
     }
 
-    /** Authenticates as agent {@code email} with an API token ({@code {email}/token:{token}}, HTTP Basic). */
+    /**
+     * Authenticates as agent {@code email} with an API token ({@code {email}/token:{token}}, HTTP Basic).
+     *
+     * @param email the agent's email address
+     * @param token the API token
+     * @return this builder
+     */
     public Builder apiToken(String email, String token) {
       Objects.requireNonNull(email, "email");
       Objects.requireNonNull(token, "token");
@@ -853,7 +901,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Authenticates with an OAuth access token ({@code Authorization: Bearer}). */
+    /**
+     * Authenticates with an OAuth access token ({@code Authorization: Bearer}).
+     *
+     * @param accessToken the OAuth access token
+     * @return this builder
+     */
     public Builder oauthToken(String accessToken) {
       Objects.requireNonNull(accessToken, "accessToken");
       if (accessToken.isBlank()) {
@@ -868,6 +921,8 @@ public final class Zendesk implements AsyncDestination {
      * Keys users by email instead of external id: upserts match users by email, inserts create
      * them with it. Zendesk reads, updates and deletes in bulk by external id only, so such a
      * destination supports UPSERT and INSERT, not UPDATE or MIRROR.
+     *
+     * @return this builder
      */
     public Builder keyByEmail() {
       if (resource != Resource.USERS) {
@@ -877,13 +932,23 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** The account's plan, for the starting pace (default {@link ZendeskPlan#TEAM}: 200 per minute). */
+    /**
+     * The account's plan, for the starting pace (default {@link ZendeskPlan#TEAM}: 200 per minute).
+     *
+     * @param plan the account's plan
+     * @return this builder
+     */
     public Builder plan(ZendeskPlan plan) {
       this.plan = Objects.requireNonNull(plan, "plan");
       return this;
     }
 
-    /** A budget of your own instead of the plan's (share one between destinations of an account). */
+    /**
+     * A budget of your own instead of the plan's (share one between destinations of an account).
+     *
+     * @param limit the budget
+     * @return this builder
+     */
     public Builder rateLimit(RateLimit limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
@@ -893,6 +958,9 @@ public final class Zendesk implements AsyncDestination {
      * Jobs this destination keeps queued or working at most (default and maximum
      * {@value Zendesk#MAX_JOBS}, Zendesk's limit per account); lower it when other integrations run
      * jobs on the same account.
+     *
+     * @param jobs the most jobs in flight
+     * @return this builder
      */
     public Builder maxJobs(int jobs) {
       if (jobs < 1 || jobs > MAX_JOBS) {
@@ -902,7 +970,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Threads that send requests (default 4); jobs are polled from one more thread. */
+    /**
+     * Threads that send requests (default 4); jobs are polled from one more thread.
+     *
+     * @param threads the number of request threads
+     * @return this builder
+     */
     public Builder requestThreads(int threads) {
       if (threads < 1 || threads > 32) {
         throw new IllegalArgumentException("requestThreads must be between 1 and 32, was " + threads);
@@ -914,19 +987,32 @@ public final class Zendesk implements AsyncDestination {
     /**
      * The time between job polls, and before a job's first poll. By default polls are spaced to
      * take about 5% of the rate budget, and at least 1 s apart (1.7 s at 700 per minute).
+     *
+     * @param interval the time between polls
+     * @return this builder
      */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = positive(interval, "pollInterval");
       return this;
     }
 
-    /** The longest a queued or working job waits between polls (default 15 s). */
+    /**
+     * The longest a queued or working job waits between polls (default 15 s).
+     *
+     * @param delay the longest wait between polls
+     * @return this builder
+     */
     public Builder maxPollDelay(Duration delay) {
       this.maxPollDelay = positive(delay, "maxPollDelay");
       return this;
     }
 
-    /** How long a job may stay queued or working before its records are left pending (default 30 min). */
+    /**
+     * How long a job may stay queued or working before its records are left pending (default 30 min).
+     *
+     * @param timeout the time allowed
+     * @return this builder
+     */
     public Builder jobTimeout(Duration timeout) {
       this.jobTimeout = positive(timeout, "jobTimeout");
       return this;
@@ -935,6 +1021,10 @@ public final class Zendesk implements AsyncDestination {
     /**
      * The backoff after a 5xx, an I/O error or a 429 without {@code Retry-After}: {@code initial},
      * doubling up to {@code max} (default 1 s to 1 min).
+     *
+     * @param initial the first backoff
+     * @param max the longest backoff
+     * @return this builder
      */
     public Builder backoff(Duration initial, Duration max) {
       this.initialBackoff = positive(initial, "initial backoff");
@@ -945,7 +1035,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Tries per request on 5xx and I/O errors before the batch fails as retryable (default 3). */
+    /**
+     * Tries per request on 5xx and I/O errors before the batch fails as retryable (default 3).
+     *
+     * @param attempts tries per request
+     * @return this builder
+     */
     public Builder serverErrorAttempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("serverErrorAttempts must be at least 1, was " + attempts);
@@ -954,25 +1049,45 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** The longest one request keeps waiting out 429s before its batch fails as rate-limited (default 10 min). */
+    /**
+     * The longest one request keeps waiting out 429s before its batch fails as rate-limited (default 10 min).
+     *
+     * @param wait the longest wait
+     * @return this builder
+     */
     public Builder maxRateLimitWait(Duration wait) {
       this.maxRateLimitWait = positive(wait, "maxRateLimitWait");
       return this;
     }
 
-    /** Time to wait for each answer; default 60 s. */
+    /**
+     * Time to wait for each answer; default 60 s.
+     *
+     * @param timeout the time allowed
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = positive(timeout, "timeout");
       return this;
     }
 
-    /** Whether to read the custom fields and check the mapping when a run opens; default true. */
+    /**
+     * Whether to read the custom fields and check the mapping when a run opens; default true.
+     *
+     * @param check whether to check
+     * @return this builder
+     */
     public Builder checkSchema(boolean check) {
       this.checkSchema = check;
       return this;
     }
 
-    /** Times every request ({@code sluice.http.requests}, destination {@code zendesk}). */
+    /**
+     * Times every request ({@code sluice.http.requests}, destination {@code zendesk}).
+     *
+     * @param registry the meter registry
+     * @return this builder
+     */
     public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
@@ -982,6 +1097,7 @@ public final class Zendesk implements AsyncDestination {
      * Builds the destination.
      *
      * @throws IllegalStateException when the subdomain (or base URL) or the credentials are missing
+     * @return the destination
      */
     public Zendesk build() {
       if (baseUrl == null) {

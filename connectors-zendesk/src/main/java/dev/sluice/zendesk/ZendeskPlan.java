@@ -25,7 +25,11 @@ public enum ZendeskPlan {
     this.requestsPerMinute = requestsPerMinute;
   }
 
-  /** Requests allowed per rolling minute. */
+  /**
+   * Requests allowed per rolling minute.
+   *
+   * @return requests per minute
+   */
   public int requestsPerMinute() {
     return requestsPerMinute;
   }

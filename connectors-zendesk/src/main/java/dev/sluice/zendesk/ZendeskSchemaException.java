@@ -19,7 +19,11 @@ public final class ZendeskSchemaException extends SluiceException {
     this.problems = List.copyOf(problems);
   }
 
-  /** Each problem, one sentence each. */
+  /**
+   * Each problem, one sentence each.
+   *
+   * @return the problems
+   */
   public List<String> problems() {
     return problems;
   }
