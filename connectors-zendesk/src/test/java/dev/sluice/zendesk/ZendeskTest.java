@@ -8,6 +8,7 @@ import dev.sluice.RunContext;
 import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
+import dev.sluice.delivery.RateLimit;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Operation;
@@ -15,6 +16,7 @@ import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.testkit.InMemorySource;
+import dev.sluice.testkit.MutableClock;
 import dev.sluice.testkit.zendesk.ZendeskFake;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -408,6 +410,24 @@ class ZendeskTest {
 
       assertThat(users.rateLimit().permits()).as("after X-Rate-Limit said 200").isLessThanOrEqualTo(200);
       assertThat(users.requests()).isEqualTo(fake.requests());
+    }
+  }
+
+  @Test
+  void waitsForTheWindowToResetWhenZendeskSaysNothingIsLeftInsteadOfDrawingA429() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+    try (ZendeskFake limited = ZendeskFake.start(clock).jobDuration(Duration.ZERO, Duration.ZERO).rateLimit(2);
+        Zendesk users = Fakes.users(limited).checkSchema(false)
+            .rateLimit(RateLimit.of(700, Duration.ofMinutes(1), clock, clock::advance)).build()) {
+      Instant start = clock.instant();
+      for (int i = 1; i <= 3; i++) {
+        assertThat(users.write(batch(Operation.UPSERT, List.of(user("u" + i)))).failedCount()).isZero();
+      }
+
+      assertThat(limited.rateLimited()).isZero();
+      assertThat(Duration.between(start, clock.instant())).as("waited for ratelimit-reset")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(59));
+      assertThat(limited.usersByExternalId()).containsOnlyKeys("u1", "u2", "u3");
     }
   }
 
