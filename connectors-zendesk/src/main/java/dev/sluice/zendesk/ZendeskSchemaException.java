@@ -12,6 +12,7 @@ public final class ZendeskSchemaException extends SluiceException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The problems, one sentence each. */
   private final List<String> problems;
 
   ZendeskSchemaException(String resource, List<String> problems) {
