@@ -34,8 +34,12 @@ public final class Benchmarks {
       case "zendesk":
         ZendeskBenchmark.main(rest);
         break;
+      case "warehouse":
+        WarehouseBenchmark.main(rest);
+        break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, zendesk");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, zendesk,"
+            + " warehouse");
         System.exit(2);
     }
   }

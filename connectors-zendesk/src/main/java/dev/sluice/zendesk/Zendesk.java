@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Record;
 import dev.sluice.RunContext;
 import dev.sluice.SyncMode;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RateLimitRegistry;
+import dev.sluice.delivery.RollingWindowRateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import dev.sluice.destination.AsyncDestination;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
@@ -107,7 +109,8 @@ import org.slf4j.LoggerFactory;
  * Polls are spaced so that they take at most about 5% of the budget (and never run more often
  * than once a second). 5xx and I/O errors are tried again
  * ({@link Builder#serverErrorAttempts(int)}); 401 and 403 stop the run and say what to fix.
- * Destinations built with the same {@link Builder#subdomain(String)} share one budget.
+ * Destinations built with the same {@link Builder#subdomain(String)} and
+ * {@link Builder#budgets(RateLimitRegistry)} share one budget.
  *
  * <p>Set the sync's {@code concurrency} to the jobs you want in flight (up to 30): each batch in
  * flight is one job.
@@ -149,15 +152,17 @@ public final class Zendesk implements AsyncDestination {
     this.keyAttribute = b.keyByEmail ? "email" : "external_id";
     this.checkSchema = b.checkSchema;
     this.schema = ZendeskSchema.unread(resource);
-    RateLimit rateLimit = b.rateLimit != null ? b.rateLimit
-        : b.subdomain != null
-            ? RateLimit.shared("zendesk:" + b.subdomain, () -> RateLimit.of(b.plan.requestsPerMinute(), Duration.ofMinutes(1)))
-            : RateLimit.of(b.plan.requestsPerMinute(), Duration.ofMinutes(1));
+    RateLimiter rateLimit = b.rateLimit != null ? b.rateLimit
+        : b.subdomain != null && b.budgets != null
+            ? b.budgets.rollingWindow("zendesk:" + b.subdomain, b.plan.requestsPerMinute(), Duration.ofMinutes(1))
+            : RollingWindowRateLimiter.of("zendesk:" + (b.subdomain == null ? resource.plural : b.subdomain),
+                b.plan.requestsPerMinute(), Duration.ofMinutes(1));
     JsonClient.Builder http = JsonClient.builder(b.baseUrl)
         .auth(b.auth)
         .responseTimeout(b.timeout)
         .maxConnections(b.requestThreads + 1)
         .userAgent("sluice-zendesk")
+        .rateLimiter(rateLimit)
         .responseListener(response -> observeLimits(rateLimit, response));
     if (b.meterRegistry != null) {
       http.metrics(b.meterRegistry, "zendesk");
@@ -175,7 +180,7 @@ public final class Zendesk implements AsyncDestination {
     Capabilities.Builder caps = Capabilities.builder()
         .maxRecordsPerBatch(MAX_ITEMS)
         .idempotentWrites(true)
-        .rateLimit(rateLimit);
+        .requestsTakePermits(rateLimit);
     if (b.keyByEmail) {
       caps.operations(Operation.UPSERT, Operation.INSERT);
     } else {
@@ -187,7 +192,7 @@ public final class Zendesk implements AsyncDestination {
   /**
    * Starts a destination for Zendesk Support users.
    *
-   * @return a builder for users
+   * @return a builder to configure it with
    */
   public static Builder users() {
     return new Builder(Resource.USERS);
@@ -196,7 +201,7 @@ public final class Zendesk implements AsyncDestination {
   /**
    * Starts a destination for Zendesk Support organizations.
    *
-   * @return a builder for organizations
+   * @return a builder to configure it with
    */
   public static Builder organizations() {
     return new Builder(Resource.ORGANIZATIONS);
@@ -208,8 +213,9 @@ public final class Zendesk implements AsyncDestination {
     return t;
   }
 
-  private static Duration budgetSpacing(RateLimit rateLimit) {
-    long millis = (long) (rateLimit.window().toMillis() / (rateLimit.permits() * POLL_SHARE));
+  private static Duration budgetSpacing(RateLimiter rateLimit) {
+    long window = rateLimit.getRateLimiterConfig().getLimitRefreshPeriod().toMillis();
+    long millis = (long) (window / (rateLimit.getRateLimiterConfig().getLimitForPeriod() * POLL_SHARE));
     return Duration.ofMillis(Math.max(MIN_POLL_SPACING.toMillis(), millis));
   }
 
@@ -218,29 +224,17 @@ public final class Zendesk implements AsyncDestination {
     return capabilities;
   }
 
-  /**
-   * The budget every request of this destination takes a permit from.
-   *
-   * @return the budget
-   */
-  public RateLimit rateLimit() {
+  /** The budget every request of this destination takes a permit from. */
+  public RateLimiter rateLimit() {
     return api.rateLimit();
   }
 
-  /**
-   * Requests sent so far, polls and lookups included.
-   *
-   * @return the count
-   */
+  /** {@return requests sent so far, polls and lookups included} */
   public long requests() {
     return api.requests();
   }
 
-  /**
-   * Job polls sent so far.
-   *
-   * @return the count
-   */
+  /** {@return job polls sent so far} */
   public long polls() {
     return jobs.polls();
   }
@@ -248,7 +242,7 @@ public final class Zendesk implements AsyncDestination {
   /**
    * Answers with 429 so far.
    *
-   * @return the count
+   * @return the answers with 429 so far
    */
   public long rateLimitedAnswers() {
     return api.tooManyRequests();
@@ -359,7 +353,7 @@ public final class Zendesk implements AsyncDestination {
           + "' is neither a standard " + resource.singular + " attribute nor a " + resource.fieldsName + " key"));
       Object value;
       try {
-        value = ZendeskSchema.write(f, record.get(i), api.client().mapper());
+        value = ZendeskSchema.write(f, record.get(i), api.client()::toJson);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("field '" + name + "' (Zendesk " + f.type + "): " + e.getMessage());
       }
@@ -692,19 +686,20 @@ public final class Zendesk implements AsyncDestination {
    * Zendesk says when the window resets ({@code ratelimit-reset}, seconds), every request waits
    * until then rather than drawing a 429.
    */
-  private static void observeLimits(RateLimit rateLimit, JsonResponse response) {
-    if (response.status() == 429) {
+  private static void observeLimits(RateLimiter rateLimit, JsonResponse response) {
+    if (response.status() == 429 || !(rateLimit instanceof RollingWindowRateLimiter)) {
       return;
     }
+    RollingWindowRateLimiter budget = (RollingWindowRateLimiter) rateLimit;
     Optional<Integer> limit = response.header("X-Rate-Limit").or(() -> response.header("ratelimit-limit"))
         .map(Zendesk::integer);
     Optional<Integer> remaining = response.header("X-Rate-Limit-Remaining")
         .or(() -> response.header("ratelimit-remaining")).map(Zendesk::integer);
     if (limit.isPresent() && remaining.isPresent() && limit.get() > 0) {
-      rateLimit.observe(limit.get(), remaining.get());
+      budget.observe(limit.get(), remaining.get());
       if (remaining.get() <= 0) {
         response.header("ratelimit-reset").map(Zendesk::integer).filter(seconds -> seconds > 0)
-            .ifPresent(seconds -> rateLimit.rateLimited(Duration.ofSeconds(seconds)));
+            .ifPresent(seconds -> budget.pause(Duration.ofSeconds(seconds)));
       }
     }
   }
@@ -833,7 +828,8 @@ public final class Zendesk implements AsyncDestination {
     private String credential;
     private boolean keyByEmail;
     private ZendeskPlan plan = ZendeskPlan.TEAM;
-    private RateLimit rateLimit;
+    private RateLimiter rateLimit;
+    private RateLimitRegistry budgets;
     private int maxJobs = MAX_JOBS;
     private int requestThreads = 4;
     private Duration pollInterval;
@@ -869,11 +865,19 @@ public final class Zendesk implements AsyncDestination {
     }
 
     /**
-     * Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host).
+     * The registry your application keeps its rate budgets in: destinations of the same
+     * {@link #subdomain(String)} built with the same registry share one budget
+     * ({@code zendesk:<subdomain>}), as Zendesk counts requests per account.
      *
-     * @param url the base URL
+     * @param budgets the registry
      * @return this builder
      */
+    public Builder budgets(RateLimitRegistry budgets) {
+      this.budgets = Objects.requireNonNull(budgets, "budgets");
+      return this;
+    }
+
+    /** Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host). */
     public Builder baseUrl(String url) {
       this.baseUrl = Objects.requireNonNull(url, "url");
       return this;
@@ -882,8 +886,8 @@ public final class Zendesk implements AsyncDestination {
     /**
      * Authenticates as agent {@code email} with an API token ({@code {email}/token:{token}}, HTTP Basic).
      *
-     * @param email the agent's email address
-     * @param token the API token
+     * @param email the agent's email
+     * @param token the token
      * @return this builder
      */
     public Builder apiToken(String email, String token) {
@@ -943,13 +947,8 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /**
-     * A budget of your own instead of the plan's (share one between destinations of an account).
-     *
-     * @param limit the budget
-     * @return this builder
-     */
-    public Builder rateLimit(RateLimit limit) {
+    /** A budget of your own instead of the plan's (share one between destinations of an account). */
+    public Builder rateLimit(RateLimiter limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
@@ -959,7 +958,7 @@ public final class Zendesk implements AsyncDestination {
      * {@value Zendesk#MAX_JOBS}, Zendesk's limit per account); lower it when other integrations run
      * jobs on the same account.
      *
-     * @param jobs the most jobs in flight
+     * @param jobs jobs at most
      * @return this builder
      */
     public Builder maxJobs(int jobs) {
@@ -973,7 +972,7 @@ public final class Zendesk implements AsyncDestination {
     /**
      * Threads that send requests (default 4); jobs are polled from one more thread.
      *
-     * @param threads the number of request threads
+     * @param threads threads, at least 1
      * @return this builder
      */
     public Builder requestThreads(int threads) {
@@ -988,7 +987,7 @@ public final class Zendesk implements AsyncDestination {
      * The time between job polls, and before a job's first poll. By default polls are spaced to
      * take about 5% of the rate budget, and at least 1 s apart (1.7 s at 700 per minute).
      *
-     * @param interval the time between polls
+     * @param interval how often
      * @return this builder
      */
     public Builder pollInterval(Duration interval) {
@@ -999,7 +998,7 @@ public final class Zendesk implements AsyncDestination {
     /**
      * The longest a queued or working job waits between polls (default 15 s).
      *
-     * @param delay the longest wait between polls
+     * @param delay how long before the answer
      * @return this builder
      */
     public Builder maxPollDelay(Duration delay) {
@@ -1010,7 +1009,7 @@ public final class Zendesk implements AsyncDestination {
     /**
      * How long a job may stay queued or working before its records are left pending (default 30 min).
      *
-     * @param timeout the time allowed
+     * @param timeout the time to wait
      * @return this builder
      */
     public Builder jobTimeout(Duration timeout) {
@@ -1022,8 +1021,8 @@ public final class Zendesk implements AsyncDestination {
      * The backoff after a 5xx, an I/O error or a 429 without {@code Retry-After}: {@code initial},
      * doubling up to {@code max} (default 1 s to 1 min).
      *
-     * @param initial the first backoff
-     * @param max the longest backoff
+     * @param initial the first wait
+     * @param max the maximum, at least 1
      * @return this builder
      */
     public Builder backoff(Duration initial, Duration max) {
@@ -1038,7 +1037,7 @@ public final class Zendesk implements AsyncDestination {
     /**
      * Tries per request on 5xx and I/O errors before the batch fails as retryable (default 3).
      *
-     * @param attempts tries per request
+     * @param attempts calls per batch, at least 1
      * @return this builder
      */
     public Builder serverErrorAttempts(int attempts) {
@@ -1052,7 +1051,7 @@ public final class Zendesk implements AsyncDestination {
     /**
      * The longest one request keeps waiting out 429s before its batch fails as rate-limited (default 10 min).
      *
-     * @param wait the longest wait
+     * @param wait how long to wait
      * @return this builder
      */
     public Builder maxRateLimitWait(Duration wait) {
@@ -1063,7 +1062,7 @@ public final class Zendesk implements AsyncDestination {
     /**
      * Time to wait for each answer; default 60 s.
      *
-     * @param timeout the time allowed
+     * @param timeout the time to wait
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
@@ -1096,8 +1095,8 @@ public final class Zendesk implements AsyncDestination {
     /**
      * Builds the destination.
      *
-     * @throws IllegalStateException when the subdomain (or base URL) or the credentials are missing
      * @return the destination
+     * @throws IllegalStateException when the subdomain (or base URL) or the credentials are missing
      */
     public Zendesk build() {
       if (baseUrl == null) {

@@ -8,7 +8,7 @@ import dev.sluice.RunContext;
 import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RollingWindowRateLimiter;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Operation;
@@ -405,10 +405,10 @@ class ZendeskTest {
   void followsTheLimitZendeskReportsAndPollsWithinTheBudget() {
     fake.rateLimit(200);
     try (Zendesk users = Fakes.users(fake).build()) {
-      assertThat(users.rateLimit().permits()).isEqualTo(700);
+      assertThat(((RollingWindowRateLimiter) users.rateLimit()).permits()).isEqualTo(700);
       users.write(batch(Operation.UPSERT, List.of(user("u1"))));
 
-      assertThat(users.rateLimit().permits()).as("after X-Rate-Limit said 200").isLessThanOrEqualTo(200);
+      assertThat(((RollingWindowRateLimiter) users.rateLimit()).permits()).as("after X-Rate-Limit said 200").isLessThanOrEqualTo(200);
       assertThat(users.requests()).isEqualTo(fake.requests());
     }
   }
@@ -418,7 +418,8 @@ class ZendeskTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
     try (ZendeskFake limited = ZendeskFake.start(clock).jobDuration(Duration.ZERO, Duration.ZERO).rateLimit(2);
         Zendesk users = Fakes.users(limited).checkSchema(false)
-            .rateLimit(RateLimit.of(700, Duration.ofMinutes(1), clock, clock::advance)).build()) {
+            .rateLimit(RollingWindowRateLimiter.builder("zendesk-test", 700, Duration.ofMinutes(1))
+                .clock(clock, clock::advance).build()).build()) {
       Instant start = clock.instant();
       for (int i = 1; i <= 3; i++) {
         assertThat(users.write(batch(Operation.UPSERT, List.of(user("u" + i)))).failedCount()).isZero();

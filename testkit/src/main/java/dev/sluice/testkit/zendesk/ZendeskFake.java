@@ -112,91 +112,81 @@ public final class ZendeskFake implements AutoCloseable {
     }
 
     /**
-     * A single-line text field.
+     * {@return a single-line text field}
      *
      * @param key the field's key
-     * @return the field
      */
     public static Field text(String key) {
       return new Field(key, "text", List.of(), null, true);
     }
 
     /**
-     * A multi-line text field.
+     * {@return a multi-line text field}
      *
      * @param key the field's key
-     * @return the field
      */
     public static Field textarea(String key) {
       return new Field(key, "textarea", List.of(), null, true);
     }
 
     /**
-     * A whole-number field.
+     * {@return a whole-number field}
      *
      * @param key the field's key
-     * @return the field
      */
     public static Field integer(String key) {
       return new Field(key, "integer", List.of(), null, true);
     }
 
     /**
-     * A decimal-number field.
+     * {@return a decimal-number field}
      *
      * @param key the field's key
-     * @return the field
      */
     public static Field decimal(String key) {
       return new Field(key, "decimal", List.of(), null, true);
     }
 
     /**
-     * A date field.
+     * {@return a date field}
      *
      * @param key the field's key
-     * @return the field
      */
     public static Field date(String key) {
       return new Field(key, "date", List.of(), null, true);
     }
 
     /**
-     * A checkbox (boolean) field.
+     * {@return a checkbox (boolean) field}
      *
      * @param key the field's key
-     * @return the field
      */
     public static Field checkbox(String key) {
       return new Field(key, "checkbox", List.of(), null, true);
     }
 
     /**
-     * A dropdown whose options have these values.
+     * {@return a dropdown whose options have these values}
      *
      * @param key the field's key
-     * @param values the values of its options
-     * @return the field
+     * @param values the option values
      */
     public static Field dropdown(String key, String... values) {
       return new Field(key, "dropdown", Arrays.asList(values), null, true);
     }
 
     /**
-     * A text field whose values must match {@code regexp}.
+     * {@return a text field whose values must match {@code regexp}}
      *
      * @param key the field's key
-     * @param regexp the pattern every value must match
-     * @return the field
+     * @param regexp the regular expression values must match
      */
     public static Field regexp(String key, String regexp) {
       return new Field(key, "regexp", List.of(), regexp, true);
     }
 
     /**
-     * This field, switched off (listed with {@code active: false}; values are refused).
-     *
-     * @return the inactive field
+     * {@return this field, switched off (listed with {@code active: false}; values are refused)}
      */
     public Field inactive() {
       return new Field(key, type, options, regexp, false);
@@ -298,7 +288,7 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * Starts a fake account on the system clock: 700 requests per rolling minute (Enterprise).
    *
-   * @return the started fake
+   * @return the started fake; close it when done
    */
   public static ZendeskFake start() {
     return start(Clock.systemUTC());
@@ -307,8 +297,8 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * As {@link #start()}, with job progress and the rate window following {@code clock}.
    *
-   * @param clock the clock that job progress and the rate window follow
-   * @return the started fake
+   * @param clock the clock to read the time from
+   * @return the started fake; close it when done
    */
   public static ZendeskFake start(Clock clock) {
     ZendeskFake fake = new ZendeskFake(clock);
@@ -321,9 +311,7 @@ public final class ZendeskFake implements AutoCloseable {
   }
 
   /**
-   * The base URL to give a connector instead of {@code https://{subdomain}.zendesk.com}.
-   *
-   * @return the base URL, without a trailing slash
+   * {@return the base URL to give a connector instead of {@code https://{subdomain}.zendesk.com}}
    */
   public String baseUrl() {
     String url = server.url("/").toString();
@@ -335,7 +323,7 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * Allows {@code perMinute} requests per rolling minute (Team 200, Enterprise 700, …).
    *
-   * @param perMinute requests allowed per rolling minute
+   * @param perMinute requests per rolling minute
    * @return this fake
    */
   public synchronized ZendeskFake rateLimit(int perMinute) {
@@ -347,7 +335,7 @@ public final class ZendeskFake implements AutoCloseable {
    * How long each job stays queued, then working (default 200 ms and 300 ms).
    *
    * @param queued how long a job stays queued
-   * @param working how long it then works
+   * @param working how long a job then works
    * @return this fake
    */
   public synchronized ZendeskFake jobDuration(Duration queued, Duration working) {
@@ -360,7 +348,7 @@ public final class ZendeskFake implements AutoCloseable {
    * The next job created stays queued for {@code queued} and works for {@code working}.
    *
    * @param queued how long a job stays queued
-   * @param working how long it then works
+   * @param working how long a job then works
    * @return this fake
    */
   public synchronized ZendeskFake nextJobTakes(Duration queued, Duration working) {
@@ -371,7 +359,7 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * The next job created ends {@code failed} with {@code message}, having changed nothing.
    *
-   * @param message the job's message
+   * @param message the job's error message
    * @return this fake
    */
   public synchronized ZendeskFake failNextJob(String message) {
@@ -392,7 +380,7 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * Switches bulk user imports on or off (off: 403 from users' create_many and create_or_update_many).
    *
-   * @param enabled whether bulk user imports are on
+   * @param enabled whether 207 answers are given
    * @return this fake
    */
   public synchronized ZendeskFake dataImports(boolean enabled) {
@@ -403,8 +391,8 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * Accepts the API token {@code token} for agent {@code email}.
    *
-   * @param email the agent's email address
-   * @param token the API token
+   * @param email the agent's email
+   * @param token the token
    * @return this fake
    */
   public synchronized ZendeskFake acceptApiToken(String email, String token) {
@@ -415,7 +403,7 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * Accepts {@code token} as an OAuth access token.
    *
-   * @param token the API token
+   * @param token the token
    * @return this fake
    */
   public synchronized ZendeskFake acceptOAuthToken(String token) {
@@ -464,7 +452,7 @@ public final class ZendeskFake implements AutoCloseable {
    * Answers the next request with {@code status} and a JSON {@code body}, whatever it is.
    *
    * @param status the HTTP status
-   * @param body the JSON body
+   * @param body the body
    * @return this fake
    */
   public synchronized ZendeskFake respondNext(int status, String body) {
@@ -476,7 +464,7 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * Answers the next request with 429 and {@code Retry-After: seconds}, as over the account's limit.
    *
-   * @param retryAfterSeconds the Retry-After value, in seconds
+   * @param retryAfterSeconds the {@code Retry-After} value, in seconds
    * @return this fake
    */
   public synchronized ZendeskFake rateLimitNext(int retryAfterSeconds) {
@@ -502,9 +490,7 @@ public final class ZendeskFake implements AutoCloseable {
   // ---- what the fake holds ---------------------------------------------------------------------
 
   /**
-   * The users, as Zendesk returns them, by external id (users without one are left out).
-   *
-   * @return the users by external id
+   * {@return the users, as Zendesk returns them, by external id (users without one are left out)}
    */
   public synchronized Map<String, Map<String, Object>> usersByExternalId() {
     settleJobs();
@@ -512,9 +498,7 @@ public final class ZendeskFake implements AutoCloseable {
   }
 
   /**
-   * The users, as Zendesk returns them, by email (lower case; users without one are left out).
-   *
-   * @return the users by lower-case email
+   * {@return the users, as Zendesk returns them, by email (lower case; users without one are left out)}
    */
   public synchronized Map<String, Map<String, Object>> usersByEmail() {
     settleJobs();
@@ -527,21 +511,16 @@ public final class ZendeskFake implements AutoCloseable {
     return byEmail;
   }
 
-  /**
-   * The organizations, as Zendesk returns them, by external id.
-   *
-   * @return the organizations by external id
-   */
+  /** {@return the organizations, as Zendesk returns them, by external id} */
   public synchronized Map<String, Map<String, Object>> organizationsByExternalId() {
     settleJobs();
     return byAttribute(organizations, "external_id");
   }
 
   /**
-   * The id of the organization with {@code externalId} (any case), or null.
+   * {@return the id of the organization with {@code externalId} (any case), or null}
    *
-   * @param externalId the organization's external id, in any case
-   * @return the id, or null
+   * @param externalId the external id
    */
   public synchronized Long organizationId(String externalId) {
     return orgByExternalId.get(externalId.toLowerCase(Locale.ROOT));
@@ -550,7 +529,7 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * Creates a user directly, as if made in Zendesk's UI; returns its id.
    *
-   * @param attributes the attributes, by Zendesk's JSON names
+   * @param attributes the attributes, as the API takes them
    * @return the new user's id
    */
   public synchronized long putUser(Map<String, ?> attributes) {
@@ -561,7 +540,7 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * Creates an organization directly, as if made in Zendesk's UI; returns its id.
    *
-   * @param attributes the attributes, by Zendesk's JSON names
+   * @param attributes the attributes, as the API takes them
    * @return the new organization's id
    */
   public synchronized long putOrganization(Map<String, ?> attributes) {
@@ -569,93 +548,55 @@ public final class ZendeskFake implements AutoCloseable {
     return store(organizations, org, "organizations");
   }
 
-  /**
-   * Requests received, refused ones included.
-   *
-   * @return the count
-   */
+  /** {@return requests received, refused ones included} */
   public synchronized long requests() {
     return requests;
   }
 
-  /**
-   * Requests answered 429 for the per-minute limit (scripted ones included).
-   *
-   * @return the count
-   */
+  /** {@return requests answered 429 for the per-minute limit (scripted ones included)} */
   public synchronized long rateLimited() {
     return rateLimited;
   }
 
-  /**
-   * When each request over the per-minute limit arrived ({@link System#nanoTime()}), scripted 429s not included.
-   *
-   * @return the arrival times
-   */
+  /** {@return when each request over the per-minute limit arrived ({@link System#nanoTime()}); scripted 429s are not counted} */
   public synchronized List<Long> rateLimitedAt() {
     return List.copyOf(rateLimitedAt);
   }
 
-  /**
-   * Requests answered 429 {@code TooManyJobs}.
-   *
-   * @return the count
-   */
+  /** {@return every request accepted under the rate limit, in order} */
+  public synchronized List<Accepted> accepted() {
+    return List.copyOf(accepted);
+  }
+
+  /** {@return requests answered 429 {@code TooManyJobs}} */
   public synchronized long tooManyJobs() {
     return tooManyJobs;
   }
 
-  /**
-   * The most jobs that were queued or working at once.
-   *
-   * @return the most jobs at once
-   */
+  /** {@return the most jobs that were queued or working at once} */
   public synchronized int maxActiveJobs() {
     return maxActiveJobs;
   }
 
-  /**
-   * Jobs created so far.
-   *
-   * @return the count
-   */
+  /** {@return jobs created so far} */
   public synchronized long jobsSubmitted() {
     return jobsSubmitted;
   }
 
-  /**
-   * Jobs queued or working now.
-   *
-   * @return the count
-   */
+  /** {@return jobs queued or working now} */
   public synchronized int activeJobs() {
     settleJobs();
     return (int) jobs.values().stream().filter(j -> !finished(j)).count();
   }
 
   /**
-   * Every request accepted under the rate limit, in order.
-   *
-   * @return the accepted requests
-   */
-  public synchronized List<Accepted> accepted() {
-    return List.copyOf(accepted);
-  }
-
-  /**
-   * Method and path of every request, in order (such as {@code POST /api/v2/users/create_many}).
-   *
-   * @return the requests, as method and path
+   * {@return method and path of every request, in order (such as {@code POST /api/v2/users/create_many})}
    */
   public synchronized List<String> paths() {
     return List.copyOf(paths);
   }
 
-  /**
-   * Items received per bulk endpoint (such as {@code users/create_or_update}), summed.
-   *
-   * @return items by endpoint
-   */
+  /** {@return items received per bulk endpoint (such as {@code users/create_or_update}), summed} */
   public synchronized Map<String, Integer> items() {
     return new TreeMap<>(items);
   }
