@@ -224,7 +224,11 @@ public final class Zendesk implements AsyncDestination {
     return capabilities;
   }
 
-  /** The budget every request of this destination takes a permit from. */
+  /**
+   * The budget every request of this destination takes a permit from.
+   *
+   * @return the budget
+   */
   public RateLimiter rateLimit() {
     return api.rateLimit();
   }
@@ -877,7 +881,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host). */
+    /**
+     * Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host).
+     *
+     * @param url the base URL
+     * @return this builder
+     */
     public Builder baseUrl(String url) {
       this.baseUrl = Objects.requireNonNull(url, "url");
       return this;
@@ -947,7 +956,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** A budget of your own instead of the plan's (share one between destinations of an account). */
+    /**
+     * A budget of your own instead of the plan's (share one between destinations of an account).
+     *
+     * @param limit the budget
+     * @return this builder
+     */
     public Builder rateLimit(RateLimiter limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
