@@ -137,7 +137,7 @@ class ZendeskTest {
 
   @Test
   void completesJobsThatFinishOutOfOrder() throws Exception {
-    fake.nextJobTakes(Duration.ofMillis(10), Duration.ofMillis(600));
+    fake.nextJobTakes(Duration.ofMillis(10), Duration.ofSeconds(2));
     try (Zendesk users = Fakes.users(fake).build()) {
       ConcurrentLinkedQueue<String> completed = new ConcurrentLinkedQueue<>();
       CompletableFuture<BatchResult> slow = users.submit(batch(Operation.UPSERT, List.of(user("slow1"), user("slow2"))))
