@@ -260,6 +260,17 @@ class ZendeskTest {
   }
 
   @Test
+  void stopsTheRunWhenTheAgentLacksPermissionSayingWhichRoleItNeeds() {
+    fake.respondNext(403, "{\"error\":\"Forbidden\",\"description\":\"You do not have access to this page\"}");
+    try (Zendesk users = Fakes.users(fake).checkSchema(false).build()) {
+      assertThatThrownBy(() -> users.write(batch(Operation.UPSERT, List.of(user("u1")))))
+          .isInstanceOfSatisfying(PermanentDestinationException.class, e -> assertThat(e.stopsRun()).isTrue())
+          .hasMessageContaining("403 Forbidden: You do not have access")
+          .hasMessageContaining("the agent must be an admin");
+    }
+  }
+
+  @Test
   void authenticatesWithAnOAuthToken() {
     try (Zendesk users = Zendesk.users().baseUrl(fake.baseUrl()).oauthToken(ZendeskFake.DEFAULT_OAUTH_TOKEN)
         .pollInterval(Duration.ofMillis(20)).build()) {
