@@ -61,6 +61,7 @@ public final class ExternalSort implements AutoCloseable {
   private FileChannel lockChannel;
   private FileLock lock;
   private int fileCounter;
+  private int mergePasses;
   private long entryStart = -1;
   private boolean reading;
   private boolean closed;
@@ -142,6 +143,11 @@ public final class ExternalSort implements AutoCloseable {
   /** How many runs went to disk so far (including runs of merge passes). */
   public int spilledRuns() {
     return fileCounter;
+  }
+
+  /** How many merge passes ran before the final merge (the runs outnumbered the fan-in). */
+  public int mergePasses() {
+    return mergePasses;
   }
 
   /**
@@ -237,25 +243,36 @@ public final class ExternalSort implements AutoCloseable {
     }
   }
 
-  /** Merges the first {@code fanIn} runs into one, until few enough remain. */
+  /**
+   * Merges each group of {@code fanIn} consecutive runs into one; the merged runs keep the order
+   * of their groups, so entries with equal keys keep the order they were added in.
+   */
   private void mergePass() throws IOException {
-    List<RunFile> group = new ArrayList<>(runs.subList(0, fanIn));
-    List<FileRun> readers = new ArrayList<>();
-    try {
+    List<RunFile> next = new ArrayList<>();
+    for (int from = 0; from < runs.size(); from += fanIn) {
+      List<RunFile> group = runs.subList(from, Math.min(runs.size(), from + fanIn));
+      if (group.size() == 1) {
+        next.add(group.get(0));
+        continue;
+      }
+      List<FileRun> readers = new ArrayList<>();
+      try {
+        for (RunFile run : group) {
+          readers.add(new FileRun(run, READ_BUFFER_BYTES));
+        }
+        next.add(writeRun(newRunFile(), new Merge(readers)));
+      } finally {
+        for (FileRun reader : readers) {
+          reader.close();
+        }
+      }
       for (RunFile run : group) {
-        readers.add(new FileRun(run, READ_BUFFER_BYTES));
-      }
-      RunFile merged = writeRun(newRunFile(), new Merge(new ArrayList<>(readers)));
-      runs.subList(0, fanIn).clear();
-      runs.add(merged);
-    } finally {
-      for (FileRun reader : readers) {
-        reader.close();
+        Files.deleteIfExists(run.path);
       }
     }
-    for (RunFile run : group) {
-      Files.deleteIfExists(run.path);
-    }
+    runs.clear();
+    runs.addAll(next);
+    mergePasses++;
   }
 
   private Path newRunFile() {

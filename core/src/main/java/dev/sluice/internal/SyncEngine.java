@@ -335,7 +335,8 @@ public final class SyncEngine {
   private void diffSorted(ExternalSort sorter, RecordCodec codec, Differ.Comparison diff) {
     ExternalSort.Cursor sorted = sorter.sorted();
     if (sorter.spilledRuns() > 0) {
-      log.info("sorted {} records in {} runs on disk", read, sorter.spilledRuns());
+      log.info("sorted {} records in {} runs on disk, {} merge passes before the last", read, sorter.spilledRuns(),
+          sorter.mergePasses());
     }
     HashingDiffer hashing = diff instanceof HashingDiffer ? (HashingDiffer) diff : null;
     while (!stopSending && sorted.next()) {
