@@ -27,7 +27,7 @@ final class HubSpotBenchmark {
 
   private HubSpotBenchmark() {}
 
-  static void main(String[] args) {
+  static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 70;
     int records = (int) (CEILING * seconds) + LIMIT * PER_REQUEST; // the first window's burst comes on top
     System.out.printf("hubspot benchmark: %,d contacts into the fake at %d requests per rolling %s,"
@@ -58,6 +58,20 @@ final class HubSpotBenchmark {
           overall, 100 * overall / CEILING);
       System.out.printf("whole windows after the first: %.0f records/s = %.1f%% of the ceiling%n", steady,
           100 * steady / CEILING);
+      Results results = new Results("hubspot", "HubSpot: contacts into the fake at a Professional account's limit");
+      results.note(String.format("%,d contacts, %d per request, into the HubSpot fake enforcing %d requests per rolling %d s:"
+          + " a ceiling of %,.0f records/s.", records, PER_REQUEST, LIMIT, WINDOW.toSeconds(), CEILING));
+      results.columns("status", "records", "seconds", "whole run, % of ceiling", "steady (whole windows after the first), % of ceiling",
+          "429 answers");
+      results.row(report.status(), report.delivered(), String.format("%.1f", seconds1), String.format("%.1f%%", 100 * overall / CEILING),
+          String.format("%.1f%%", 100 * steady / CEILING), fake.rateLimited());
+      java.util.Map<String, List<double[]>> series = new java.util.LinkedHashMap<>();
+      series.put("records/s over the last 10 s", Results.rollingRate(accepted, WINDOW.toNanos(), PER_REQUEST));
+      double end = (accepted.get(accepted.size() - 1) - accepted.get(0)) / 1e9;
+      series.put("ceiling", List.of(new double[] {0, CEILING}, new double[] {end, CEILING}));
+      results.lines("hubspot-over-time.png", "HubSpot: records/s against the ceiling", "seconds since the first request",
+          "records/s", series);
+      results.write();
       hubspot.close();
     }
   }
