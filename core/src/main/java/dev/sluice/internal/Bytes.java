@@ -59,6 +59,17 @@ final class Bytes {
     data[length++] = (byte) v;
   }
 
+  /** A signed long, zigzag-encoded as a varint: small magnitudes take few bytes. */
+  void putSignedVarlong(long v) {
+    ensure(10);
+    long z = (v << 1) ^ (v >> 63);
+    while ((z & ~0x7FL) != 0) {
+      data[length++] = (byte) ((z & 0x7F) | 0x80);
+      z >>>= 7;
+    }
+    data[length++] = (byte) z;
+  }
+
   void put(byte[] bytes, int offset, int count) {
     ensure(count);
     System.arraycopy(bytes, offset, data, length, count);
@@ -143,6 +154,18 @@ final class Bytes {
         value |= (b & 0x7F) << shift;
         if ((b & 0x80) == 0) {
           return value;
+        }
+      }
+      throw new IllegalStateException("corrupt sort entry: a varint is too long");
+    }
+
+    long getSignedVarlong() {
+      long z = 0;
+      for (int shift = 0; shift < 70; shift += 7) {
+        long b = get() & 0xFF;
+        z |= (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          return (z >>> 1) ^ -(z & 1);
         }
       }
       throw new IllegalStateException("corrupt sort entry: a varint is too long");

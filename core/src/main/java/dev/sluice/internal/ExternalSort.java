@@ -44,6 +44,7 @@ public final class ExternalSort implements AutoCloseable {
   private static final String DIRECTORY_PREFIX = "sluice-sort-";
   /** The read buffer of each run in a merge. */
   public static final int READ_BUFFER_BYTES = 1 << 18;
+  private static final int WRITE_BUFFER_BYTES = 1 << 20;
   /** Bytes ahead of an entry: its length, then the key length varint. */
   private static final int LENGTH_BYTES = 4;
 
@@ -329,15 +330,16 @@ public final class ExternalSort implements AutoCloseable {
     }
   }
 
-  /** Writes the entries of {@code source}, in its order, to {@code file}. */
+  /**
+   * Writes the entries of {@code source}, in its order, to {@code file}, through a direct buffer
+   * (a heap buffer would be copied into one by the channel).
+   */
   private static RunFile writeRun(Path file, Run source) throws IOException {
     long count = 0;
     int lcp = -1;
     byte[] first = null;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer out = ByteBuffer.allocate(READ_BUFFER_BYTES);
-      byte[] o = out.array();
-      int pos = 0;
+      ByteBuffer out = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
       while (source.advance()) {
         if (first == null) {
           first = Arrays.copyOfRange(source.buf, source.keyOff, source.keyOff + source.keyLen);
@@ -349,21 +351,20 @@ public final class ExternalSort implements AutoCloseable {
           }
         }
         int len = source.entryEnd - source.entryStart;
-        if (pos + len > o.length) {
-          out.position(0).limit(pos);
+        if (len > out.remaining()) {
+          out.flip();
           writeFully(channel, out);
-          pos = 0;
-          if (len > o.length) {
+          out.clear();
+          if (len > out.remaining()) {
             writeFully(channel, ByteBuffer.wrap(source.buf, source.entryStart, len));
             count++;
             continue;
           }
         }
-        System.arraycopy(source.buf, source.entryStart, o, pos, len);
-        pos += len;
+        out.put(source.buf, source.entryStart, len);
         count++;
       }
-      out.position(0).limit(pos);
+      out.flip();
       writeFully(channel, out);
     }
     return new RunFile(file, count, Math.max(lcp, 0), first == null ? new byte[0] : first);
@@ -777,19 +778,24 @@ public final class ExternalSort implements AutoCloseable {
     }
   }
 
-  /** Merges runs: a binary heap of their current entries, ordered by key window, then run. */
+  /**
+   * Merges runs through a loser tree over their current entries (one comparison per level for
+   * each entry), ordered by key window, then key, then run: equal keys come out in run order.
+   */
   private static final class Merge extends Run {
-    private final Run[] heap;
-    private final int[] rank;
-    private int size;
+    private final Run[] runs;
+    private final boolean[] done;
+    /** tree[0] is the run whose entry is next; tree[1..k) hold the losers of each match. */
+    private final int[] tree;
+    private final int k;
     private final int from;
-    private Run current;
     private boolean started;
 
-    Merge(List<? extends Run> runs) throws IOException {
-      int n = runs.size();
-      heap = new Run[n];
-      rank = new int[n];
+    Merge(List<? extends Run> sources) throws IOException {
+      k = sources.size();
+      runs = sources.toArray(new Run[0]);
+      done = new boolean[k];
+      tree = new int[Math.max(1, k)];
       // All keys share min(run prefix, prefix of first keys) bytes with the first run's first key.
       int lcp = Integer.MAX_VALUE;
       byte[] reference = null;
@@ -807,40 +813,82 @@ public final class ExternalSort implements AutoCloseable {
         }
       }
       from = lcp == Integer.MAX_VALUE ? 0 : lcp;
-      for (int i = 0; i < n; i++) {
-        Run run = runs.get(i);
-        if (run.advance()) {
-          run.window = window(run.buf, run.keyOff, run.keyLen, from);
-          rank[size] = i;
-          heap[size++] = run;
+      Arrays.fill(tree, -1);
+      for (int i = 0; i < k; i++) {
+        load(i);
+      }
+      for (int i = k - 1; i >= 0; i--) {
+        initial(i);
+      }
+    }
+
+    private void load(int i) throws IOException {
+      Run run = runs[i];
+      if (run.advance()) {
+        run.window = window(run.buf, run.keyOff, run.keyLen, from);
+      } else {
+        done[i] = true;
+      }
+    }
+
+    /** Plays run {@code s} up the tree while it is being built: it waits at the first free node. */
+    private void initial(int s) {
+      for (int t = (s + k) >> 1; t > 0; t >>= 1) {
+        if (tree[t] < 0) {
+          tree[t] = s;
+          return;
+        }
+        if (beats(tree[t], s)) {
+          int winner = tree[t];
+          tree[t] = s;
+          s = winner;
         }
       }
-      for (int k = size / 2 - 1; k >= 0; k--) {
-        siftDown(k);
+      tree[0] = s;
+    }
+
+    /** Plays run {@code s}, whose entry changed, from its leaf to the top. */
+    private void replay(int s) {
+      for (int t = (s + k) >> 1; t > 0; t >>= 1) {
+        if (beats(tree[t], s)) {
+          int winner = tree[t];
+          tree[t] = s;
+          s = winner;
+        }
       }
+      tree[0] = s;
+    }
+
+    /** Whether run {@code a}'s entry comes before run {@code b}'s; a finished run never does. */
+    private boolean beats(int a, int b) {
+      if (done[a] || done[b]) {
+        return !done[a] && done[b];
+      }
+      Run x = runs[a];
+      Run y = runs[b];
+      int c = Long.compareUnsigned(x.window, y.window);
+      if (c == 0 && (x.window & 0xFF) == 8) {
+        c = compareRest(x.buf, x.keyOff, x.keyLen, y.buf, y.keyOff, y.keyLen, from);
+      }
+      return c != 0 ? c < 0 : a < b;
     }
 
     @Override
     boolean advance() throws IOException {
-      if (started) {
-        Run top = heap[0];
-        if (top.advance()) {
-          top.window = window(top.buf, top.keyOff, top.keyLen, from);
-        } else {
-          size--;
-          heap[0] = heap[size];
-          rank[0] = rank[size];
-          heap[size] = null;
-        }
-        if (size > 0) {
-          siftDown(0);
-        }
-      }
-      started = true;
-      if (size == 0) {
+      if (k == 0) {
         return false;
       }
-      current = heap[0];
+      if (started) {
+        int w = tree[0];
+        load(w);
+        replay(w);
+      }
+      started = true;
+      int w = tree[0];
+      if (done[w]) {
+        return false;
+      }
+      Run current = runs[w];
       buf = current.buf;
       entryStart = current.entryStart;
       entryEnd = current.entryEnd;
@@ -850,36 +898,6 @@ public final class ExternalSort implements AutoCloseable {
       value = current.value;
       payloadOff = current.payloadOff;
       return true;
-    }
-
-    private boolean less(int i, int j) {
-      Run a = heap[i];
-      Run b = heap[j];
-      int c = Long.compareUnsigned(a.window, b.window);
-      if (c == 0 && (a.window & 0xFF) == 8) {
-        c = compareRest(a.buf, a.keyOff, a.keyLen, b.buf, b.keyOff, b.keyLen, from);
-      }
-      return c != 0 ? c < 0 : rank[i] < rank[j];
-    }
-
-    private void siftDown(int k) {
-      while (true) {
-        int l = 2 * k + 1;
-        if (l >= size) {
-          return;
-        }
-        int m = l + 1 < size && less(l + 1, l) ? l + 1 : l;
-        if (!less(m, k)) {
-          return;
-        }
-        Run t = heap[k];
-        heap[k] = heap[m];
-        heap[m] = t;
-        int r = rank[k];
-        rank[k] = rank[m];
-        rank[m] = r;
-        k = m;
-      }
     }
   }
 

@@ -20,6 +20,15 @@ final class KeyBytes {
   /** Appends the bytes of {@code s} to {@code out}. */
   static void encode(String s, Bytes out) {
     int n = s.length();
+    if (n >= 8) {
+      // The JDK encodes ASCII text with a vectorised copy; one byte per char means ASCII, unless
+      // a lone surrogate became '?' (then the long way below keeps it).
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      if (utf8.length == n && noQuestionMark(utf8)) {
+        out.put(utf8, 0, n);
+        return;
+      }
+    }
     out.ensure(n);
     byte[] d = out.data;
     int p = out.length;
@@ -59,6 +68,15 @@ final class KeyBytes {
       }
     }
     out.length = p;
+  }
+
+  private static boolean noQuestionMark(byte[] b) {
+    for (byte x : b) {
+      if (x == '?') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int putCodePoint(byte[] d, int p, int cp) {

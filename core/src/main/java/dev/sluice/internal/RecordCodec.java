@@ -110,19 +110,19 @@ final class RecordCodec {
       out.putText((String) v);
     } else if (v instanceof Integer) {
       out.put(INT);
-      out.putInt((Integer) v);
+      out.putSignedVarlong((Integer) v);
     } else if (v instanceof Long) {
       out.put(LONG);
-      out.putLong((Long) v);
+      out.putSignedVarlong((Long) v);
     } else if (v instanceof BigDecimal) {
       BigDecimal d = (BigDecimal) v;
       if (d.precision() <= 18) {
         out.put(SMALL_DECIMAL);
-        out.putInt(d.scale());
-        out.putLong(d.unscaledValue().longValue());
+        out.putSignedVarlong(d.scale());
+        out.putSignedVarlong(d.unscaledValue().longValue());
       } else {
         out.put(DECIMAL);
-        out.putInt(d.scale());
+        out.putSignedVarlong(d.scale());
         byte[] unscaled = d.unscaledValue().toByteArray();
         out.putVarint(unscaled.length);
         out.put(unscaled, 0, unscaled.length);
@@ -134,11 +134,11 @@ final class RecordCodec {
       out.put((Boolean) v ? TRUE : FALSE);
     } else if (v instanceof Instant) {
       out.put(INSTANT);
-      out.putLong(((Instant) v).getEpochSecond());
-      out.putInt(((Instant) v).getNano());
+      out.putSignedVarlong(((Instant) v).getEpochSecond());
+      out.putVarint(((Instant) v).getNano());
     } else if (v instanceof LocalDate) {
       out.put(DATE);
-      out.putLong(((LocalDate) v).toEpochDay());
+      out.putSignedVarlong(((LocalDate) v).toEpochDay());
     } else if (v instanceof List) {
       List<?> list = (List<?>) v;
       out.put(LIST);
@@ -167,15 +167,15 @@ final class RecordCodec {
       case STRING:
         return in.getText();
       case INT:
-        return in.getInt();
+        return (int) in.getSignedVarlong();
       case LONG:
-        return in.getLong();
+        return in.getSignedVarlong();
       case SMALL_DECIMAL: {
-        int scale = in.getInt();
-        return BigDecimal.valueOf(in.getLong(), scale);
+        int scale = (int) in.getSignedVarlong();
+        return BigDecimal.valueOf(in.getSignedVarlong(), scale);
       }
       case DECIMAL: {
-        int scale = in.getInt();
+        int scale = (int) in.getSignedVarlong();
         byte[] unscaled = in.getBytes(in.getVarint());
         return new BigDecimal(new BigInteger(unscaled), scale);
       }
@@ -186,9 +186,9 @@ final class RecordCodec {
       case FALSE:
         return Boolean.FALSE;
       case INSTANT:
-        return Instant.ofEpochSecond(in.getLong(), in.getInt());
+        return Instant.ofEpochSecond(in.getSignedVarlong(), in.getVarint());
       case DATE:
-        return LocalDate.ofEpochDay(in.getLong());
+        return LocalDate.ofEpochDay(in.getSignedVarlong());
       case LIST: {
         int n = in.getVarint();
         List<Object> list = new ArrayList<>(n);
