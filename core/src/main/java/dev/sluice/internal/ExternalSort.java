@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,7 +182,9 @@ public final class ExternalSort implements AutoCloseable {
         open.add(reader);
         heads.add(reader);
       }
-      return new Cursor(heads.size() == 1 ? heads.get(0) : new Merge(heads));
+      MergeAhead ahead = new MergeAhead(heads.size() == 1 ? heads.get(0) : new Merge(heads));
+      open.add(0, ahead); // stopped before the runs it reads are closed
+      return new Cursor(ahead);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the sort runs in " + directory + ": " + e.getMessage(), e);
     }
@@ -668,6 +671,8 @@ public final class ExternalSort implements AutoCloseable {
     long value;
     int payloadOff;
     long window;
+    /** The current key as a string, when the run decoded it already; else null. */
+    String key;
 
     abstract boolean advance() throws IOException;
 
@@ -901,6 +906,134 @@ public final class ExternalSort implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a merge on a thread of its own, a few chunks ahead: it reads the runs, merges them,
+   * decodes each key and copies each entry into a chunk, while the caller's thread diffs.
+   */
+  private static final class MergeAhead extends Run implements AutoCloseable {
+    private static final int CHUNK_ENTRIES = 4096;
+    private static final int CHUNK_BYTES = 1 << 19;
+    private static final int CHUNKS = 4;
+
+    /** Entries copied with their framing, their starts, and their keys decoded. */
+    private static final class Chunk {
+      byte[] bytes = new byte[CHUNK_BYTES];
+      int length;
+      final int[] starts = new int[CHUNK_ENTRIES];
+      final String[] keys = new String[CHUNK_ENTRIES];
+      int count;
+      boolean last;
+      Throwable failure;
+    }
+
+    private final java.util.concurrent.BlockingQueue<Chunk> full = new java.util.concurrent.ArrayBlockingQueue<>(CHUNKS);
+    private final java.util.concurrent.BlockingQueue<Chunk> free = new java.util.concurrent.ArrayBlockingQueue<>(CHUNKS);
+    private final Thread thread;
+    private volatile boolean stopped;
+    private Chunk current;
+    private int index;
+
+    MergeAhead(Run source) {
+      for (int i = 0; i < CHUNKS; i++) {
+        free.add(new Chunk());
+      }
+      thread = new Thread(() -> produce(source), "sluice-sort-merge");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void produce(Run source) {
+      try {
+        boolean last = false;
+        while (!last && !stopped) {
+          Chunk c = free.take();
+          c.length = 0;
+          c.count = 0;
+          try {
+            while (c.count < CHUNK_ENTRIES) {
+              if (!source.advance()) {
+                last = true;
+                break;
+              }
+              int len = source.entryEnd - source.entryStart;
+              if (c.length + len > c.bytes.length) {
+                if (c.count > 0) {
+                  // this chunk is full: hand it over, and the entry starts the next one
+                  full.put(c);
+                  c = free.take();
+                  c.length = 0;
+                  c.count = 0;
+                }
+                if (len > c.bytes.length) {
+                  c.bytes = new byte[len];
+                }
+              }
+              System.arraycopy(source.buf, source.entryStart, c.bytes, c.length, len);
+              c.starts[c.count] = c.length;
+              c.keys[c.count] = KeyBytes.decode(source.buf, source.keyOff, source.keyLen);
+              c.length += len;
+              c.count++;
+            }
+          } catch (IOException | RuntimeException | Error e) {
+            c.failure = e;
+            last = true;
+          }
+          c.last = last;
+          full.put(c);
+        }
+      } catch (InterruptedException e) {
+        // stopped by close()
+      }
+    }
+
+    @Override
+    boolean advance() throws IOException {
+      while (current == null || index == current.count) {
+        if (current != null) {
+          if (current.last) {
+            return false;
+          }
+          free.add(current);
+        }
+        try {
+          current = full.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while merging sort runs", e);
+        }
+        index = 0;
+        if (current.failure != null) {
+          Throwable f = current.failure;
+          current.count = 0;
+          current.last = true;
+          if (f instanceof IOException) {
+            throw (IOException) f;
+          }
+          if (f instanceof Error) {
+            throw (Error) f;
+          }
+          throw (RuntimeException) f;
+        }
+      }
+      buf = current.bytes;
+      parse(current.starts[index]);
+      key = current.keys[index];
+      current.keys[index++] = null;
+      return true;
+    }
+
+    @Override
+    public void close() {
+      stopped = true;
+      thread.interrupt();
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** Reads the sorted entries; what it returns describes the current entry until the next call. */
   public static final class Cursor {
     private final Run run;
@@ -920,7 +1053,7 @@ public final class ExternalSort implements AutoCloseable {
 
     /** The current entry's key. */
     public String key() {
-      return KeyBytes.decode(run.buf, run.keyOff, run.keyLen);
+      return run.key != null ? run.key : KeyBytes.decode(run.buf, run.keyOff, run.keyLen);
     }
 
     /** The current entry's tag. */
