@@ -48,17 +48,19 @@ public final class ExternalSort implements AutoCloseable {
   private static final int WRITE_BUFFER_BYTES = 1 << 20;
   /** Bytes ahead of an entry: its length, then the key length varint. */
   private static final int LENGTH_BYTES = 4;
+  private static final int SPILLS_IN_FLIGHT = 2;
 
   private final Path spillDirectory;
   private final int maxEntries;
   private final int maxBytes;
   private final int fanIn;
   private Buffer filling;
-  private Buffer spare;
+  /** Buffers handed to the spill thread, oldest first, with their tasks; at most {@value #SPILLS_IN_FLIGHT}. */
+  private final java.util.ArrayDeque<Spill> spills = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<Buffer> free = new java.util.ArrayDeque<>();
   private final List<RunFile> runs = new ArrayList<>();
   private final List<AutoCloseable> open = new ArrayList<>();
   private ExecutorService spiller;
-  private Future<?> spilling;
   private Path directory;
   private FileChannel lockChannel;
   private FileLock lock;
@@ -162,17 +164,19 @@ public final class ExternalSort implements AutoCloseable {
     }
     reading = true;
     try {
-      if (runs.isEmpty() && spilling == null) {
+      if (runs.isEmpty() && spills.isEmpty()) {
         filling.sort();
         return new Cursor(new MemoryRun(filling));
       }
       if (filling.count > 0) {
         spill();
       }
-      awaitSpill();
+      while (!spills.isEmpty()) {
+        awaitSpill();
+      }
       shutdownSpiller();
       filling = null;
-      spare = null;
+      free.clear();
       while (runs.size() > fanIn) {
         mergePass();
       }
@@ -190,13 +194,18 @@ public final class ExternalSort implements AutoCloseable {
     }
   }
 
-  /** Hands the filled buffer to the spill thread and continues with the other one. */
+  /**
+   * Hands the filled buffer to the spill thread and continues with a free one; waits for the
+   * oldest spill when {@value #SPILLS_IN_FLIGHT} are under way, so at most three buffers exist.
+   */
   private void spill() {
-    awaitSpill();
+    if (spills.size() >= SPILLS_IN_FLIGHT) {
+      awaitSpill();
+    }
     Buffer full = filling;
-    filling = spare != null ? spare : new Buffer(Math.min(maxBytes, full.bytes.data.length), Math.min(maxEntries, 1024));
+    filling = free.isEmpty() ? new Buffer(Math.min(maxBytes, full.bytes.data.length), Math.min(maxEntries, 1024))
+        : free.poll();
     filling.clear();
-    spare = full;
     Path file = newRunFile();
     if (spiller == null) {
       spiller = Executors.newSingleThreadExecutor(r -> {
@@ -205,20 +214,36 @@ public final class ExternalSort implements AutoCloseable {
         return t;
       });
     }
-    spilling = spiller.submit(() -> {
+    spills.add(new Spill(full, spiller.submit(() -> {
       full.sort();
-      runs.add(writeRun(file, new MemoryRun(full)));
+      RunFile run = writeRun(file, new MemoryRun(full));
+      synchronized (runs) {
+        runs.add(run);
+      }
       return null;
-    });
+    })));
   }
 
-  /** Waits for the run being written; rethrows its failure. */
+  /** A buffer being sorted and written. */
+  private static final class Spill {
+    final Buffer buffer;
+    final Future<?> task;
+
+    Spill(Buffer buffer, Future<?> task) {
+      this.buffer = buffer;
+      this.task = task;
+    }
+  }
+
+  /** Waits for the oldest spill; rethrows its failure. */
   private void awaitSpill() {
-    if (spilling == null) {
+    Spill oldest = spills.poll();
+    if (oldest == null) {
       return;
     }
     try {
-      spilling.get();
+      oldest.task.get();
+      free.add(oldest.buffer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing a sort run", e);
@@ -235,8 +260,6 @@ public final class ExternalSort implements AutoCloseable {
         throw (Error) cause;
       }
       throw new IllegalStateException("writing a sort run failed: " + cause, cause);
-    } finally {
-      spilling = null;
     }
   }
 
@@ -393,16 +416,16 @@ public final class ExternalSort implements AutoCloseable {
       return;
     }
     closed = true;
-    if (spilling != null) {
+    for (Spill spill : spills) {
       try {
-        spilling.get();
+        spill.task.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException e) {
         // The run fails for its own reason; the files go below.
       }
-      spilling = null;
     }
+    spills.clear();
     shutdownSpiller();
     for (AutoCloseable c : open) {
       try {
@@ -412,7 +435,7 @@ public final class ExternalSort implements AutoCloseable {
       }
     }
     filling = null;
-    spare = null;
+    free.clear();
     if (directory != null) {
       try {
         if (lock != null) {
@@ -913,7 +936,7 @@ public final class ExternalSort implements AutoCloseable {
   private static final class MergeAhead extends Run implements AutoCloseable {
     private static final int CHUNK_ENTRIES = 4096;
     private static final int CHUNK_BYTES = 1 << 19;
-    private static final int CHUNKS = 4;
+    private static final int CHUNKS = 8;
 
     /** Entries copied with their framing, their starts, and their keys decoded. */
     private static final class Chunk {
