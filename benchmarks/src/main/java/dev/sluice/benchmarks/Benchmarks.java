@@ -32,11 +32,15 @@ public final class Benchmarks {
       case "hubspot":
         HubSpotBenchmark.main(rest);
         break;
+      case "warehouse":
+        WarehouseBenchmark.main(rest);
+        break;
       case "report":
         Report.main(rest);
         break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, report");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, warehouse,"
+            + " report");
         System.exit(2);
     }
   }

@@ -1,6 +1,8 @@
 package dev.sluice.engine;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.sluice.Record;
 import dev.sluice.Sync;
 import dev.sluice.SyncMode;
@@ -28,7 +30,13 @@ public final class SortProbe {
   private SortProbe() {}
 
   public static void main(String[] args) throws Exception {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.sluice.internal.SyncEngine")).setLevel(Level.INFO);
+    // The engine logs its sort at INFO: capture those lines and print them with the report.
+    ch.qos.logback.classic.Logger engineLog =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.sluice.internal.SyncEngine");
+    engineLog.setLevel(Level.INFO);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    engineLog.addAppender(lines);
     boolean crash = args[0].equals("crash");
     Path state = Path.of(args[1]);
     Path spill = Path.of(args[2]);
@@ -36,6 +44,7 @@ public final class SortProbe {
     int revision = crash ? 0 : Integer.parseInt(args[4]);
     SyncReport report = sync(shuffled(SyntheticSource.of(count).withRevision(revision, 100), count, crash ? spill : null),
         state, spill).run();
+    lines.list.forEach(e -> System.out.println(e.getFormattedMessage()));
     System.out.println(report.summary());
     System.exit(report.status() == SyncReport.Status.SUCCEEDED ? 0 : 1);
   }
