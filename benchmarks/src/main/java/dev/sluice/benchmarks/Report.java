@@ -2,6 +2,7 @@ package dev.sluice.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,12 +25,14 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Generates {@code BENCHMARKS.md} at the root of the repository and its charts in
- * {@code benchmarks/charts/}: runs every benchmark in a JVM of its own (with the heap it is meant
- * for), collects what each measured ({@link Results}), draws the charts with XChart and writes the
- * page with the machine, the JDK and the date.
+ * {@code benchmarks/charts/}: runs benchmarks each in a JVM of its own (with the heap it is meant
+ * for), stores what each measured ({@link Results}) in {@code benchmarks/results/}, draws the
+ * charts with XChart and writes the page with the machine, the JDK and each run's date and load.
  *
- * <p>Arguments: {@code report [benchmarks=diff,pipeline,sql,ratelimit,hubspot] [quick]}; {@code quick}
- * runs every benchmark at a small size, to try the report.
+ * <p>Arguments: {@code report [all | render | diff,pipeline,sql,ratelimit,hubspot] [quick]}: the
+ * benchmarks to run (their results are stored in {@code benchmarks/results/}; the page shows every
+ * stored result), {@code render} to run none; {@code quick} runs them at a small size, to try the
+ * report.
  */
 final class Report {
 
@@ -69,34 +72,42 @@ final class Report {
     System.setProperty("java.awt.headless", "true");
     List<String> only = args.length > 0 && !args[0].equals("all") ? List.of(args[0].split(",")) : null;
     boolean quick = args.length > 1 && args[1].equals("quick");
+    boolean renderOnly = args.length > 0 && args[0].equals("render");
     Path root = repositoryRoot();
     Path charts = Files.createDirectories(root.resolve("benchmarks").resolve("charts"));
-    Path work = Files.createTempDirectory("sluice-report");
-    String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
-    double loadBefore = Results.load();
-    List<JsonNode> results = new ArrayList<>();
-    List<Spec> ran = new ArrayList<>();
+    Path stored = Files.createDirectories(root.resolve("benchmarks").resolve("results"));
     for (Spec full : SPECS) {
-      if (only != null && !only.contains(full.name)) {
+      if (renderOnly || only != null && !only.contains(full.name)) {
         continue;
       }
       Spec spec = quick ? full.quick() : full;
-      Path out = work.resolve(spec.name + ".json");
+      Path out = stored.resolve(spec.name + ".json");
       System.out.printf("%n=== %s (%s) ===%n", spec.name, spec.how);
-      int exit = fork(spec, out);
-      if (exit != 0 || !Files.exists(out)) {
+      Path fresh = Files.createTempFile("sluice-" + spec.name, ".json");
+      int exit = fork(spec, fresh);
+      if (exit != 0 || Files.size(fresh) == 0) {
         throw new IllegalStateException("benchmark " + spec.name + " failed (exit " + exit + "); see its output above");
       }
-      JsonNode node = new ObjectMapper().readTree(out.toFile());
-      results.add(node);
-      ran.add(spec);
-      for (JsonNode chart : node.get("charts")) {
-        draw(chart, charts);
+      ObjectNode node = (ObjectNode) new ObjectMapper().readTree(fresh.toFile());
+      node.put("how", spec.how);
+      node.put("commit", commit(root));
+      node.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), node);
+      Files.delete(fresh);
+    }
+    // The page shows every benchmark with stored results, each as last measured.
+    List<JsonNode> results = new ArrayList<>();
+    for (Spec spec : SPECS) {
+      Path file = stored.resolve(spec.name + ".json");
+      if (Files.exists(file)) {
+        JsonNode node = new ObjectMapper().readTree(file.toFile());
+        results.add(node);
+        for (JsonNode chart : node.get("charts")) {
+          draw(chart, charts);
+        }
       }
     }
-    double loadAfter = Results.load();
-    String page = page(started, loadBefore, loadAfter, results, ran);
-    Files.writeString(root.resolve("BENCHMARKS.md"), page, StandardCharsets.UTF_8);
+    Files.writeString(root.resolve("BENCHMARKS.md"), page(results), StandardCharsets.UTF_8);
     System.out.printf("%nwrote %s and %d charts in %s%n", root.resolve("BENCHMARKS.md"), countCharts(results), charts);
   }
 
@@ -160,17 +171,18 @@ final class Report {
     }
   }
 
-  private static String page(String started, double loadBefore, double loadAfter, List<JsonNode> results,
-      List<Spec> specs) {
+  private static String page(List<JsonNode> results) {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n");
-    md.append("Generated on ").append(started).append(" by one command, from the repository root:\n\n");
+    md.append("Generated by one command, from the repository root:\n\n");
     md.append("```\n./mvnw -q install -DskipTests && ./mvnw -q -pl benchmarks exec:exec -Dbench=report\n```\n\n");
-    md.append("It runs each benchmark below in a JVM of its own, with the heap stated, and rewrites this page and the"
-        + " charts in [`benchmarks/charts/`](benchmarks/charts/). One benchmark alone: `-Dbench=diff` (or `pipeline`,"
-        + " `sql`, `ratelimit`, `hubspot`; add JVM options with `-Dbench.jvm=...`, such as `-Dbench.jvm=-Xmx256m`);"
-        + " a subset of the report: `-Dbench=\"report diff,sql\"`; every benchmark at a small size, to try the report:"
-        + " `-Dbench=\"report all quick\"`.\n\n");
+    md.append("It runs each benchmark below in a JVM of its own, with the heap stated, stores what it measured in"
+        + " [`benchmarks/results/`](benchmarks/results/), and rewrites this page and the charts in"
+        + " [`benchmarks/charts/`](benchmarks/charts/). Some of them again: `-Dbench=\"report diff,sql\"` (the"
+        + " others keep their stored results, each section says when it was measured); the page alone from the"
+        + " stored results: `-Dbench=\"report render\"`; every benchmark at a small size, to try the report:"
+        + " `-Dbench=\"report all quick\"`. One benchmark alone, printed only: `-Dbench=diff` (or `pipeline`,"
+        + " `sql`, `ratelimit`, `hubspot`), with JVM options in `-Dbench.jvm=...`, such as `-Dbench.jvm=-Xmx256m`.\n\n");
     md.append("## Machine\n\n");
     md.append("| | |\n|---|---|\n");
     md.append("| CPU | ").append(cpu()).append(" |\n");
@@ -181,13 +193,15 @@ final class Report {
     md.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ')
         .append(System.getProperty("java.runtime.version")).append(" (").append(System.getProperty("java.vm.vendor"))
         .append(") |\n");
-    md.append("| load average (1 min) | ").append(String.format("%.1f before, %.1f after", loadBefore, loadAfter))
-        .append(" — the machine is shared; compare figures measured in the same run |\n\n");
-    for (int i = 0; i < results.size(); i++) {
-      JsonNode r = results.get(i);
+    md.append("\nThe machine is shared with other builds: each section gives the load average (1 min) before and after"
+        + " its run. Compare figures measured in the same run, not across sections.\n\n");
+    for (JsonNode r : results) {
       md.append("## ").append(r.get("title").asText()).append("\n\n");
-      md.append("Run: ").append(specs.get(i).how).append(String.format("; load average %.1f before, %.1f after.\n\n",
-          r.get("loadBefore").asDouble(), r.get("loadAfter").asDouble()));
+      md.append("Measured ").append(r.get("date").asText())
+          .append(r.hasNonNull("commit") ? " at commit `" + r.get("commit").asText() + "`" : "")
+          .append(": ").append(r.get("how").asText())
+          .append(String.format("; load average %.1f before, %.1f after.\n\n", r.get("loadBefore").asDouble(),
+              r.get("loadAfter").asDouble()));
       for (JsonNode chart : r.get("charts")) {
         md.append("![").append(chart.get("title").asText()).append("](benchmarks/charts/")
             .append(chart.get("file").asText()).append(")\n\n");
@@ -236,6 +250,23 @@ final class Report {
       n += r.get("charts").size();
     }
     return n;
+  }
+
+  /** The commit the work tree is at (with "+changes" when it has uncommitted ones), if git can tell. */
+  private static String commit(Path root) {
+    try {
+      Process head = new ProcessBuilder("git", "-C", root.toString(), "rev-parse", "--short", "HEAD").start();
+      String id = new String(head.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      Process status = new ProcessBuilder("git", "-C", root.toString(), "status", "--porcelain", "--", "core", "testkit",
+          "connectors-hubspot", "benchmarks/src").start();
+      boolean dirty = !new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8).isBlank();
+      return head.waitFor() == 0 && !id.isEmpty() ? id + (dirty ? "+changes" : "") : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   private static String cpu() {
