@@ -20,9 +20,10 @@ final class KeyBytes {
   /** Appends the bytes of {@code s} to {@code out}. */
   static void encode(String s, Bytes out) {
     int n = s.length();
-    if (n >= 8) {
-      // The JDK encodes ASCII text with a vectorised copy; one byte per char means ASCII, unless
-      // a lone surrogate became '?' (then the long way below keeps it).
+    if (n >= 32) {
+      // The JDK encodes long ASCII text with a vectorised copy (into an array of its own, which is
+      // why short texts take the loop below); one byte per char means ASCII, unless a lone
+      // surrogate became '?' (then the long way below keeps it).
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
       if (utf8.length == n && noQuestionMark(utf8)) {
         out.put(utf8, 0, n);

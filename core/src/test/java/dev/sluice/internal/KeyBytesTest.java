@@ -14,7 +14,7 @@ class KeyBytesTest {
   private static final String[] SAMPLES = {
       "", "a", "ab", "a\u0000", "abc", "\u007f", "\u0080", "\u07ff", "\u0800", "\ud7ff", "\ue000", "\uffff",
       "\ud800\udc00", "\ud83d\ude00", "\udbff\udfff", "\ud800", "\ud800a", "\udbff", "\udc00", "\udfff",
-      "a\ud800", "a\udc00b", "abcdefg\ud800hij", "longer?text\udc00ascii", "\ud800\ud800\udc00", "\ud83d", "\ud83d\ude00x", "\ufffd", "x\uffffy"};
+      "a\ud800", "a\udc00b", "abcdefg\ud800hij", "longer?text\udc00ascii", "a text longer than thirty-two chars\ud800 with a lone half", "\ud800\ud800\udc00", "\ud83d", "\ud83d\ude00x", "\ufffd", "x\uffffy"};
 
   @Test
   void bytesSortInCodePointOrderAsKeyOrderDoes() {
@@ -59,6 +59,7 @@ class KeyBytesTest {
     for (int i = 0; i < 5_000; i++) {
       keys.add(randomText(random));
       keys.add("0123456789" + randomText(random) + "abcdefgh" + randomText(random));
+      keys.add("0123456789 0123456789 0123456789 " + randomText(random));
     }
     for (String key : keys) {
       byte[] b = bytes(key);
