@@ -55,6 +55,21 @@ import java.util.concurrent.Callable;
  */
 public final class Sync implements Callable<SyncReport> {
 
+  /**
+   * The logger the engine writes to: at INFO a "run started" line (sync, run id, source →
+   * destination, mode) and the report's summary at the end; WARN for a failed batch, an aborted
+   * run, a failing listener; ERROR for a failed run. {@code dev.sluice.sync.delivery} (DEBUG: a
+   * batch split to find bad records, a rate-limit wait) and {@code dev.sluice.sync.sort} (the
+   * external sort of unordered sources) sit below it, so one level set here covers the engine.
+   */
+  public static final String LOGGER = "dev.sluice.sync";
+
+  /** The MDC key that holds the sync's name on every line a run logs, on every thread of the run. */
+  public static final String MDC_SYNC = "sluice.sync";
+
+  /** The MDC key that holds the run's id on every line a run logs, on every thread of the run. */
+  public static final String MDC_RUN = "sluice.run";
+
   private final SyncPlan plan;
   private final Duration deadline;
   private final AtomicReference<SyncEngine> running = new AtomicReference<>();
