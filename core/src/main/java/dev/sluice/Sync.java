@@ -91,12 +91,12 @@ public final class Sync implements Callable<SyncReport> {
 
   /** {@return the sync's name, which keys its state} */
   public String name() {
-    return plan.name;
+    return plan.name();
   }
 
   /** {@return the sync's mode} */
   public SyncMode mode() {
-    return plan.mode;
+    return plan.mode();
   }
 
   /**
@@ -105,7 +105,7 @@ public final class Sync implements Callable<SyncReport> {
    * the stored one, the next run re-sends every record and its report says so.
    */
   public String fingerprint() {
-    return plan.fingerprint;
+    return plan.fingerprint();
   }
 
   /**
@@ -175,8 +175,7 @@ public final class Sync implements Callable<SyncReport> {
 
   @Override
   public String toString() {
-    return "Sync{" + plan.name + ": " + plan.source.describe() + " -> " + plan.destination.getClass().getSimpleName()
-        + ", mode=" + plan.mode + '}';
+    return "Sync{" + plan.describe() + '}';
   }
 
   /** The first stage: a source is set; next set a mapping, or go straight to a destination. */
