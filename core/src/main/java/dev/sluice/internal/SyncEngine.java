@@ -229,6 +229,16 @@ public final class SyncEngine {
       failSource("the source failed to open: " + describe(e), e);
       return false;
     }
+    String missing = FieldNames.missing(plan.mapper.sourceFields(), stream.fieldNames());
+    if (missing != null) {
+      try {
+        stream.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the source failed: {}", Redaction.masked(e.toString()));
+      }
+      fail(SyncReport.FailureKind.MAPPING, missing, null);
+      return false;
+    }
     ExternalSort<Record> sorter = sort ? new ExternalSort<>(Comparator.comparing(Record::key, KeyOrder.COMPARATOR),
         RecordCodec::new, plan.sortRunRecords, plan.spillDirectory) : null;
     // Reading (and, unless sorting first, mapping) runs on its own thread, ahead of the diff.

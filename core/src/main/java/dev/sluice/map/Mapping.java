@@ -66,6 +66,18 @@ public final class Mapping implements Mapper {
     return Optional.of(target.names());
   }
 
+  /** The source fields the copy, rename and convert steps read. */
+  @Override
+  public Optional<List<String>> sourceFields() {
+    List<String> names = new java.util.ArrayList<>();
+    for (Rule rule : rules) {
+      if (rule.sourceField != null && !names.contains(rule.sourceField)) {
+        names.add(rule.sourceField);
+      }
+    }
+    return Optional.of(List.copyOf(names));
+  }
+
   @Override
   public MapResult map(Record source) {
     ResolvedShape r = resolve(source.shape());
