@@ -50,9 +50,11 @@ public final class Record {
   }
 
   /**
-   * Returns a record with the fields of {@code fields}, in its iteration order (use a
-   * {@link LinkedHashMap} to control the order).
+   * {@return a record with the fields of {@code fields}, in its iteration order (use a
+   * {@link LinkedHashMap} to control the order)}
    *
+   * @param key the record key
+   * @param fields the field values by name, in the map's iteration order
    * @throws IllegalArgumentException if a field name is null or empty, or a value is not
    *     JSON-compatible
    */
@@ -69,7 +71,11 @@ public final class Record {
     return RecordShape.of(names).record(key, values);
   }
 
-  /** Returns a record with a key and no fields, as used for deletes. */
+  /**
+   * {@return a record with a key and no fields, as used for deletes}
+   *
+   * @param key the record key
+   */
   public static Record keyOnly(String key) {
     return new Record(key, EMPTY, new Object[0]);
   }
@@ -96,48 +102,69 @@ public final class Record {
     return unreadable;
   }
 
-  /** Starts a record with the given key; fields keep the order in which they are set. */
+  /**
+   * Starts a record with the given key; fields keep the order in which they are set.
+   *
+   * @param key the record key
+   * @return a builder to configure it with
+   */
   public static Builder builder(String key) {
     return new Builder(key);
   }
 
-  /** The key, or null when the source gave none. */
+  /** {@return the key, or null when the source gave none} */
   public String key() {
     return key;
   }
 
-  /** The field names of this record, in order. */
+  /** {@return the field names of this record, in order} */
   public RecordShape shape() {
     return shape;
   }
 
-  /** Number of fields. */
+  /** {@return the number of fields} */
   public int size() {
     return values.length;
   }
 
-  /** Whether the record has a field of that name (its value may still be null). */
+  /**
+   * {@return whether the record has a field of that name (its value may still be null)}
+   *
+   * @param field the field name
+   */
   public boolean has(String field) {
     return shape.indexOf(field) >= 0;
   }
 
-  /** The value of {@code field}, or null when the field is null or absent. */
+  /**
+   * {@return the value of {@code field}, or null when the field is null or absent}
+   *
+   * @param field the field name
+   */
   public Object get(String field) {
     int i = shape.indexOf(field);
     return i < 0 ? null : values[i];
   }
 
-  /** The value at {@code index} in field order. */
+  /**
+   * {@return the value at {@code index} in field order}
+   *
+   * @param index the position, from 0
+   */
   public Object get(int index) {
     return values[index];
   }
 
-  /** The fields as an unmodifiable map in field order; a view, not a copy. */
+  /** {@return the fields as an unmodifiable map in field order; a view, not a copy} */
   public Map<String, Object> fields() {
     return new FieldMap();
   }
 
-  /** A copy of this record under another key. */
+  /**
+   * {@return a copy of this record under another key}
+   *
+   * @param newKey the new key
+   */
   public Record withKey(String newKey) {
     return new Record(newKey, shape, values, unreadable);
   }
@@ -151,7 +178,13 @@ public final class Record {
       this.key = key;
     }
 
-    /** Sets a field; setting the same name again replaces its value and keeps its position. */
+    /**
+     * Sets a field; setting the same name again replaces its value and keeps its position.
+     *
+     * @param field the field name
+     * @param value the value
+     * @return this builder
+     */
     public Builder set(String field, Object value) {
       if (field == null || field.isEmpty()) {
         throw new IllegalArgumentException("record '" + key + "': field name is null or empty");
@@ -160,7 +193,11 @@ public final class Record {
       return this;
     }
 
-    /** Builds the record. */
+    /**
+     * Builds the record.
+     *
+     * @return the record
+     */
     public Record build() {
       return Record.of(key, fields);
     }

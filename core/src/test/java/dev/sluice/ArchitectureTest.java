@@ -56,7 +56,7 @@ class ArchitectureTest {
 
   @Test
   void everyPackageHasPackageInfo() {
-    for (String pkg : Set.of("dev.sluice", "dev.sluice.source", "dev.sluice.map", "dev.sluice.diff", "dev.sluice.delivery", "dev.sluice.http",
+    for (String pkg : Set.of("dev.sluice", "dev.sluice.source", "dev.sluice.map", "dev.sluice.diff", "dev.sluice.state", "dev.sluice.delivery", "dev.sluice.http",
         "dev.sluice.destination", "dev.sluice.observe", "dev.sluice.internal")) {
       org.assertj.core.api.Assertions.assertThat(core.containPackage(pkg)).as(pkg).isTrue();
       org.assertj.core.api.Assertions.assertThat(core.getPackage(pkg).tryGetPackageInfo()).as("package-info of " + pkg).isPresent();

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hc.core5.http.ContentType;
 
 /**
  * A destination that POSTs changes as JSON to one URL, signed as the Standard Webhooks
@@ -70,7 +69,11 @@ public final class Webhook implements Destination {
   private Webhook(Builder b) {
     this.url = b.url;
     String base = url.getScheme() + "://" + url.getRawAuthority();
-    JsonClient.Builder http = JsonClient.builder(base).auth(b.auth).responseTimeout(b.timeout).clock(b.clock);
+    JsonClient.Builder http = JsonClient.builder(base).auth(b.auth).responseTimeout(b.timeout).requestTimeout(b.timeout)
+        .clock(b.clock);
+    if (b.meterRegistry != null) {
+      http.metrics(b.meterRegistry, "webhook");
+    }
     for (WebhookSecret secret : b.secrets) {
       // Masked wherever it might appear in logs or messages, with or without its prefix.
       String encoded = secret.encoded();
@@ -117,7 +120,12 @@ public final class Webhook implements Destination {
     return 512 + 24L * recordsPerRequest;
   }
 
-  /** Starts a webhook to {@code url} (https, or http on loopback for tests). */
+  /**
+   * Starts a webhook to {@code url} (https, or http on loopback for tests).
+   *
+   * @param url the URL
+   * @return a builder to configure it with
+   */
   public static Builder builder(String url) {
     return new Builder(url);
   }
@@ -177,7 +185,7 @@ public final class Webhook implements Destination {
     if (url.getRawQuery() != null) {
       path += "?" + url.getRawQuery();
     }
-    JsonResponse response = client.send("POST", path, body, ContentType.APPLICATION_JSON, request);
+    JsonResponse response = client.send("POST", path, body, JsonClient.JSON, request);
     int status = response.status();
     if (status == 410) {
       throw new PermanentDestinationException("the webhook endpoint answered 410 Gone: it no longer exists;"
@@ -223,10 +231,10 @@ public final class Webhook implements Destination {
     envelope.put("timestamp", runStarts.computeIfAbsent(batch.runId(), run -> clock.instant()).toString());
     envelope.put("data", Map.of("records", records));
     try {
-      return client.mapper().writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return client.toJson(envelope).getBytes(StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
       throw new PermanentDestinationException("batch " + batch.id() + " cannot be written as JSON: "
-          + e.getOriginalMessage(), e);
+          + e.getMessage(), e);
     }
   }
 
@@ -249,6 +257,7 @@ public final class Webhook implements Destination {
 
   /** Configures a {@link Webhook}; each setter validates at once. */
   public static final class Builder {
+    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
     private final URI url;
     private final List<WebhookSecret> secrets = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
@@ -301,25 +310,46 @@ public final class Webhook implements Destination {
           || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
-    /** A signing secret; give two while rotating. Unsigned webhooks are allowed but unwise. */
+    /**
+     * A signing secret; give two while rotating. Unsigned webhooks are allowed but unwise.
+     *
+     * @param secret the secret
+     * @return this builder
+     */
     public Builder secret(WebhookSecret secret) {
       secrets.add(Objects.requireNonNull(secret, "secret"));
       return this;
     }
 
-    /** A header sent with every request (never log secrets in it: it is redacted only by name). */
+    /**
+     * A header sent with every request (never log secrets in it: it is redacted only by name).
+     *
+     * @param name the header name
+     * @param value the header value
+     * @return this builder
+     */
     public Builder header(String name, String value) {
       headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Credentials for the endpoint, beyond the signature. */
+    /**
+     * Credentials for the endpoint, beyond the signature.
+     *
+     * @param auth how requests are authenticated
+     * @return this builder
+     */
     public Builder auth(AuthProvider auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 
-    /** Records per request (1 for one request per record); default 100. */
+    /**
+     * Records per request (1 for one request per record); default 100.
+     *
+     * @param records records per request, at least 1
+     * @return this builder
+     */
     public Builder recordsPerRequest(int records) {
       if (records < 1) {
         throw new IllegalArgumentException("recordsPerRequest must be at least 1, was " + records);
@@ -332,6 +362,9 @@ public final class Webhook implements Destination {
      * The most bytes one request body may have; default 1,000,000. Batches are sized to fit, and a
      * request that still comes out larger is sent in halves; a record that cannot fit on its own
      * is reported as failed.
+     *
+     * @param bytes the most bytes, at least 1
+     * @return this builder
      */
     public Builder bytesPerRequest(long bytes) {
       if (bytes < 1) {
@@ -341,19 +374,45 @@ public final class Webhook implements Destination {
       return this;
     }
 
-    /** Time to wait for each answer; default 30 s. */
+    /**
+     * The most each request may take: connect, send and the whole answer; default 30 s.
+     *
+     * @param timeout the time
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** The clock for timestamps; default the system clock. */
+    /**
+     * Times every request in {@code registry} as {@code sluice.http.requests} (destination
+     * {@code webhook}, tagged with the method and the status), as for every HTTP connector.
+     *
+     * @param registry the meter registry
+     * @return this builder
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * The clock for timestamps; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Builds the webhook. */
+    /**
+     * Builds the webhook.
+     *
+     * @return the webhook
+     */
     public Webhook build() {
       return new Webhook(this);
     }

@@ -51,7 +51,11 @@ public final class Redaction {
 
   private Redaction() {}
 
-  /** Whether a header, parameter or field of this name holds a secret. */
+  /**
+   * {@return whether a header, parameter or field of this name holds a secret}
+   *
+   * @param name a header, query parameter or field name
+   */
   public static boolean isSensitive(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     for (String word : SENSITIVE) {
@@ -62,12 +66,21 @@ public final class Redaction {
     return false;
   }
 
-  /** A header value fit for logs. */
+  /**
+   * {@return a header value fit for logs}
+   *
+   * @param name the header name
+   * @param value the header value
+   */
   public static String header(String name, String value) {
     return isSensitive(name) ? MASK : value;
   }
 
-  /** A URL with the values of sensitive query parameters masked. */
+  /**
+   * {@return a URL with the values of sensitive query parameters masked}
+   *
+   * @param url the URL
+   */
   public static String url(String url) {
     Matcher m = QUERY_PARAM.matcher(url);
     StringBuilder sb = new StringBuilder();
@@ -81,9 +94,13 @@ public final class Redaction {
   }
 
   /**
-   * A request or response body fit for logs: JSON with sensitive fields masked, a form body with
+   * {@return a request or response body fit for logs: JSON with sensitive fields masked, a form body with
    * sensitive fields masked, then every known secret value masked wherever it remains, and the
-   * result cut at {@code maxChars}.
+   * result cut at {@code maxChars}}
+   *
+   * @param body the body
+   * @param secrets the secrets
+   * @param maxChars the most characters to keep
    */
   public static String body(String body, Collection<String> secrets, int maxChars) {
     if (body == null || body.isEmpty()) {

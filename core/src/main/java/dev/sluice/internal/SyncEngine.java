@@ -104,11 +104,13 @@ public final class SyncEngine {
 
   private ExecutorService writers;
   private final Delivery delivery;
+  private final RunControl control;
+  private final dev.sluice.delivery.RequestCounter requests = new dev.sluice.delivery.RequestCounter();
   private boolean fingerprintChanged;
   private boolean destinationChanged;
   private boolean sourceChanged;
 
-  private SyncEngine(SyncPlan plan, boolean dryRun) {
+  private SyncEngine(SyncPlan plan, boolean dryRun, Duration deadline) {
     this.plan = plan;
     this.dryRun = dryRun;
     this.context = new RunContext(plan.name, newRunId(), plan.mode, dryRun, plan.mapper.fields().orElse(null));
@@ -117,12 +119,31 @@ public final class SyncEngine {
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
     this.check = new RecordCheck(caps.nonFiniteNumbers());
-    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards);
+    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline);
+    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
   }
 
   /** Runs {@code plan} once; never throws for failures the report can describe. */
   public static SyncReport run(SyncPlan plan, boolean dryRun) {
-    SyncEngine engine = new SyncEngine(plan, dryRun);
+    return prepare(plan, dryRun, null).run();
+  }
+
+  /** A run of {@code plan} that ends at {@code deadline} (null: none), to start with {@link #run()}. */
+  public static SyncEngine prepare(SyncPlan plan, boolean dryRun, Duration deadline) {
+    return new SyncEngine(plan, dryRun, deadline);
+  }
+
+  /**
+   * Stops this run as soon as it can: no further batch or attempt, waits end; what the destination
+   * confirmed is committed, the rest stays pending, and the report says ABORTED.
+   */
+  public void cancel() {
+    abort(SyncReport.FailureKind.STOPPED, "the run was cancelled");
+  }
+
+  /** Runs once; never throws for failures the report can describe. */
+  public SyncReport run() {
+    SyncEngine engine = this;
     String previousSync = MDC.get(MDC_SYNC);
     String previousRun = MDC.get(MDC_RUN);
     MDC.put(MDC_SYNC, plan.name);
@@ -139,6 +160,7 @@ public final class SyncEngine {
     log.info("{} {} started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
         plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
     boolean destinationOpened = false;
+    dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
     try {
       state = plan.state.open(plan.name);
       plan.destination.open(context);
@@ -164,6 +186,7 @@ public final class SyncEngine {
           log.warn("destination finish() failed after the run: {}", Redaction.masked(e.toString()));
         }
       }
+      bound.close();
     }
     SyncReport report = report();
     log.info("{}", report.summary());
@@ -224,7 +247,7 @@ public final class SyncEngine {
         fingerprintChanged);
     RecordStream stream;
     try {
-      stream = plan.source.open();
+      stream = diff.open(plan.source);
     } catch (RuntimeException e) {
       failSource("the source failed to open: " + describe(e), e);
       return false;
@@ -248,6 +271,10 @@ public final class SyncEngine {
         new RecordCheck(caps.nonFiniteNumbers()), "sluice-" + plan.name + "-reader")) {
       reading:
       while (abortReason == null && failReason == null) {
+        if (control.stopReason() != null) {
+          abort(SyncReport.FailureKind.STOPPED, control.stopReason());
+          break;
+        }
         ReadAhead.Chunk chunk;
         try {
           chunk = reader.next();
@@ -714,6 +741,7 @@ public final class SyncEngine {
 
   private void abort(SyncReport.FailureKind kind, String reason) {
     stopSending = true;
+    control.cancel(reason == null ? "the run stopped" : reason); // waits in flight end too
     if (abortReason == null && failReason == null && reason != null) {
       failKind = kind;
       abortReason = Redaction.masked(reason);
@@ -774,12 +802,13 @@ public final class SyncEngine {
         .stateOrigin(destinationChanged, sourceChanged)
         .failureCause(status == Status.FAILED || status == Status.ABORTED ? kind : null, failCause)
         .notFoundRecords(notFoundList)
+        .requests(requests.figures())
         .build();
   }
 
   private SyncProgress progress() {
     return new SyncProgress(plan.name, context.runId(), Duration.between(startedAt, plan.clock.instant()),
-        read, planned, delivered, failed, plan.source.sizeHint().orElse(-1));
+        read, planned, delivered, failed, plan.source.sizeHint().orElse(-1), requests.figures());
   }
 
   private void notifyListeners(java.util.function.Consumer<SyncListener> event) {

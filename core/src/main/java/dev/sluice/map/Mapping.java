@@ -50,12 +50,16 @@ public final class Mapping implements Mapper {
     this.description = b.describe();
   }
 
-  /** Starts a mapping. */
+  /**
+   * Starts a mapping.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The fields every mapped record has, in order. */
+  /** {@return the fields every mapped record has, in order} */
   public RecordShape targetShape() {
     return target;
   }
@@ -247,7 +251,12 @@ public final class Mapping implements Mapper {
 
     private Builder() {}
 
-    /** Copies source fields under their own names. */
+    /**
+     * Copies source fields under their own names.
+     *
+     * @param fields the field names
+     * @return this builder
+     */
     public Builder copy(String... fields) {
       Objects.requireNonNull(fields, "fields");
       for (String field : fields) {
@@ -256,23 +265,48 @@ public final class Mapping implements Mapper {
       return this;
     }
 
-    /** Copies source field {@code from} as {@code to}. */
+    /**
+     * Copies source field {@code from} as {@code to}.
+     *
+     * @param from the source field
+     * @param to the target field
+     * @return this builder
+     */
     public Builder rename(String from, String to) {
       return add(to, new FieldRule(requireName(from, "rename"), requireName(to, "rename"), null));
     }
 
-    /** Replaces a field's value with its conversion, under the same name. */
+    /**
+     * Replaces a field's value with its conversion, under the same name.
+     *
+     * @param field the field name
+     * @param converter the converter
+     * @return this builder
+     */
     public Builder convert(String field, Converter<?> converter) {
       return convert(field, field, converter);
     }
 
-    /** Converts source field {@code from} into target field {@code to}. */
+    /**
+     * Converts source field {@code from} into target field {@code to}.
+     *
+     * @param from the source field
+     * @param to the target field
+     * @param converter the converter
+     * @return this builder
+     */
     public Builder convert(String from, String to, Converter<?> converter) {
       Objects.requireNonNull(converter, "converter");
       return add(to, new FieldRule(requireName(from, "convert"), requireName(to, "convert"), converter));
     }
 
-    /** A field with the same value in every record. */
+    /**
+     * A field with the same value in every record.
+     *
+     * @param field the field name
+     * @param value the value
+     * @return this builder
+     */
     public Builder constant(String field, Object value) {
       // Validates the value's type now, so a bad constant fails the build, not every record.
       Object normalized = RecordShape.of("constant").record("constant", value).get(0);
@@ -282,6 +316,10 @@ public final class Mapping implements Mapper {
     /**
      * A field computed from the whole source record. The function must not keep state between
      * calls; an exception it throws rejects the record.
+     *
+     * @param field the field name
+     * @param function computes the value from the source record
+     * @return this builder
      */
     public Builder compute(String field, Function<? super Record, ?> function) {
       Objects.requireNonNull(function, "function");
@@ -291,13 +329,21 @@ public final class Mapping implements Mapper {
     /**
      * A version for the logic the description cannot see (the code of computed fields and custom
      * converters): change it when that code changes, and the next run re-sends every record.
+     *
+     * @param version any text; change it when that code changes
+     * @return this builder
      */
     public Builder version(String version) {
       this.version = Objects.requireNonNull(version, "version");
       return this;
     }
 
-    /** Target fields that must not be null; a record where one is null is rejected. */
+    /**
+     * Target fields that must not be null; a record where one is null is rejected.
+     *
+     * @param fields the field names
+     * @return this builder
+     */
     public Builder require(String... fields) {
       Objects.requireNonNull(fields, "fields");
       for (String field : fields) {
@@ -309,6 +355,7 @@ public final class Mapping implements Mapper {
     /**
      * Builds the mapping.
      *
+     * @return the mapping
      * @throws IllegalStateException if no field is mapped, or a required field is not mapped
      */
     public Mapping build() {

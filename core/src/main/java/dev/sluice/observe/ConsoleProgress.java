@@ -32,12 +32,19 @@ public final class ConsoleProgress implements SyncListener {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Progress to standard error, at most every two seconds. */
+  /** {@return progress to standard error, at most every two seconds} */
   public static ConsoleProgress toStderr() {
     return new ConsoleProgress(System.err, Duration.ofSeconds(2), Clock.systemUTC());
   }
 
-  /** Progress to {@code out}, at most every {@code interval}, timed by {@code clock}. */
+  /**
+   * Progress to {@code out}, at most every {@code interval}, timed by {@code clock}.
+   *
+   * @param out where to print
+   * @param interval the least time between two lines
+   * @param clock the clock to read the time from
+   * @return the listener
+   */
   public static ConsoleProgress to(PrintStream out, Duration interval, Clock clock) {
     return new ConsoleProgress(out, interval, clock);
   }

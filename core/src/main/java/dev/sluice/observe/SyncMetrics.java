@@ -56,6 +56,10 @@ public final class SyncMetrics implements SyncListener {
   /**
    * Meters for the syncs this listener is added to, delivering to {@code destination} (a short
    * name); the {@code sync} tag is each run's sync name.
+   *
+   * @param registry the meter registry
+   * @param destination a short name of the destination, for the {@code destination} tag
+   * @return the listener that records the meters
    */
   public static SyncMetrics of(MeterRegistry registry, String destination) {
     return new SyncMetrics(registry, null, destination);
@@ -65,6 +69,11 @@ public final class SyncMetrics implements SyncListener {
    * Meters for the sync {@code syncName} delivering to {@code destination} (a short name). The
    * {@code sync} tag is the run's own name; {@code syncName} only registers the gauge before the
    * first run. Prefer {@link #of(MeterRegistry, String)}.
+   *
+   * @param registry the meter registry
+   * @param syncName the name of the sync
+   * @param destination a short name of the destination, for the {@code destination} tag
+   * @return the listener that records the meters
    */
   public static SyncMetrics of(MeterRegistry registry, String syncName, String destination) {
     return new SyncMetrics(registry, Objects.requireNonNull(syncName, "syncName"), destination);
@@ -117,6 +126,16 @@ public final class SyncMetrics implements SyncListener {
     record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "deleted", report.deleted());
     record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "unchanged", report.unchanged());
     record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "skipped", report.skipped());
+    record(sync, MetricNames.REQUESTS, MetricNames.TAG_KIND, "http", report.requests().requests());
+    record(sync, MetricNames.REQUESTS, MetricNames.TAG_KIND, "attempt", report.requests().attempts());
+    record(sync, MetricNames.REQUESTS, MetricNames.TAG_KIND, "retry", report.requests().retries());
+    record(sync, MetricNames.REQUESTS, MetricNames.TAG_KIND, "rate_limited", report.requests().rateLimited());
+    Counter.builder(MetricNames.BATCHES_SPLIT).tags(tags(sync)).register(registry).increment(report.requests().batchesSplit());
+    Timer.builder(MetricNames.RATE_LIMIT_WAIT)
+        .tags(tags(sync))
+        .description("time runs spent waiting for the rate limit")
+        .register(registry)
+        .record(report.requests().rateLimitWait());
     Timer.builder(MetricNames.RUN_DURATION)
         .tags(tags(sync)).tag(MetricNames.TAG_STATUS, report.status().name().toLowerCase(Locale.ROOT))
         .description("duration of sync runs")

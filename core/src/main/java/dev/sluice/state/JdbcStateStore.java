@@ -103,7 +103,12 @@ public final class JdbcStateStore implements StateStore {
     return b.schema == null ? DSL.name(b.prefix + table) : DSL.name(b.schema, b.prefix + table);
   }
 
-  /** Configures a store over {@code dataSource}. */
+  /**
+   * Configures a store over {@code dataSource}.
+   *
+   * @param dataSource where connections come from
+   * @return a builder to configure it with
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
@@ -517,19 +522,34 @@ public final class JdbcStateStore implements StateStore {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** The SQL dialect; by default detected from the connection. */
+    /**
+     * The SQL dialect; by default detected from the connection.
+     *
+     * @param dialect the SQL dialect
+     * @return this builder
+     */
     public Builder dialect(SQLDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
 
-    /** The schema of the tables; default the connection's. */
+    /**
+     * The schema of the tables; default the connection's.
+     *
+     * @param schema the schema name
+     * @return this builder
+     */
     public Builder schema(String schema) {
       this.schema = Objects.requireNonNull(schema, "schema");
       return this;
     }
 
-    /** The prefix of the three table names; default {@code sluice_}. */
+    /**
+     * The prefix of the three table names; default {@code sluice_}.
+     *
+     * @param prefix the prefix
+     * @return this builder
+     */
     public Builder tablePrefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
       if (!prefix.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -539,13 +559,23 @@ public final class JdbcStateStore implements StateStore {
       return this;
     }
 
-    /** Whether to create the tables when absent (default false: create them with your migrations). */
+    /**
+     * Whether to create the tables when absent (default false: create them with your migrations).
+     *
+     * @param create whether to create them
+     * @return this builder
+     */
     public Builder createTables(boolean create) {
       this.createTables = create;
       return this;
     }
 
-    /** How long a run's lease lasts without a checkpoint; default {@link #DEFAULT_LEASE}. */
+    /**
+     * How long a run's lease lasts without a checkpoint; default {@link #DEFAULT_LEASE}.
+     *
+     * @param lease how long a lease lasts
+     * @return this builder
+     */
     public Builder leaseTimeout(Duration lease) {
       Objects.requireNonNull(lease, "lease");
       if (lease.isNegative() || lease.isZero()) {
@@ -555,13 +585,23 @@ public final class JdbcStateStore implements StateStore {
       return this;
     }
 
-    /** The clock for lease times; default the system clock. */
+    /**
+     * The clock for lease times; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Rows per round trip when reading the state; default 10,000. */
+    /**
+     * Rows per round trip when reading the state; default 10,000.
+     *
+     * @param rows rows per round trip, at least 1
+     * @return this builder
+     */
     public Builder fetchSize(int rows) {
       if (rows < 1) {
         throw new IllegalArgumentException("fetchSize must be at least 1, was " + rows);
@@ -570,7 +610,11 @@ public final class JdbcStateStore implements StateStore {
       return this;
     }
 
-    /** Builds the store. */
+    /**
+     * Builds the store.
+     *
+     * @return the store
+     */
     public JdbcStateStore build() {
       return new JdbcStateStore(this);
     }

@@ -50,19 +50,29 @@ public abstract class DestinationContract {
   private String runId;
   private long sequence;
 
-  /** A destination over a fresh, empty store (a new fake, or a clean test account). */
+  /** {@return a destination over a fresh, empty store (a new fake, or a clean test account)} */
   protected abstract Destination newDestination();
 
-  /** What the destination holds now, by key: the fields as the API returns them. */
+  /** {@return what the destination holds now, by key: the fields as the API returns them} */
   protected abstract Map<String, Map<String, Object>> contents();
 
-  /** A record valid for this destination; override when it needs particular fields. */
+  /**
+   * A record valid for this destination; override when it needs particular fields.
+   *
+   * @param key the record key
+   * @param version tells apart the contents of two writes of the same key
+   * @return the record
+   */
   protected Record validRecord(String key, int version) {
     return Record.builder(key).set("email", key + "@example.com").set("score", version)
         .set("ltv", new BigDecimal("12.50")).build();
   }
 
-  /** A record the API refuses for its content (an invalid email, say); empty if none can be made. */
+  /**
+   * {@return a record the API refuses for its content (an invalid email, say); empty if none can be made}
+   *
+   * @param key the record key
+   */
   protected Optional<Record> invalidRecord(String key) {
     return Optional.empty();
   }
@@ -71,12 +81,15 @@ public abstract class DestinationContract {
    * Makes the destination's next call fail as the API would with this HTTP status (503, 429,
    * 400…); return false when the destination under test cannot be made to, and the
    * classification test is skipped.
+   *
+   * @param status the HTTP status
+   * @return true when the next call will fail so, false when the destination cannot be made to
    */
   protected boolean failNextCallWith(int status) {
     return false;
   }
 
-  /** The destination under test. */
+  /** {@return the destination under test} */
   protected final Destination destination() {
     return destination;
   }
@@ -220,7 +233,12 @@ public abstract class DestinationContract {
     assertThat(contents()).containsKey("i2");
   }
 
-  /** A batch of this test's run. */
+  /**
+   * {@return a batch of this test's run}
+   *
+   * @param operation the operation
+   * @param records the records
+   */
   protected final Batch batch(Operation operation, List<Record> records) {
     return new Batch("contract", runId, ++sequence, operation, records);
   }
