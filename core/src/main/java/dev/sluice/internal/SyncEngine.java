@@ -287,8 +287,10 @@ public final class SyncEngine {
           ReadAhead.Item item = chunk.items[i];
           read++;
           if (sorter != null && item.record != null && item.record.key() != null) {
-            String problem = item.record.unreadableReason() != null ? item.record.unreadableReason()
-                : RecordCheck.keyProblem(item.record.key());
+            String problem = RecordCheck.keyProblem(item.record.key());
+            if (problem == null) {
+              problem = item.record.unreadableReason();
+            }
             if (problem != null) {
               reject(item.record.key(), problem);
               if (!rejectedUnsorted.add(item.record.key())) {
