@@ -93,6 +93,8 @@ public final class SyncReport {
   private final FailureKind failureKind;
   private final Throwable failureCause;
   private final List<RecordError> notFoundRecords;
+  private final long quarantined;
+  private final List<RecordError> quarantinedRecords;
   private final RequestFigures requests;
 
   private SyncReport(Builder b) {
@@ -101,6 +103,8 @@ public final class SyncReport {
     this.failureKind = b.failureKind;
     this.failureCause = b.failureCause;
     this.notFoundRecords = List.copyOf(b.notFoundRecords);
+    this.quarantined = b.quarantined;
+    this.quarantinedRecords = List.copyOf(b.quarantinedRecords);
     this.syncName = b.syncName;
     this.runId = b.runId;
     this.mode = b.mode;
@@ -294,6 +298,26 @@ public final class SyncReport {
   }
 
   /**
+   * Records held back because they failed permanently the configured number of runs in a row
+   * ({@link Sync.Builder#quarantineAfter(int)}) and their data has not changed since: not sent,
+   * not failures of this run.
+   *
+   * @return how many records were quarantined
+   */
+  public long quarantined() {
+    return quarantined;
+  }
+
+  /**
+   * The quarantined records (the first {@value #MAX_LISTED_RECORDS}), each with why.
+   *
+   * @return the quarantined records
+   */
+  public List<RecordError> quarantinedRecords() {
+    return quarantinedRecords;
+  }
+
+  /**
    * Whether the state was last written for another destination (its {@code identity()} differs):
    * the run started afresh, as if the state were empty, derived no deletes from it, and replaced
    * it with what this run confirmed.
@@ -355,6 +379,9 @@ public final class SyncReport {
     if (alreadyExisted > 0) {
       sb.append(", already existed ").append(alreadyExisted);
     }
+    if (quarantined > 0) {
+      sb.append(", quarantined ").append(quarantined);
+    }
     if (requests.attempts() > 0 || requests.requests() > 0) {
       sb.append(" | ").append(requests);
     }
@@ -409,6 +436,8 @@ public final class SyncReport {
     private FailureKind failureKind;
     private Throwable failureCause;
     private List<RecordError> notFoundRecords = List.of();
+    private long quarantined;
+    private List<RecordError> quarantinedRecords = List.of();
     private RequestFigures requests = RequestFigures.NONE;
 
     private Builder(String syncName, String runId, SyncMode mode) {
@@ -559,6 +588,19 @@ public final class SyncReport {
     /** The listed updates answered "not found". */
     public Builder notFoundRecords(List<RecordError> records) {
       this.notFoundRecords = records;
+      return this;
+    }
+
+    /**
+     * Records held back as quarantined.
+     *
+     * @param count how many
+     * @param records the listed ones
+     * @return this builder
+     */
+    public Builder quarantined(long count, List<RecordError> records) {
+      this.quarantined = count;
+      this.quarantinedRecords = records;
       return this;
     }
 

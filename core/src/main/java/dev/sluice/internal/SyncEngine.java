@@ -92,6 +92,10 @@ public final class SyncEngine {
   private long alreadyExisted;
   private final List<RecordError> failedRecords = new ArrayList<>();
   private final List<RecordError> notFoundRecords = new ArrayList<>();
+  // Reader thread: quarantined records; keys that failed permanently before, with their strikes.
+  private long quarantined;
+  private final List<RecordError> quarantinedRecords = new ArrayList<>();
+  private final Map<String, Integer> strikes = new java.util.concurrent.ConcurrentHashMap<>();
   private SyncState state;
 
   // Why the run stops early; the first reason wins.
@@ -466,12 +470,32 @@ public final class SyncEngine {
     } else {
       updated++;
     }
-    Operation op = Modes.operationFor(plan.mode, change.kind(), caps);
+    Change.Kind kind = change.kind();
+    Long previous = diff.previousHash();
+    if (plan.quarantineAfter > 0 && previous != null && !fingerprintChanged) {
+      int strikes = Quarantine.strikes(previous, hash, plan.quarantineAfter);
+      if (strikes >= plan.quarantineAfter) {
+        quarantine(key, "failed permanently " + strikes + " runs in a row; not sent again until its data changes");
+        return;
+      }
+      if (strikes > 0) {
+        this.strikes.put(key, strikes);
+        kind = Change.Kind.ADD; // the destination does not hold this data: an insert sync tries it again
+      }
+    }
+    Operation op = Modes.operationFor(plan.mode, kind, caps);
     if (op == null) {
       skipped++;
       return;
     }
     plan(op, change);
+  }
+
+  private void quarantine(String key, String reason) {
+    quarantined++;
+    if (quarantinedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
+      quarantinedRecords.add(new RecordError(key, reason, false));
+    }
   }
 
   private void reject(String key, String reason) {
@@ -653,7 +677,17 @@ public final class SyncEngine {
           }
           break;
         default:
-          recordFailure(outcome.key(), outcome.reason(), outcome.retryable());
+          String reason = outcome.reason();
+          if (!outcome.retryable() && !delete && plan.quarantineAfter > 0 && !dryRun) {
+            // Remembered as a strike: after quarantineAfter runs in a row the record is held back.
+            int strikes = this.strikes.getOrDefault(outcome.key(), 0) + 1;
+            state.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            if (strikes >= plan.quarantineAfter) {
+              reason = reason + " (failed permanently " + strikes + " runs in a row: quarantined, not sent again"
+                  + " until its data changes)";
+            }
+          }
+          recordFailure(outcome.key(), reason, outcome.retryable());
       }
     }
   }
@@ -785,7 +819,7 @@ public final class SyncEngine {
       status = Status.FAILED;
       kind = SyncReport.FailureKind.REJECTED;
       reason = "every record was rejected (" + rejected + "); see rejectedRecords";
-    } else if (failedNow > 0 || rejected > 0) {
+    } else if (failedNow > 0 || rejected > 0 || quarantined > 0) {
       status = Status.PARTIAL;
     } else {
       status = Status.SUCCEEDED;
@@ -804,6 +838,7 @@ public final class SyncEngine {
         .stateOrigin(destinationChanged, sourceChanged)
         .failureCause(status == Status.FAILED || status == Status.ABORTED ? kind : null, failCause)
         .notFoundRecords(notFoundList)
+        .quarantined(quarantined, quarantinedRecords)
         .requests(requests.figures())
         .build();
   }
