@@ -59,6 +59,8 @@ public final class SyncEngine {
   public static final String MDC_RUN = "sluice.run";
 
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+  /** Progress goes to the listeners after each batch and at least every so many records read. */
+  private static final long PROGRESS_EVERY_RECORDS = 10_000;
 
   private final SyncPlan plan;
   private final boolean dryRun;
@@ -72,6 +74,7 @@ public final class SyncEngine {
 
   // Reader-thread counters.
   private long read;
+  private long readAtLastProgress;
   private long mapped;
   private long rejected;
   private long added;
@@ -314,6 +317,10 @@ public final class SyncEngine {
           fail("reading the source failed after " + read + " records: " + chunk.failure
               + "; no deletes were sent", chunk.failure);
           return false;
+        }
+        if (read - readAtLastProgress >= PROGRESS_EVERY_RECORDS) {
+          readAtLastProgress = read;
+          reportProgress();
         }
         if (chunk.failure != null) {
           failSource("the source failed after " + read + " records: " + describe(chunk.failure)
@@ -626,8 +633,7 @@ public final class SyncEngine {
         BatchResult r = result;
         notifyListeners(l -> l.onBatchCompleted(context, r));
       }
-      SyncProgress progress = progress();
-      notifyListeners(l -> l.onProgress(progress));
+      reportProgress();
     }
   }
 
@@ -642,6 +648,7 @@ public final class SyncEngine {
     for (Record record : batch.records()) {
       recordFailure(record.key(), reason, retryable);
     }
+    notifyListeners(l -> l.onBatchFailed(context, batch, reason, retryable));
   }
 
   private void applyOutcomes(Batch batch, long[] hashes, BatchResult result) {
@@ -841,6 +848,14 @@ public final class SyncEngine {
         .quarantined(quarantined, quarantinedRecords)
         .requests(requests.figures())
         .build();
+  }
+
+  /** Tells the listeners how far the run is; after each batch and every so many records read. */
+  private void reportProgress() {
+    synchronized (lock) {
+      SyncProgress progress = progress();
+      notifyListeners(l -> l.onProgress(progress));
+    }
   }
 
   private SyncProgress progress() {

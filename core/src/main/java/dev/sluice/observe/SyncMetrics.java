@@ -130,7 +130,8 @@ public final class SyncMetrics implements SyncListener {
     record(sync, MetricNames.REQUESTS, MetricNames.TAG_KIND, "attempt", report.requests().attempts());
     record(sync, MetricNames.REQUESTS, MetricNames.TAG_KIND, "retry", report.requests().retries());
     record(sync, MetricNames.REQUESTS, MetricNames.TAG_KIND, "rate_limited", report.requests().rateLimited());
-    Counter.builder(MetricNames.BATCHES_SPLIT).tags(tags(sync)).register(registry).increment(report.requests().batchesSplit());
+    Counter.builder(MetricNames.BATCHES_SPLIT).tags(tags(sync)).register(registry)
+        .increment(report.requests().batchesSplit());
     Timer.builder(MetricNames.RATE_LIMIT_WAIT)
         .tags(tags(sync))
         .description("time runs spent waiting for the rate limit")

@@ -4,6 +4,7 @@ import dev.sluice.Record;
 import dev.sluice.RecordShape;
 import dev.sluice.diff.KeyOrder;
 import dev.sluice.http.Redaction;
+import dev.sluice.internal.Jooq;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,7 +75,7 @@ final class JdbcRecordStream implements RecordStream {
         connection.setAutoCommit(false);
       }
       SQLDialect dialect = source.dialect != null ? source.dialect : JDBCUtils.dialect(connection);
-      DSLContext ctx = DSL.using(connection, dialect);
+      DSLContext ctx = Jooq.using(connection, dialect);
       String inner = source.sql;
       if (source.sql == null) {
         inner = ctx.render(source.select);

@@ -1,6 +1,7 @@
 package dev.sluice.state;
 
 import dev.sluice.diff.KeyOrder;
+import dev.sluice.internal.Jooq;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -125,7 +126,7 @@ public final class JdbcStateStore implements StateStore {
     String owner = UUID.randomUUID().toString();
     try {
       connection.setAutoCommit(false);
-      DSLContext ctx = DSL.using(connection, dialect(connection));
+      DSLContext ctx = Jooq.using(connection, dialect(connection));
       ensureTables(ctx);
       lock(ctx, syncName, owner);
       try {
@@ -448,7 +449,7 @@ public final class JdbcStateStore implements StateStore {
         if (rows == null) {
           connection = dataSource.getConnection();
           connection.setAutoCommit(false);
-          DSLContext ctx = DSL.using(connection, dialect(connection));
+          DSLContext ctx = Jooq.using(connection, dialect(connection));
           String order = KeyOrder.sqlOrderTerm(ctx.dialect(), ctx.render(KEY));
           String sql = "select " + ctx.render(KEY) + ", " + ctx.render(HASH) + " from " + ctx.render(states)
               + " where " + ctx.render(SYNC) + " = ? order by " + order;

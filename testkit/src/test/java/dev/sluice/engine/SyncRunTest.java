@@ -427,6 +427,25 @@ class SyncRunTest {
   }
 
   @Test
+  void aSyncIsACallableThatExecutorsRunAndThatReportsFailuresInsteadOfThrowing() throws Exception {
+    InMemorySource source = InMemorySource.create().put("1", Map.of("n", "1")).put("2", Map.of("n", "2"));
+    Sync sync = Sync.from(source).to(destination).named("callable").build();
+    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      SyncReport first = executor.submit((java.util.concurrent.Callable<SyncReport>) sync).get();
+      source.failAfter(1, "the warehouse went away");
+      SyncReport failed = executor.submit((java.util.concurrent.Callable<SyncReport>) sync).get();
+
+      assertThat(first.status()).isEqualTo(Status.SUCCEEDED);
+      assertThat(first.delivered()).isEqualTo(2);
+      assertThat(failed.status()).isEqualTo(Status.FAILED);
+      assertThat(failed.summary()).contains("the warehouse went away");
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
   void tellsListenersAboutTheRunAndSurvivesAFailingOne() {
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     SyncListener recorder = new SyncListener() {
