@@ -113,7 +113,12 @@ public final class Record {
     return unreadable;
   }
 
-  /** Starts a record with the given key; fields keep the order in which they are set. */
+  /**
+   * Starts a record with the given key; fields keep the order in which they are set.
+   *
+   * @param key the record key
+   * @return a builder to configure it with
+   */
   public static Builder builder(String key) {
     return new Builder(key);
   }
