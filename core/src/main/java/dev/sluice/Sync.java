@@ -408,6 +408,9 @@ public final class Sync {
      * and compares its hash with the state. The warehouse-side differ
      * ({@code dev.sluice.warehouse.Warehouse#differ()}) computes the changes in SQL instead, so that
      * only changed rows leave the warehouse; it needs the warehouse's own state store.
+     *
+     * @param differ how changes are found
+     * @return this builder
      */
     public Builder differ(Differ differ) {
       this.differ = Objects.requireNonNull(differ, "differ");

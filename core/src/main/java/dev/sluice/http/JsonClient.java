@@ -536,7 +536,12 @@ public final class JsonClient implements AutoCloseable {
       return this;
     }
 
-    /** Connections kept open to the API; default 20. */
+    /**
+     * Connections kept open to the API; default 20.
+     *
+     * @param connections connections, at least 1
+     * @return this builder
+     */
     public Builder maxConnections(int connections) {
       if (connections < 1) {
         throw new IllegalArgumentException("maxConnections must be at least 1, was " + connections);
