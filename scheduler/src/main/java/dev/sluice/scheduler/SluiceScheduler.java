@@ -309,8 +309,10 @@ public final class SluiceScheduler implements AutoCloseable {
     if (!isRunning) {
       try {
         db.reschedule(TaskInstanceId.of(SYNC_TASK, syncName), now);
-      } catch (TaskInstanceCurrentlyExecutingException e) {
-        // Picked a moment ago and about to start: it takes this request on when it does.
+      } catch (TaskInstanceCurrentlyExecutingException | com.github.kagkarlsson.scheduler.exceptions.ExecutionException e) {
+        // Picked a moment ago (db-scheduler's optimistic update then finds the row's version moved on)
+        // and about to start: it takes this request on when it does, since it claims requests under
+        // the control lock this transaction holds.
       }
     }
     // A running sync sees the request when it ends and runs once more.
@@ -351,7 +353,8 @@ public final class SluiceScheduler implements AutoCloseable {
       if (!control.running) {
         try {
           applied = db.reschedule(TaskInstanceId.of(SYNC_TASK, syncName), next.effective.nextAfter(now), next.encode());
-        } catch (TaskInstanceCurrentlyExecutingException e) {
+        } catch (TaskInstanceCurrentlyExecutingException | com.github.kagkarlsson.scheduler.exceptions.ExecutionException e) {
+          // Picked (or being picked) right now: the run applies the pending schedule when it ends.
           applied = false;
         }
       }
