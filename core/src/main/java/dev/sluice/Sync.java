@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Callable;
 
 /**
  * A sync: read records from a {@link Source}, map them, find what changed since the last run, and
@@ -39,8 +40,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * do not overlap; a second concurrent run fails at once (its state is locked). Different syncs may
  * run at the same time. A run in progress can be stopped from another thread with {@link #cancel()},
  * and ends by itself at its {@link Builder#deadline(Duration) deadline}.
+ *
+ * <p><b>Executors and schedulers.</b> A sync is a {@link Callable} whose {@link #call()} is
+ * {@link #run()}, and it is safe to hand to any executor or scheduler: it holds no thread and no
+ * per-run state of its own, may run on any thread, and never throws for what a report can describe
+ * (a failed source, destination or state store ends the run as {@code FAILED} or
+ * {@code ABORTED}), so a scheduled task is never cancelled by a failed run.
+ *
+ * <pre>{@code
+ * ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+ * Future<SyncReport> now = scheduler.submit(sync);
+ * scheduler.scheduleWithFixedDelay(() -> log.info(sync.call().summary()), 0, 15, TimeUnit.MINUTES);
+ * }</pre>
  */
-public final class Sync {
+public final class Sync implements Callable<SyncReport> {
 
   private final SyncPlan plan;
   private final Duration deadline;
@@ -121,6 +134,16 @@ public final class Sync {
     } finally {
       running.compareAndSet(engine, null);
     }
+  }
+
+  /**
+   * Runs the sync once, as {@link #run()} does: for executors and schedulers.
+   *
+   * @return what the run did; its status tells whether it completed
+   */
+  @Override
+  public SyncReport call() {
+    return run();
   }
 
   /**
@@ -431,7 +454,8 @@ public final class Sync {
       if (problem != null) {
         throw new IllegalStateException("mode " + mode + " " + problem + ", but the destination "
             + destination.getClass().getSimpleName() + " supports only " + caps.operations()
-            + "; choose another mode");
+            + " as configured (" + dev.sluice.http.Redaction.masked(String.valueOf(destination))
+            + "); choose another mode, or configure the destination for it");
       }
       if (state != null && name == null) {
         throw new IllegalStateException("name the sync with named(...) when you set a state store:"

@@ -42,6 +42,28 @@ public final class SyncReport {
     ABORTED
   }
 
+  /** What made a run fail or stop, for code that reacts to it (see {@link #failureKind()}). */
+  public enum FailureKind {
+    /** The source could not be opened or read to its end. */
+    SOURCE,
+    /** The mapping cannot work with this source (say, it names a column the query lacks). */
+    MAPPING,
+    /** Two records had the same key. */
+    DUPLICATE_KEY,
+    /** A source declared ordered by key produced a key out of order. */
+    KEY_ORDER,
+    /** The state store failed, or this run lost its lease on the sync to another run. */
+    STATE,
+    /** The destination refused all further work, or failed every change it was sent. */
+    DESTINATION,
+    /** Every record the source produced was rejected. */
+    REJECTED,
+    /** The run was stopped from outside (interrupted or cancelled). */
+    STOPPED,
+    /** A bug or resource exhaustion: an unexpected exception or error ({@link #failureCause()}). */
+    INTERNAL
+  }
+
   private final String syncName;
   private final String runId;
   private final SyncMode mode;
@@ -67,8 +89,18 @@ public final class SyncReport {
   private final List<Change> sampleChanges;
   private final boolean fingerprintChanged;
   private final RequestFigures requests;
+  private final boolean destinationChanged;
+  private final boolean sourceChanged;
+  private final FailureKind failureKind;
+  private final Throwable failureCause;
+  private final List<RecordError> notFoundRecords;
 
   private SyncReport(Builder b) {
+    this.destinationChanged = b.destinationChanged;
+    this.sourceChanged = b.sourceChanged;
+    this.failureKind = b.failureKind;
+    this.failureCause = b.failureCause;
+    this.notFoundRecords = List.copyOf(b.notFoundRecords);
     this.syncName = b.syncName;
     this.runId = b.runId;
     this.mode = b.mode;
@@ -139,7 +171,21 @@ public final class SyncReport {
     return Optional.ofNullable(failure);
   }
 
-  /** {@return when the run started} */
+  /** What kind of failure ended a FAILED or ABORTED run; empty when it completed. */
+  public Optional<FailureKind> failureKind() {
+    return Optional.ofNullable(failureKind);
+  }
+
+  /**
+   * The exception behind the failure, when there was one (a source's {@code SourceException}, a
+   * {@code StateStoreException}, an error); empty otherwise. Its message is what {@link #failure()}
+   * shows, with secrets masked there — log the cause with care.
+   */
+  public Optional<Throwable> failureCause() {
+    return Optional.ofNullable(failureCause);
+  }
+
+  /** When the run started. */
   public Instant startedAt() {
     return startedAt;
   }
@@ -240,8 +286,34 @@ public final class SyncReport {
   }
 
   /**
-   * {@return whether the mapping or destination settings changed since the last committed run, so this
-   * run treated every record as changed and sent it again}
+   * The updates the destination answered "not found" (the first {@value #MAX_LISTED_RECORDS}),
+   * with what it said: not failures; they are tried again next run.
+   */
+  public List<RecordError> notFoundRecords() {
+    return notFoundRecords;
+  }
+
+  /**
+   * Whether the state was last written for another destination (its {@code identity()} differs):
+   * the run started afresh, as if the state were empty, derived no deletes from it, and replaced
+   * it with what this run confirmed.
+   */
+  public boolean destinationChanged() {
+    return destinationChanged;
+  }
+
+  /**
+   * Whether the state was last written by a sync reading another source (its {@code describe()}
+   * differs), such as an edited query. Mirror semantics apply as usual: keys the new source lacks
+   * are deleted.
+   */
+  public boolean sourceChanged() {
+    return sourceChanged;
+  }
+
+  /**
+   * Whether the mapping or destination settings changed since the last committed run, so this
+   * run treated every record as changed and sent it again.
    */
   public boolean fingerprintChanged() {
     return fingerprintChanged;
@@ -289,6 +361,12 @@ public final class SyncReport {
     if (fingerprintChanged) {
       sb.append(" | the mapping or destination settings changed: every record was sent again");
     }
+    if (destinationChanged) {
+      sb.append(" | the state was written for another destination: started afresh, no deletes derived from it");
+    }
+    if (sourceChanged) {
+      sb.append(" | the source changed since the state was written");
+    }
     if (failure != null) {
       sb.append(" | ").append(failure);
     }
@@ -327,6 +405,11 @@ public final class SyncReport {
     private List<Change> sampleChanges = List.of();
     private boolean fingerprintChanged;
     private RequestFigures requests = RequestFigures.NONE;
+    private boolean destinationChanged;
+    private boolean sourceChanged;
+    private FailureKind failureKind;
+    private Throwable failureCause;
+    private List<RecordError> notFoundRecords = List.of();
 
     private Builder(String syncName, String runId, SyncMode mode) {
       this.syncName = Objects.requireNonNull(syncName, "syncName");
@@ -474,6 +557,26 @@ public final class SyncReport {
      */
     public Builder requests(RequestFigures requests) {
       this.requests = Objects.requireNonNull(requests, "requests");
+      return this;
+    }
+
+    /** What kind of failure ended the run, and the exception behind it (either may be null). */
+    public Builder failureCause(FailureKind kind, Throwable cause) {
+      this.failureKind = kind;
+      this.failureCause = cause;
+      return this;
+    }
+
+    /** The listed updates answered "not found". */
+    public Builder notFoundRecords(List<RecordError> records) {
+      this.notFoundRecords = records;
+      return this;
+    }
+
+    /** Whether the state was written for another destination, or by another source. */
+    public Builder stateOrigin(boolean destinationChanged, boolean sourceChanged) {
+      this.destinationChanged = destinationChanged;
+      this.sourceChanged = sourceChanged;
       return this;
     }
 

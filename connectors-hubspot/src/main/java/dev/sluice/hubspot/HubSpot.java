@@ -13,9 +13,11 @@ import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RateLimitedException;
+import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.http.AuthProvider;
 import dev.sluice.http.JsonClient;
+import dev.sluice.http.Redaction;
 import dev.sluice.http.JsonResponse;
 import dev.sluice.http.OAuth2RefreshTokenProvider;
 import dev.sluice.map.Mapping;
@@ -106,6 +108,7 @@ public final class HubSpot implements Destination {
 
   private final String objectType;
   private final String idProperty;
+  private final String identity;
   private final boolean checkSchema;
   private final boolean privateAppToken;
   private final Duration burstWait;
@@ -136,8 +139,14 @@ public final class HubSpot implements Destination {
       http.metrics(b.meterRegistry, "hubspot");
     }
     this.client = http.build();
+    Redaction.registerAll(b.auth.secrets());
+    this.identity = "hubspot " + b.baseUrl + " " + objectType;
+    // Without idProperty a record cannot be found again: only creating is possible, and a sync in
+    // another mode fails at build() naming the operations this destination offers.
+    Operation[] operations = idProperty == null ? new Operation[] {Operation.INSERT}
+        : new Operation[] {Operation.UPSERT, Operation.UPDATE, Operation.INSERT, Operation.DELETE};
     this.capabilities = Capabilities.builder()
-        .operations(Operation.UPSERT, Operation.UPDATE, Operation.INSERT, Operation.DELETE)
+        .operations(operations)
         .maxRecordsPerBatch(MAX_INPUTS)
         .idempotentWrites(true)
         .requestsTakePermits(rateLimit)
@@ -310,7 +319,14 @@ public final class HubSpot implements Destination {
     if (status != 200 && status != 201 && status != 207) {
       failOnAccountProblems(response);
       if (status == 400 || status == 409) {
-        throw new PermanentDestinationException("HubSpot refused the batch: " + message(response.json()));
+        JsonNode error = response.json();
+        RecordOutcome single = batch.size() == 1
+            ? outcome(batch.operation(), error, batch.records().get(0).key(), message(error), false) : null;
+        if (single != null && single.status() != RecordOutcome.Status.FAILED) {
+          result.set(single);
+          return;
+        }
+        throw new PermanentDestinationException("HubSpot refused the batch: " + message(error));
       }
       response.throwIfFailed();
       return;
@@ -331,13 +347,37 @@ public final class HubSpot implements Destination {
       String message = message(error);
       boolean retryable = isRetryable(error);
       for (String key : keysOf(error, keys)) {
-        result.failed(key, message, retryable);
+        result.set(outcome(batch.operation(), error, key, message, retryable));
       }
     }
     if (status != 207 && body.path("errors").isEmpty() && !body.path("results").isEmpty()
         && body.path("results").size() == batch.size() && !body.path("results").get(0).has("objectWriteTraceId")) {
       result.restSucceeded(); // every input succeeded: an answer without trace ids
     }
+  }
+
+  /**
+   * What an error says about one record: an update of an object HubSpot does not hold is "not
+   * found", a create whose idProperty value another object already has is "already exists";
+   * anything else is a failure.
+   */
+  private RecordOutcome outcome(Operation operation, JsonNode error, String key, String message, boolean retryable) {
+    String category = error.path("category").asText("");
+    if (operation == Operation.UPDATE && category.equals("OBJECT_NOT_FOUND")) {
+      return RecordOutcome.notFound(key, message);
+    }
+    if (operation == Operation.INSERT && category.equals("CONFLICT") && idProperty != null) {
+      boolean onId = false;
+      for (JsonNode detail : error.path("errors")) {
+        // HubSpot names the property in "in" (older answers: "name").
+        onId |= idProperty.equals(detail.path("in").asText(detail.path("name").asText("")));
+      }
+      onId |= !error.path("errors").isArray() || error.path("errors").isEmpty();
+      if (onId) {
+        return RecordOutcome.alreadyExists(key, message);
+      }
+    }
+    return retryable ? RecordOutcome.retryableFailure(key, message) : RecordOutcome.permanentFailure(key, message);
   }
 
   /** The record keys an error names, by trace id or by the id (the idProperty value) it lists. */
@@ -381,7 +421,8 @@ public final class HubSpot implements Destination {
     if (!details.isEmpty()) {
       text.append(" — ").append(String.join("; ", details));
     }
-    return text.toString();
+    // HubSpot's text may echo what was sent, credentials a gateway saw included.
+    return Redaction.masked(text.toString());
   }
 
   /** Archives the HubSpot objects whose idProperty values are the batch's keys. */
@@ -501,6 +542,12 @@ public final class HubSpot implements Destination {
   @Override
   public String describe() {
     return "hubspot " + objectType + " idProperty " + idProperty;
+  }
+
+  /** The account's API and the object type: which HubSpot objects the state describes. */
+  @Override
+  public String identity() {
+    return identity;
   }
 
   @Override

@@ -11,8 +11,10 @@ import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.http.AuthProvider;
 import dev.sluice.http.JsonClient;
+import dev.sluice.http.Redaction;
 import dev.sluice.http.JsonResponse;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,8 +76,13 @@ public final class Webhook implements Destination {
     }
     for (WebhookSecret secret : b.secrets) {
       // Masked wherever it might appear in logs or messages, with or without its prefix.
-      http.secret(secret.encoded()).secret(secret.encoded().substring("whsec_".length()));
+      String encoded = secret.encoded();
+      String bare = encoded.substring("whsec_".length());
+      http.secret(encoded).secret(bare);
+      Redaction.register(encoded);
+      Redaction.register(bare);
     }
+    registerQuerySecrets(url);
     this.client = http.build();
     this.signer = b.secrets.isEmpty() ? null : WebhookSigner.of(b.secrets.toArray(new WebhookSecret[0]));
     this.capabilities = Capabilities.builder()
@@ -87,6 +94,21 @@ public final class Webhook implements Destination {
     this.headers = Map.copyOf(b.headers);
     this.clock = b.clock;
     this.bytesPerRequest = b.bytesPerRequest;
+  }
+
+  /** Query parameters whose names say they hold a secret (a {@code ?token=} in the URL) are masked everywhere. */
+  private static void registerQuerySecrets(URI url) {
+    if (url.getRawQuery() == null) {
+      return;
+    }
+    for (String pair : url.getRawQuery().split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && Redaction.isSensitive(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8))) {
+        String raw = pair.substring(eq + 1);
+        Redaction.register(raw);
+        Redaction.register(java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8));
+      }
+    }
   }
 
   /**
@@ -175,7 +197,7 @@ public final class Webhook implements Destination {
     }
     if (status >= 300 && status < 400) {
       throw new PermanentDestinationException("the webhook endpoint answered " + status + " and redirects to "
-          + response.header("Location").orElse("(no Location)") + "; redirects are not followed (the signed body"
+          + response.header("Location").map(l -> Redaction.masked(Redaction.url(l))).orElse("(no Location)") + "; redirects are not followed (the signed body"
           + " would go to another address): configure the URL it names. The run stopped and the unsent records"
           + " stay pending", null, true);
     }
@@ -221,6 +243,13 @@ public final class Webhook implements Destination {
     return "webhook " + url.getHost() + url.getRawPath() + " records " + capabilities.maxRecordsPerBatch();
   }
 
+  /** The endpoint: scheme, host, port and path (not the query, which may hold a token). */
+  @Override
+  public String identity() {
+    return "webhook " + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+        + url.getRawPath();
+  }
+
   @Override
   public void close() {
     client.close();
@@ -240,10 +269,45 @@ public final class Webhook implements Destination {
 
     private Builder(String url) {
       Objects.requireNonNull(url, "url");
-      this.url = URI.create(url);
-      if (this.url.getScheme() == null || !(this.url.getScheme().equals("https") || this.url.getScheme().equals("http"))) {
-        throw new IllegalArgumentException("the webhook URL must be https:// (or http:// for local tests)");
+      // Messages show the URL masked: it may carry a token in its query or credentials before its host.
+      String shown = Redaction.masked(Redaction.url(Redaction.userInfoMasked(url)));
+      URI parsed;
+      try {
+        parsed = new URI(url);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' is not a valid URL (" + e.getReason()
+            + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + "); percent-encode spaces and special"
+            + " characters, as in https://hooks.example.com/sluice?name=a%20b");
       }
+      if (parsed.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' carries user-info (user:password@);"
+            + " it would travel and be shown with the URL: remove it and pass the credentials with"
+            + " auth(AuthProvider.basic(user, password))");
+      }
+      String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("https") && !scheme.equals("http")) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' must start with https://"
+            + " (or http:// to a loopback address, for tests)");
+      }
+      if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' names no host; give one, as in"
+            + " https://hooks.example.com/sluice");
+      }
+      if (scheme.equals("http") && !loopback(parsed.getHost())) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' is http:// to " + parsed.getHost()
+            + ": plain http is allowed only to loopback (localhost, 127.0.0.1, [::1]), since the records and"
+            + " their signature would cross the network unencrypted; use https://");
+      }
+      this.url = parsed;
+    }
+
+    private static boolean loopback(String host) {
+      String h = host.toLowerCase(java.util.Locale.ROOT);
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+          || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     /**

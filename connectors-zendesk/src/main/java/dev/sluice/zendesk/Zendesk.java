@@ -189,12 +189,20 @@ public final class Zendesk implements AsyncDestination {
     this.capabilities = caps.build();
   }
 
-  /** Starts a destination for Zendesk Support users. */
+  /**
+   * Starts a destination for Zendesk Support users.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder users() {
     return new Builder(Resource.USERS);
   }
 
-  /** Starts a destination for Zendesk Support organizations. */
+  /**
+   * Starts a destination for Zendesk Support organizations.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder organizations() {
     return new Builder(Resource.ORGANIZATIONS);
   }
@@ -221,17 +229,21 @@ public final class Zendesk implements AsyncDestination {
     return api.rateLimit();
   }
 
-  /** Requests sent so far, polls and lookups included. */
+  /** {@return requests sent so far, polls and lookups included} */
   public long requests() {
     return api.requests();
   }
 
-  /** Job polls sent so far. */
+  /** {@return job polls sent so far} */
   public long polls() {
     return jobs.polls();
   }
 
-  /** Answers with 429 so far. */
+  /**
+   * Answers with 429 so far.
+   *
+   * @return the answers with 429 so far
+   */
   public long rateLimitedAnswers() {
     return api.tooManyRequests();
   }
@@ -618,14 +630,12 @@ public final class Zendesk implements AsyncDestination {
       return RecordOutcome.succeeded(key);
     }
     if (op == Operation.UPDATE && notFound) {
-      // Update never creates; the record is tried again next run, when it may exist.
-      return RecordOutcome.permanentFailure(key, reason);
+      return RecordOutcome.notFound(key, reason);
     }
     boolean keyTaken = text.contains(keyAttribute.equals("email") ? "email" : "external")
         && (text.contains("taken") || text.contains("already"));
     if (op == Operation.INSERT && keyTaken) {
-      // Insert never updates: Zendesk holds the record, so it is not sent again.
-      return RecordOutcome.succeeded(key);
+      return RecordOutcome.alreadyExists(key, reason);
     }
     return RecordOutcome.permanentFailure(key, reason);
   }
@@ -828,7 +838,12 @@ public final class Zendesk implements AsyncDestination {
       this.resource = resource;
     }
 
-    /** The account's subdomain: {@code acme} for {@code https://acme.zendesk.com}. */
+    /**
+     * The account's subdomain: {@code acme} for {@code https://acme.zendesk.com}.
+     *
+     * @param subdomain the subdomain
+     * @return this builder
+     */
     public Builder subdomain(String subdomain) {
       Objects.requireNonNull(subdomain, "subdomain");
       if (!subdomain.matches("[A-Za-z0-9][A-Za-z0-9-]*")) {
@@ -859,7 +874,13 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Authenticates as agent {@code email} with an API token ({@code {email}/token:{token}}, HTTP Basic). */
+    /**
+     * Authenticates as agent {@code email} with an API token ({@code {email}/token:{token}}, HTTP Basic).
+     *
+     * @param email the agent's email
+     * @param token the token
+     * @return this builder
+     */
     public Builder apiToken(String email, String token) {
       Objects.requireNonNull(email, "email");
       Objects.requireNonNull(token, "token");
@@ -875,7 +896,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Authenticates with an OAuth access token ({@code Authorization: Bearer}). */
+    /**
+     * Authenticates with an OAuth access token ({@code Authorization: Bearer}).
+     *
+     * @param accessToken the OAuth access token
+     * @return this builder
+     */
     public Builder oauthToken(String accessToken) {
       Objects.requireNonNull(accessToken, "accessToken");
       if (accessToken.isBlank()) {
@@ -890,6 +916,8 @@ public final class Zendesk implements AsyncDestination {
      * Keys users by email instead of external id: upserts match users by email, inserts create
      * them with it. Zendesk reads, updates and deletes in bulk by external id only, so such a
      * destination supports UPSERT and INSERT, not UPDATE or MIRROR.
+     *
+     * @return this builder
      */
     public Builder keyByEmail() {
       if (resource != Resource.USERS) {
@@ -899,7 +927,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** The account's plan, for the starting pace (default {@link ZendeskPlan#TEAM}: 200 per minute). */
+    /**
+     * The account's plan, for the starting pace (default {@link ZendeskPlan#TEAM}: 200 per minute).
+     *
+     * @param plan the account's plan
+     * @return this builder
+     */
     public Builder plan(ZendeskPlan plan) {
       this.plan = Objects.requireNonNull(plan, "plan");
       return this;
@@ -915,6 +948,9 @@ public final class Zendesk implements AsyncDestination {
      * Jobs this destination keeps queued or working at most (default and maximum
      * {@value Zendesk#MAX_JOBS}, Zendesk's limit per account); lower it when other integrations run
      * jobs on the same account.
+     *
+     * @param jobs jobs at most
+     * @return this builder
      */
     public Builder maxJobs(int jobs) {
       if (jobs < 1 || jobs > MAX_JOBS) {
@@ -924,7 +960,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Threads that send requests (default 4); jobs are polled from one more thread. */
+    /**
+     * Threads that send requests (default 4); jobs are polled from one more thread.
+     *
+     * @param threads threads, at least 1
+     * @return this builder
+     */
     public Builder requestThreads(int threads) {
       if (threads < 1 || threads > 32) {
         throw new IllegalArgumentException("requestThreads must be between 1 and 32, was " + threads);
@@ -936,19 +977,32 @@ public final class Zendesk implements AsyncDestination {
     /**
      * The time between job polls, and before a job's first poll. By default polls are spaced to
      * take about 5% of the rate budget, and at least 1 s apart (1.7 s at 700 per minute).
+     *
+     * @param interval how often
+     * @return this builder
      */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = positive(interval, "pollInterval");
       return this;
     }
 
-    /** The longest a queued or working job waits between polls (default 15 s). */
+    /**
+     * The longest a queued or working job waits between polls (default 15 s).
+     *
+     * @param delay how long before the answer
+     * @return this builder
+     */
     public Builder maxPollDelay(Duration delay) {
       this.maxPollDelay = positive(delay, "maxPollDelay");
       return this;
     }
 
-    /** How long a job may stay queued or working before its records are left pending (default 30 min). */
+    /**
+     * How long a job may stay queued or working before its records are left pending (default 30 min).
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder jobTimeout(Duration timeout) {
       this.jobTimeout = positive(timeout, "jobTimeout");
       return this;
@@ -957,6 +1011,10 @@ public final class Zendesk implements AsyncDestination {
     /**
      * The backoff after a 5xx, an I/O error or a 429 without {@code Retry-After}: {@code initial},
      * doubling up to {@code max} (default 1 s to 1 min).
+     *
+     * @param initial the first wait
+     * @param max the maximum, at least 1
+     * @return this builder
      */
     public Builder backoff(Duration initial, Duration max) {
       this.initialBackoff = positive(initial, "initial backoff");
@@ -967,7 +1025,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Tries per request on 5xx and I/O errors before the batch fails as retryable (default 3). */
+    /**
+     * Tries per request on 5xx and I/O errors before the batch fails as retryable (default 3).
+     *
+     * @param attempts calls per batch, at least 1
+     * @return this builder
+     */
     public Builder serverErrorAttempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("serverErrorAttempts must be at least 1, was " + attempts);
@@ -976,25 +1039,45 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** The longest one request keeps waiting out 429s before its batch fails as rate-limited (default 10 min). */
+    /**
+     * The longest one request keeps waiting out 429s before its batch fails as rate-limited (default 10 min).
+     *
+     * @param wait how long to wait
+     * @return this builder
+     */
     public Builder maxRateLimitWait(Duration wait) {
       this.maxRateLimitWait = positive(wait, "maxRateLimitWait");
       return this;
     }
 
-    /** Time to wait for each answer; default 60 s. */
+    /**
+     * Time to wait for each answer; default 60 s.
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = positive(timeout, "timeout");
       return this;
     }
 
-    /** Whether to read the custom fields and check the mapping when a run opens; default true. */
+    /**
+     * Whether to read the custom fields and check the mapping when a run opens; default true.
+     *
+     * @param check whether to check
+     * @return this builder
+     */
     public Builder checkSchema(boolean check) {
       this.checkSchema = check;
       return this;
     }
 
-    /** Times every request ({@code sluice.http.requests}, destination {@code zendesk}). */
+    /**
+     * Times every request ({@code sluice.http.requests}, destination {@code zendesk}).
+     *
+     * @param registry the meter registry
+     * @return this builder
+     */
     public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
@@ -1003,6 +1086,7 @@ public final class Zendesk implements AsyncDestination {
     /**
      * Builds the destination.
      *
+     * @return the destination
      * @throws IllegalStateException when the subdomain (or base URL) or the credentials are missing
      */
     public Zendesk build() {

@@ -29,8 +29,10 @@ public final class Capabilities {
   private final boolean idempotentWrites;
   private final RateLimiter rateLimit;
   private final boolean requestsTakePermits;
+  private final boolean nonFiniteNumbers;
 
   private Capabilities(Builder b) {
+    this.nonFiniteNumbers = b.nonFiniteNumbers;
     this.operations = Collections.unmodifiableSet(EnumSet.copyOf(b.operations));
     this.maxRecordsPerBatch = b.maxRecordsPerBatch;
     this.maxBytesPerBatch = b.maxBytesPerBatch;
@@ -110,6 +112,15 @@ public final class Capabilities {
     return idempotentWrites;
   }
 
+  /**
+   * Whether the destination takes NaN and infinite doubles (default false: JSON has no such
+   * numbers, so the engine rejects a record holding one, naming its field, instead of sending
+   * the text {@code "NaN"}).
+   */
+  public boolean nonFiniteNumbers() {
+    return nonFiniteNumbers;
+  }
+
   @Override
   public String toString() {
     return "Capabilities{operations=" + operations + ", maxRecordsPerBatch=" + maxRecordsPerBatch
@@ -127,8 +138,20 @@ public final class Capabilities {
     private boolean idempotentWrites;
     private RateLimiter rateLimit;
     private boolean requestsTakePermits;
+    private boolean nonFiniteNumbers;
 
     private Builder() {}
+
+    /**
+     * Whether NaN and infinite doubles may be sent (see {@link Capabilities#nonFiniteNumbers()}).
+     *
+     * @param accepted true if the destination takes them
+     * @return this builder
+     */
+    public Builder nonFiniteNumbers(boolean accepted) {
+      this.nonFiniteNumbers = accepted;
+      return this;
+    }
 
     /**
      * Adds supported operations.

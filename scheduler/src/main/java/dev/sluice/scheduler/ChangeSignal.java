@@ -37,15 +37,21 @@ public interface ChangeSignal {
    * Reads the current value; empty when there is none yet (an empty table). Values are compared as
    * text, so they must be stable: the same data gives the same text.
    *
+   * @return the current value; empty when there is none yet
    * @throws RuntimeException if the value cannot be read; the watcher logs it and polls again at
    *     its next interval, triggering nothing
    */
   Optional<String> read();
 
   /**
-   * A signal read by one SQL query with {@code ?} bind values. The query returns one row (or none,
+   * {@return a signal read by one SQL query with {@code ?} bind values} The query returns one row (or none,
    * read as no value); its columns are joined with {@code |}, so
    * {@code select max(updated_at), count(*) from t} moves on updates and on deletes alike.
+   *
+   * @param dataSource the database of the scheduler's tables
+   * @param sql the query
+   * @param binds its bind values
+   * @return a signal read by one SQL query with {@code ?} bind values
    */
   static ChangeSignal sql(DataSource dataSource, String sql, Object... binds) {
     Objects.requireNonNull(dataSource, "dataSource");

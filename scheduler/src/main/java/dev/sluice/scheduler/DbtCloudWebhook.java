@@ -61,7 +61,14 @@ public final class DbtCloudWebhook {
     this.syncsByJob = Map.copyOf(b.syncsByJob);
   }
 
-  /** Starts a handler that verifies deliveries with {@code secret}, the webhook's secret token in dbt Cloud. */
+  /**
+   * Starts a handler that verifies deliveries with {@code secret}, the webhook's secret token in
+   * dbt Cloud.
+   *
+   * @param scheduler the scheduler
+   * @param secret the webhook's secret token
+   * @return a new builder
+   */
   public static Builder builder(SluiceScheduler scheduler, String secret) {
     return new Builder(scheduler, secret);
   }
@@ -78,17 +85,31 @@ public final class DbtCloudWebhook {
       this.triggered = List.copyOf(triggered);
     }
 
-    /** The HTTP status to answer: 202 triggered, 200 acknowledged and ignored, 400 unreadable, 401 not signed. */
+    /**
+     * The HTTP status to answer: 202 triggered, 200 acknowledged and ignored, 400 unreadable, 401
+     * not signed.
+     *
+     * @return the HTTP status to answer: 202 triggered, 200 acknowledged and ignored, 400
+     *     unreadable, 401 not signed
+     */
     public int status() {
       return status;
     }
 
-    /** A short text for the response body and your logs; never the secret. */
+    /**
+     * A short text for the response body and your logs; never the secret.
+     *
+     * @return a short text for the response body and your logs; never the secret
+     */
     public String message() {
       return message;
     }
 
-    /** The triggers the delivery made, one per mapped sync. */
+    /**
+     * The triggers the delivery made, one per mapped sync.
+     *
+     * @return the triggers the delivery made, one per mapped sync
+     */
     public List<TriggerHandle> triggered() {
       return triggered;
     }
@@ -102,8 +123,10 @@ public final class DbtCloudWebhook {
   /**
    * Handles one delivery.
    *
+   * @return what to answer
    * @param authorization the value of the {@value #SIGNATURE_HEADER} header, or null if absent
    * @param body the raw request body, exactly as received (the signature covers these bytes)
+   * @return the answer to send back: its status, a message and the runs it triggered
    */
   public Response handle(String authorization, byte[] body) {
     Objects.requireNonNull(body, "body");
@@ -183,6 +206,9 @@ public final class DbtCloudWebhook {
     /**
      * Triggers {@code syncNames} when dbt Cloud job {@code jobId} completes successfully.
      *
+     * @param jobId the dbt Cloud job id
+     * @param syncNames the syncs to trigger
+     * @return this builder
      * @throws IllegalArgumentException if a sync is not registered with the scheduler
      */
     public Builder job(String jobId, String... syncNames) {
@@ -200,7 +226,11 @@ public final class DbtCloudWebhook {
       return this;
     }
 
-    /** Builds the handler. */
+    /**
+     * Builds the handler.
+     *
+     * @return the handler
+     */
     public DbtCloudWebhook build() {
       if (syncsByJob.isEmpty()) {
         throw new IllegalStateException("map at least one dbt Cloud job to syncs with job(jobId, syncNames...)");

@@ -28,12 +28,20 @@ public final class RunRecord {
     this.report = Objects.requireNonNull(report, "report");
   }
 
-  /** The sync's name. */
+  /**
+   * The sync's name.
+   *
+   * @return the sync's name
+   */
   public String syncName() {
     return report.syncName();
   }
 
-  /** The run's id, as in the report, the logs and the metrics. */
+  /**
+   * The run's id, as in the report, the logs and the metrics.
+   *
+   * @return the run's id, as in the report, the logs and the metrics
+   */
   public String runId() {
     return report.runId();
   }
@@ -41,27 +49,46 @@ public final class RunRecord {
   /**
    * What started the run: {@code schedule}, or the sources of the triggers it served, joined with
    * commas ({@code manual}, {@code watch}, {@code dbt-cloud}, …).
+   *
+   * @return what started the run: {@code schedule}, or the sources of the triggers it served,
+   *     joined with commas ({@code manual}, {@code watch}, {@code dbt-cloud}, …)
    */
   public String trigger() {
     return trigger;
   }
 
-  /** The name of the scheduler instance that ran the sync. */
+  /**
+   * The name of the scheduler instance that ran the sync.
+   *
+   * @return the name of the scheduler instance that ran the sync
+   */
   public String instance() {
     return instance;
   }
 
-  /** When the run ended. */
+  /**
+   * When the run ended.
+   *
+   * @return when the run ended
+   */
   public Instant finishedAt() {
     return finishedAt;
   }
 
-  /** How the run ended. */
+  /**
+   * How the run ended.
+   *
+   * @return how the run ended
+   */
   public SyncReport.Status status() {
     return report.status();
   }
 
-  /** The run's report. */
+  /**
+   * The run's report.
+   *
+   * @return the run's report
+   */
   public SyncReport report() {
     return report;
   }

@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.ScheduledExecution;
+import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -201,7 +201,12 @@ public final class SluiceScheduler implements AutoCloseable {
         .build();
   }
 
-  /** Starts a scheduler whose tables live in {@code dataSource}. */
+  /**
+   * Starts a scheduler whose tables live in {@code dataSource}.
+   *
+   * @param dataSource the database of the scheduler's tables
+   * @return a new builder
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
   }
@@ -266,6 +271,8 @@ public final class SluiceScheduler implements AutoCloseable {
    * Runs a sync now, on whichever instance picks it first; if it is running, starts nothing and
    * the handle awaits the run in progress ({@link IfRunning#JOIN}).
    *
+   * @param syncName the sync's name
+   * @return a handle to await the run that serves the trigger
    * @throws IllegalArgumentException if no sync of that name is registered
    * @throws IllegalStateException if the scheduler is not started
    */
@@ -277,6 +284,9 @@ public final class SluiceScheduler implements AutoCloseable {
    * Runs a sync now, on whichever instance picks it first. If it is running, {@code ifRunning}
    * says whether to join that run or to ask for one more after it.
    *
+   * @param syncName the sync's name
+   * @param ifRunning what to do if the sync is running
+   * @return a handle to await the run that serves the trigger
    * @throws IllegalArgumentException if no sync of that name is registered
    * @throws IllegalStateException if the scheduler is not started
    */
@@ -309,10 +319,9 @@ public final class SluiceScheduler implements AutoCloseable {
     if (!isRunning) {
       try {
         db.reschedule(TaskInstanceId.of(SYNC_TASK, syncName), now);
-      } catch (TaskInstanceCurrentlyExecutingException | com.github.kagkarlsson.scheduler.exceptions.ExecutionException e) {
-        // Picked a moment ago (db-scheduler's optimistic update then finds the row's version moved on)
-        // and about to start: it takes this request on when it does, since it claims requests under
-        // the control lock this transaction holds.
+      } catch (TaskInstanceCurrentlyExecutingException | ExecutionException e) {
+        // Picked a moment ago (before or while we rescheduled) and about to start: it takes this
+        // request on when it does.
       }
     }
     // A running sync sees the request when it ends and runs once more.
@@ -335,6 +344,9 @@ public final class SluiceScheduler implements AutoCloseable {
    * Changes a sync's schedule for every instance, without a restart: the next run is due at
    * {@code schedule.nextAfter(now)}. If the sync is running, the change applies when the run ends.
    * The change lasts until a deploy declares another schedule in code than the one declared before.
+   *
+   * @param syncName the sync's name
+   * @param schedule the schedule
    */
   public void changeSchedule(String syncName, SyncSchedule schedule) {
     requireRegistered(syncName);
@@ -353,9 +365,8 @@ public final class SluiceScheduler implements AutoCloseable {
       if (!control.running) {
         try {
           applied = db.reschedule(TaskInstanceId.of(SYNC_TASK, syncName), next.effective.nextAfter(now), next.encode());
-        } catch (TaskInstanceCurrentlyExecutingException | com.github.kagkarlsson.scheduler.exceptions.ExecutionException e) {
-          // Picked (or being picked) right now: the run applies the pending schedule when it ends.
-          applied = false;
+        } catch (TaskInstanceCurrentlyExecutingException | ExecutionException e) {
+          applied = false; // picked meanwhile: the run applies the change when it ends
         }
       }
       if (!applied) {
@@ -366,7 +377,14 @@ public final class SluiceScheduler implements AutoCloseable {
     });
   }
 
-  /** The schedule in force for a sync, as every instance sees it (a change waiting for a run to end included). */
+  /**
+   * The schedule in force for a sync, as every instance sees it (a change waiting for a run to end
+   * included).
+   *
+   * @param syncName the sync's name
+   * @return the schedule in force for a sync, as every instance sees it (a change waiting for a run
+   *     to end included)
+   */
   public SyncSchedule schedule(String syncName) {
     requireRegistered(syncName);
     Optional<Store.Control> control = store.control(syncName);
@@ -378,20 +396,36 @@ public final class SluiceScheduler implements AutoCloseable {
         .orElse(syncs.get(syncName).options.schedule());
   }
 
-  /** When a sync is next due, as db-scheduler's table says; empty if it has no execution yet. */
+  /**
+   * When a sync is next due, as db-scheduler's table says; empty if it has no execution yet.
+   *
+   * @param syncName the sync's name
+   * @return when a sync is next due, as db-scheduler's table says; empty if it has no execution yet
+   */
   public Optional<Instant> nextRun(String syncName) {
     requireRegistered(syncName);
     return db.getScheduledExecution(TaskInstanceId.of(SYNC_TASK, syncName))
         .map(ScheduledExecution::getExecutionTime);
   }
 
-  /** Whether a sync is running now on any instance. */
+  /**
+   * Whether a sync is running now on any instance.
+   *
+   * @param syncName the sync's name
+   * @return whether a sync is running now on any instance
+   */
   public boolean isRunning(String syncName) {
     requireRegistered(syncName);
     return store.control(syncName).map(c -> c.running).orElse(false);
   }
 
-  /** The last {@code limit} runs of a sync (at most the history size), newest first. */
+  /**
+   * The last {@code limit} runs of a sync (at most the history size), newest first.
+   *
+   * @param syncName the sync's name
+   * @param limit the most runs to return
+   * @return the last {@code limit} runs of a sync (at most the history size), newest first
+   */
   public List<RunRecord> history(String syncName, int limit) {
     requireRegistered(syncName);
     if (limit < 1) {
@@ -400,13 +434,25 @@ public final class SluiceScheduler implements AutoCloseable {
     return store.history(syncName, limit);
   }
 
-  /** The last run of a sync, if it ran. */
+  /**
+   * The last run of a sync, if it ran.
+   *
+   * @param syncName the sync's name
+   * @return the last run of a sync, if it ran
+   */
   public Optional<RunRecord> lastRun(String syncName) {
     List<RunRecord> last = history(syncName, 1);
     return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0));
   }
 
-  /** When a sync last ended {@code SUCCEEDED} or {@code PARTIAL}, kept even when the history no longer has it. */
+  /**
+   * When a sync last ended {@code SUCCEEDED} or {@code PARTIAL}, kept even when the history no
+   * longer has it.
+   *
+   * @param syncName the sync's name
+   * @return when a sync last ended {@code SUCCEEDED} or {@code PARTIAL}, kept even when the history
+   *     no longer has it
+   */
   public Optional<Instant> lastSuccess(String syncName) {
     requireRegistered(syncName);
     return store.control(syncName).map(c -> c.lastSuccess);
@@ -415,6 +461,10 @@ public final class SluiceScheduler implements AutoCloseable {
   /**
    * Whether a sync is stale: it has a {@link SyncOptions#staleAfter(Duration) maximum age} and has
    * not succeeded within it (counted from its registration if it never did).
+   *
+   * @param syncName the sync's name
+   * @return whether a sync is stale: it has a {@link SyncOptions#staleAfter(Duration) maximum age}
+   *     and has not succeeded within it (counted from its registration if it never did)
    */
   public boolean isStale(String syncName) {
     Registered reg = requireRegistered(syncName);
@@ -430,24 +480,44 @@ public final class SluiceScheduler implements AutoCloseable {
     return Duration.between(since, clock.instant()).compareTo(maxAge.get()) > 0;
   }
 
-  /** The names of the registered syncs, in registration order. */
+  /**
+   * The names of the registered syncs, in registration order.
+   *
+   * @return the names of the registered syncs, in registration order
+   */
   public Set<String> syncNames() {
     return syncs.keySet();
   }
 
-  /** The registered sync of that name. */
+  /**
+   * The registered sync of that name.
+   *
+   * @param syncName the sync's name
+   * @return the registered sync of that name
+   */
   public Optional<Sync> sync(String syncName) {
     Registered reg = syncs.get(syncName);
     return reg == null ? Optional.empty() : Optional.of(reg.sync);
   }
 
-  /** The options a sync was registered with. */
+  /**
+   * The options a sync was registered with.
+   *
+   * @param syncName the sync's name
+   * @return the options a sync was registered with
+   */
   public Optional<SyncOptions> options(String syncName) {
     Registered reg = syncs.get(syncName);
     return reg == null ? Optional.empty() : Optional.of(reg.options);
   }
 
-  /** This instance's name, as db-scheduler's {@code picked_by} and the history's {@code instance_name} show it. */
+  /**
+   * This instance's name, as db-scheduler's {@code picked_by} and the history's {@code
+   * instance_name} show it.
+   *
+   * @return this instance's name, as db-scheduler's {@code picked_by} and the history's {@code
+   *     instance_name} show it
+   */
   public String instanceName() {
     return instanceName;
   }
@@ -458,6 +528,7 @@ public final class SluiceScheduler implements AutoCloseable {
    * their reports (a cancelled run ends {@code ABORTED} and keeps what the destination confirmed),
    * up to {@code deadline} again. Idempotent.
    *
+   * @param deadline how long to wait for running syncs
    * @return the runs that were in progress when stop was called, each finished or cancelled; a run
    *     that did not end even after its cancellation is missing
    */
@@ -524,7 +595,7 @@ public final class SluiceScheduler implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
-    } catch (ExecutionException e) {
+    } catch (java.util.concurrent.ExecutionException e) {
       return Optional.empty();
     }
   }
@@ -741,7 +812,13 @@ public final class SluiceScheduler implements AutoCloseable {
       this.dataSource = dataSource;
     }
 
-    /** Registers a sync on {@code schedule}. */
+    /**
+     * Registers a sync on {@code schedule}.
+     *
+     * @param sync the sync
+     * @param schedule the schedule
+     * @return this builder
+     */
     public Builder sync(Sync sync, SyncSchedule schedule) {
       return sync(sync, SyncOptions.schedule(schedule));
     }
@@ -749,6 +826,9 @@ public final class SluiceScheduler implements AutoCloseable {
     /**
      * Registers a sync with its options.
      *
+     * @param sync the sync
+     * @param options the sync's options
+     * @return this builder
      * @throws IllegalArgumentException if a sync of the same name is registered already
      */
     public Builder sync(Sync sync, SyncOptions options) {
@@ -762,19 +842,34 @@ public final class SluiceScheduler implements AutoCloseable {
       return this;
     }
 
-    /** Adds an alert listener; may be called more than once. */
+    /**
+     * Adds an alert listener; may be called more than once.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder alerts(SyncAlerts listener) {
       alerts.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
-    /** The clock for due times, history and staleness; default the system clock (UTC). */
+    /**
+     * The clock for due times, history and staleness; default the system clock (UTC).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** This instance's name in the tables; default host name, process id and a random suffix. */
+    /**
+     * This instance's name in the tables; default host name, process id and a random suffix.
+     *
+     * @param name the name
+     * @return this builder
+     */
     public Builder instanceName(String name) {
       Objects.requireNonNull(name, "name");
       if (name.isBlank()) {
@@ -784,7 +879,12 @@ public final class SluiceScheduler implements AutoCloseable {
       return this;
     }
 
-    /** How many syncs this instance runs at once; default {@value #DEFAULT_THREADS}. */
+    /**
+     * How many syncs this instance runs at once; default {@value #DEFAULT_THREADS}.
+     *
+     * @param threads the number of threads
+     * @return this builder
+     */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1, was " + threads);
@@ -796,6 +896,9 @@ public final class SluiceScheduler implements AutoCloseable {
     /**
      * How often this instance looks for due runs; default {@link #DEFAULT_POLLING_INTERVAL}. A
      * trigger on this instance is seen at once; one made on another instance within this interval.
+     *
+     * @param interval the interval
+     * @return this builder
      */
     public Builder pollingInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
@@ -806,7 +909,12 @@ public final class SluiceScheduler implements AutoCloseable {
       return this;
     }
 
-    /** Runs kept per sync in the history; default {@value #DEFAULT_HISTORY_SIZE}. */
+    /**
+     * Runs kept per sync in the history; default {@value #DEFAULT_HISTORY_SIZE}.
+     *
+     * @param runs the number of runs
+     * @return this builder
+     */
     public Builder historySize(int runs) {
       if (runs < 1) {
         throw new IllegalArgumentException("historySize must be at least 1, was " + runs);
@@ -815,7 +923,12 @@ public final class SluiceScheduler implements AutoCloseable {
       return this;
     }
 
-    /** How often staleness is checked; default {@link #DEFAULT_STALENESS_CHECK}. */
+    /**
+     * How often staleness is checked; default {@link #DEFAULT_STALENESS_CHECK}.
+     *
+     * @param interval the interval
+     * @return this builder
+     */
     public Builder stalenessCheckInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
       if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -830,6 +943,9 @@ public final class SluiceScheduler implements AutoCloseable {
      * ({@code scheduled_tasks}, {@code sluice_sync_control}, {@code sluice_sync_requests},
      * {@code sluice_run_history}, in PostgreSQL's dialect); default true. Turn it off when
      * migrations (Flyway, Liquibase) own the schema.
+     *
+     * @param create whether to create them
+     * @return this builder
      */
     public Builder createTables(boolean create) {
       this.createTables = create;
@@ -842,7 +958,11 @@ public final class SluiceScheduler implements AutoCloseable {
       return this;
     }
 
-    /** Builds the scheduler; {@link SluiceScheduler#start()} starts it. */
+    /**
+     * Builds the scheduler; {@link SluiceScheduler#start()} starts it.
+     *
+     * @return the scheduler
+     */
     public SluiceScheduler build() {
       return new SluiceScheduler(this);
     }

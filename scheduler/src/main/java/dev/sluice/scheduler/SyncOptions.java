@@ -36,7 +36,12 @@ public final class SyncOptions {
     this.partialThreshold = partialThreshold;
   }
 
-  /** Options with {@code schedule}, no watcher, no staleness alert, and alerts on every partial run. */
+  /**
+   * Options with {@code schedule}, no watcher, no staleness alert, and alerts on every partial run.
+   *
+   * @param schedule the schedule
+   * @return new options
+   */
   public static SyncOptions schedule(SyncSchedule schedule) {
     return new SyncOptions(Objects.requireNonNull(schedule, "schedule"), null, null, null, 0);
   }
@@ -46,6 +51,10 @@ public final class SyncOptions {
    * the one the last succeeded run saw. The value is stored next to the scheduler's table and
    * advances only when the run it triggered ends {@code SUCCEEDED}; a failed or partial run leaves
    * it, so the next poll triggers again. The first poll of a sync that never succeeded triggers.
+   *
+   * @param signal the change signal
+   * @param interval the interval
+   * @return new options
    */
   public SyncOptions watch(ChangeSignal signal, Duration interval) {
     Objects.requireNonNull(signal, "signal");
@@ -60,6 +69,9 @@ public final class SyncOptions {
   /**
    * Alerts ({@link SyncAlerts#onStale}) once when the sync has not ended {@code SUCCEEDED} or
    * {@code PARTIAL} for {@code maxAge}, and again after it recovered and went stale again.
+   *
+   * @param maxAge the maximum age
+   * @return new options
    */
   public SyncOptions staleAfter(Duration maxAge) {
     Objects.requireNonNull(maxAge, "maxAge");
@@ -72,6 +84,9 @@ public final class SyncOptions {
   /**
    * Alerts ({@link SyncAlerts#onPartial}) for a {@code PARTIAL} run only when more than
    * {@code share} (0 to 1) of its records were rejected or failed; default 0, every partial run.
+   *
+   * @param share the share, from 0 to 1
+   * @return new options
    */
   public SyncOptions partialAlertAbove(double share) {
     if (!(share >= 0 && share <= 1)) {
@@ -80,27 +95,47 @@ public final class SyncOptions {
     return new SyncOptions(schedule, signal, watchInterval, staleAfter, share);
   }
 
-  /** The schedule. */
+  /**
+   * The schedule.
+   *
+   * @return the schedule
+   */
   public SyncSchedule schedule() {
     return schedule;
   }
 
-  /** The change signal, if the sync is watched. */
+  /**
+   * The change signal, if the sync is watched.
+   *
+   * @return the change signal, if the sync is watched
+   */
   public Optional<ChangeSignal> signal() {
     return Optional.ofNullable(signal);
   }
 
-  /** How often the signal is polled, if the sync is watched. */
+  /**
+   * How often the signal is polled, if the sync is watched.
+   *
+   * @return how often the signal is polled, if the sync is watched
+   */
   public Optional<Duration> watchInterval() {
     return Optional.ofNullable(watchInterval);
   }
 
-  /** After how long without success the sync is stale, if it has a staleness alert. */
+  /**
+   * After how long without success the sync is stale, if it has a staleness alert.
+   *
+   * @return after how long without success the sync is stale, if it has a staleness alert
+   */
   public Optional<Duration> staleAfter() {
     return Optional.ofNullable(staleAfter);
   }
 
-  /** The share of rejected or failed records above which a partial run alerts. */
+  /**
+   * The share of rejected or failed records above which a partial run alerts.
+   *
+   * @return the share of rejected or failed records above which a partial run alerts
+   */
   public double partialAlertThreshold() {
     return partialThreshold;
   }

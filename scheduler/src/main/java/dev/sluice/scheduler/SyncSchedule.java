@@ -44,6 +44,8 @@ public final class SyncSchedule {
    * pile up), and right away when it has never run. A run that was due while every instance was
    * down runs once when one comes back.
    *
+   * @param interval the interval
+   * @return the schedule
    * @throws IllegalArgumentException if {@code interval} is shorter than {@link #MIN_INTERVAL}
    */
   public static SyncSchedule every(Duration interval) {
@@ -61,6 +63,9 @@ public final class SyncSchedule {
    * fields, as Spring writes them: second, minute, hour, day of month, month, day of week
    * ({@code 0 *}{@code /15 * * * *} is every quarter hour). Missed instants run once, not once each.
    *
+   * @param expression the cron expression
+   * @param zone the time zone
+   * @return the schedule
    * @throws IllegalArgumentException if the expression does not parse, naming it
    */
   public static SyncSchedule cron(String expression, ZoneId zone) {
@@ -79,7 +84,12 @@ public final class SyncSchedule {
     }
   }
 
-  /** Runs the sync only when triggered: {@link SluiceScheduler#trigger(String)}, a watcher or a webhook. */
+  /**
+   * Runs the sync only when triggered: {@link SluiceScheduler#trigger(String)}, a watcher or a
+   * webhook.
+   *
+   * @return the schedule
+   */
   public static SyncSchedule manual() {
     return new SyncSchedule(Kind.MANUAL, null, null, null);
   }
@@ -87,6 +97,8 @@ public final class SyncSchedule {
   /**
    * Reads the text form written by {@link #toString()}.
    *
+   * @param text the text form
+   * @return the schedule
    * @throws IllegalArgumentException if {@code text} is not such a form, saying what it should be
    */
   public static SyncSchedule parse(String text) {
@@ -116,7 +128,11 @@ public final class SyncSchedule {
         + " 'cron <six fields> <zone>' or 'manual'");
   }
 
-  /** Whether the sync runs only when triggered. */
+  /**
+   * Whether the sync runs only when triggered.
+   *
+   * @return whether the sync runs only when triggered
+   */
   public boolean isManual() {
     return kind == Kind.MANUAL;
   }
@@ -124,6 +140,10 @@ public final class SyncSchedule {
   /**
    * When the sync is next due after a run that ended at {@code lastRunEnded}: the end plus the
    * interval, the next cron instant after it, or {@link Schedule#NEVER} for a manual sync.
+   *
+   * @param lastRunEnded when the last run ended
+   * @return when the sync is next due after a run that ended at {@code lastRunEnded}: the end plus
+   *     the interval, the next cron instant after it, or {@link Schedule#NEVER} for a manual sync
    */
   public Instant nextAfter(Instant lastRunEnded) {
     Objects.requireNonNull(lastRunEnded, "lastRunEnded");
@@ -137,7 +157,14 @@ public final class SyncSchedule {
     }
   }
 
-  /** When a sync that has never run is first due, at {@code now}: now, the next cron instant, or never. */
+  /**
+   * When a sync that has never run is first due, at {@code now}: now, the next cron instant, or
+   * never.
+   *
+   * @param now the current time
+   * @return when a sync that has never run is first due, at {@code now}: now, the next cron
+   *     instant, or never
+   */
   public Instant first(Instant now) {
     return kind == Kind.EVERY ? now : nextAfter(now);
   }

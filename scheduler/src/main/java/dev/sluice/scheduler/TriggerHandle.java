@@ -38,17 +38,29 @@ public final class TriggerHandle {
     this.finished = finished;
   }
 
-  /** The sync that was triggered. */
+  /**
+   * The sync that was triggered.
+   *
+   * @return the sync that was triggered
+   */
   public String syncName() {
     return syncName;
   }
 
-  /** What the trigger did. */
+  /**
+   * What the trigger did.
+   *
+   * @return what the trigger did
+   */
   public Outcome outcome() {
     return outcome;
   }
 
-  /** The run that served this trigger, if it has finished. */
+  /**
+   * The run that served this trigger, if it has finished.
+   *
+   * @return the run that served this trigger, if it has finished
+   */
   public Optional<RunRecord> poll() {
     return poll.get();
   }
@@ -56,6 +68,8 @@ public final class TriggerHandle {
   /**
    * Waits for the run that serves this trigger to finish.
    *
+   * @param timeout how long to wait
+   * @return the run
    * @throws TimeoutException if it has not finished within {@code timeout}
    * @throws InterruptedException if the waiting thread is interrupted
    */
