@@ -182,9 +182,18 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     if (waitMillis > 0) {
       waiting.incrementAndGet();
       try {
-        sleeper.sleep(Duration.ofMillis(waitMillis));
+        // In slices, so that a run that stops (RequestCounter.stopRequested) stops waiting.
+        long end = clock.millis() + waitMillis;
+        for (long now = clock.millis(); now < end; now = clock.millis()) {
+          if (RequestCounter.stopRequested()) {
+            throw new InterruptedException("the run stopped");
+          }
+          sleeper.sleep(Duration.ofMillis(Math.min(end - now, 100)));
+        }
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        if (!RequestCounter.stopRequested()) {
+          Thread.currentThread().interrupt();
+        }
         finished(n); // the permit is spent, the request is not made
         events.processEvent(new RateLimiterOnFailureEvent(name, n));
         return false;
