@@ -55,8 +55,14 @@ public final class RollingWindowRateLimiter implements RateLimiter {
   private final Map<String, String> tags;
   private final Events events = new Events();
   private final AtomicInteger waiting = new AtomicInteger();
-  /** Grant times in epoch millis, oldest first; a reservation may lie in the future. */
-  private final java.util.ArrayDeque<Long> grants = new java.util.ArrayDeque<>();
+  /**
+   * When each request in the window happened, in epoch millis, sorted: its grant, moved to its
+   * end when it reports one (a request reaches the API at some time in between, so the end is the
+   * safe time to count it at). A reservation may lie in the future.
+   */
+  private final java.util.ArrayList<Long> grants = new java.util.ArrayList<>();
+  /** The grant time and count of the permits the calling thread took last, until it reports their end. */
+  private final ThreadLocal<long[]> lastGrant = new ThreadLocal<>();
   private final int configuredPermits;
   private int permits;
   private long pausedUntil;
@@ -235,7 +241,7 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     prune(now);
     long at = Math.max(now, pausedUntil);
     if (!grants.isEmpty()) {
-      at = Math.max(at, grants.peekLast());
+      at = Math.max(at, grants.get(grants.size() - 1));
     }
     int mustLeave = grants.size() + n - permits;
     if (mustLeave > 0) {
@@ -248,27 +254,24 @@ public final class RollingWindowRateLimiter implements RateLimiter {
       return -1;
     }
     for (int i = 0; i < n; i++) {
-      grants.addLast(at);
+      grants.add(at);
     }
     inFlight += n;
+    lastGrant.set(new long[] {at, n});
     return wait;
   }
 
   private long nth(int index) {
-    int i = 0;
-    for (long at : grants) {
-      if (i++ == index) {
-        return at;
-      }
-    }
-    throw new IllegalStateException("no grant " + index);
+    return grants.get(index);
   }
 
   private void prune(long now) {
     long horizon = now - windowMillis - marginMillis;
-    while (!grants.isEmpty() && grants.peekFirst() <= horizon) {
-      grants.pollFirst();
+    int gone = 0;
+    while (gone < grants.size() && grants.get(gone) <= horizon) {
+      gone++;
     }
+    grants.subList(0, gone).clear();
     if (inFlight > grants.size()) {
       inFlight = grants.size(); // a caller that never reported its result
     }
@@ -276,6 +279,26 @@ public final class RollingWindowRateLimiter implements RateLimiter {
 
   private synchronized void finished(int n) {
     inFlight = Math.max(0, inFlight - n);
+    long[] last = lastGrant.get();
+    if (last == null) {
+      return;
+    }
+    lastGrant.remove();
+    // The request reached the API at the latest now: count it from now on, not from its grant.
+    long now = clock.millis();
+    for (int moved = 0; moved < last[1]; moved++) {
+      int at = java.util.Collections.binarySearch(grants, last[0]);
+      if (at < 0 || last[0] >= now) {
+        return;
+      }
+      grants.remove(at);
+      int to = java.util.Collections.binarySearch(grants, now);
+      to = to < 0 ? -to - 1 : to;
+      while (to < grants.size() && grants.get(to) <= now) {
+        to++;
+      }
+      grants.add(to, now);
+    }
   }
 
   /** Uses up what is left of the window: no permit until grants leave it. */
@@ -285,10 +308,10 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     synchronized (this) {
       long now = clock.millis();
       prune(now);
-      long at = grants.isEmpty() ? now : Math.max(now, grants.peekLast());
+      long at = grants.isEmpty() ? now : Math.max(now, grants.get(grants.size() - 1));
       drained = Math.max(0, permits - grants.size());
       for (int i = 0; i < drained; i++) {
-        grants.addLast(at);
+        grants.add(at);
       }
     }
     events.processEvent(new RateLimiterOnDrainedEvent(name, drained));

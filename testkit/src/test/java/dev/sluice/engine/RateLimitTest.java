@@ -113,6 +113,20 @@ class RateLimitTest {
   }
 
   @Test
+  void countsARequestFromItsEndSoThatOneSlowToArriveCannotCrowdTheApisWindow() {
+    RollingWindowRateLimiter limit = limiter(2, Duration.ofSeconds(1));
+    limit.acquirePermission();
+    time.advance(Duration.ofMillis(500)); // on its way: the API may count it as late as its answer
+    limit.onResult("answered");
+    limit.acquirePermission();
+
+    limit.acquirePermission();
+
+    assertThat(time.millis()).as("the third waits for the first to leave, counted from its answer")
+        .isEqualTo(500 + 1_050);
+  }
+
+  @Test
   void changesItsLimitAtOnce() {
     RollingWindowRateLimiter limit = limiter(10, Duration.ofSeconds(1));
     for (int i = 0; i < 5; i++) {
