@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 10 seconds" — as most APIs count them. Resilience4j's own limiters refill in fixed cycles, which
  * lets twice the limit through around a cycle boundary and so draws 429s from a rolling-window API.
  * This one grants a permit only when fewer than {@code permits} were granted in the window before
- * the grant, counting a slightly longer window (3% of it, at least 50 ms: the {@link #margin()})
- * so that jitter in network latency cannot push a request into the API's window early.
+ * the grant, counting each request from its end (its answer: the latest it can have reached the
+ * API) and a slightly longer window (1% of it, at least 50 ms: the {@link #margin()}), so that
+ * neither latency nor its jitter can push a request into the API's window early.
  *
  * <p>Everything a Resilience4j limiter does works: {@link #acquirePermission(int)} waits up to the
  * timeout, {@link #reservePermission(int)} books a permit for later and says how long to wait,
@@ -75,7 +76,7 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     this.permits = b.permits;
     this.window = b.window;
     this.windowMillis = b.window.toMillis();
-    this.marginMillis = b.margin != null ? b.margin.toMillis() : Math.max(50, windowMillis * 3 / 100);
+    this.marginMillis = b.margin != null ? b.margin.toMillis() : Math.max(50, windowMillis / 100);
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.timeout = b.timeout;
@@ -468,7 +469,7 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     }
 
     /**
-     * How much longer than the window grants are counted; default 3% of the window, at least 50 ms.
+     * How much longer than the window grants are counted; default 1% of the window, at least 50 ms.
      *
      * @param margin the margin, zero or more
      * @return this builder
