@@ -353,7 +353,7 @@ public final class SyncReport {
     return requests;
   }
 
-  /** For a dry run, the first changes it would send; empty otherwise. */
+  /** {@return for a dry run, the first changes it would send; empty otherwise} */
   public List<Change> sampleChanges() {
     return sampleChanges;
   }
@@ -622,7 +622,11 @@ public final class SyncReport {
       return this;
     }
 
-    /** Builds the report. */
+    /**
+     * Builds the report.
+     *
+     * @return the report
+     */
     public SyncReport build() {
       return new SyncReport(this);
     }

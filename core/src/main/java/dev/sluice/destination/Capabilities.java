@@ -66,7 +66,11 @@ public final class Capabilities {
     return requestsTakePermits;
   }
 
-  /** Starts a description. */
+  /**
+   * Starts a description.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder builder() {
     return new Builder();
   }

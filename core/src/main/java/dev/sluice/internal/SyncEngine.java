@@ -125,8 +125,8 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
+    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline, requests);
     this.check = new RecordCheck(caps.nonFiniteNumbers());
-    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline);
     this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
   }
 
