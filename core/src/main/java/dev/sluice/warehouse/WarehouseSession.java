@@ -35,7 +35,6 @@ final class WarehouseSession implements SyncState {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private boolean committed;
   private boolean closed;
-  private java.time.Instant leaseRenewedAt;
 
   private WarehouseSession(Warehouse warehouse, WarehouseSql sql, String syncName, Connection connection, String owner,
       String fingerprint, long size) {
@@ -46,7 +45,6 @@ final class WarehouseSession implements SyncState {
     this.owner = owner;
     this.fingerprint = fingerprint;
     this.size = size;
-    this.leaseRenewedAt = warehouse.clock.instant();
   }
 
   static WarehouseSession open(Warehouse warehouse, String syncName) {
@@ -228,18 +226,12 @@ final class WarehouseSession implements SyncState {
       return;
     }
     try {
+      // The fence first: DuckDB's appender writes outside the transaction's rollback.
+      fence();
       if (sql.dialect == WarehouseDialect.DUCKDB && connection.isWrapperFor(org.duckdb.DuckDBConnection.class)) {
         DuckDbStaging.stage(connection, sql.schema, syncName, keys, hashes);
       } else {
         stageByInserts();
-      }
-      java.time.Instant now = warehouse.clock.instant();
-      if (!now.isBefore(leaseRenewedAt.plus(warehouse.lease.dividedBy(10)))) {
-        // Renewed once a tenth of the lease has passed, not at every batch: one statement fewer.
-        try (PreparedStatement s = prepare(connection, sql.renewLease(), Timestamp.from(now), syncName, owner)) {
-          s.executeUpdate();
-        }
-        leaseRenewedAt = now;
       }
       connection.commit();
       keys.clear();
@@ -287,11 +279,30 @@ final class WarehouseSession implements SyncState {
     }
   }
 
+  /**
+   * Renews the lease in the current transaction, which then holds the sync's row until it commits:
+   * a run whose lease another run took over (it expired) writes nothing more.
+   */
+  private void fence() throws SQLException {
+    int renewed;
+    try (PreparedStatement s = prepare(connection, sql.renewLease(), Timestamp.from(warehouse.clock.instant()),
+        syncName, owner)) {
+      renewed = s.executeUpdate();
+    }
+    if (renewed != 1) {
+      connection.rollback();
+      throw new StateStoreException("sync '" + syncName + "' lost its lease on the warehouse state: another run took"
+          + " it over (a lease lasts " + warehouse.lease + " without a checkpoint); this run records nothing more,"
+          + " and what it delivered since its last checkpoint is sent again by the next run");
+    }
+  }
+
   @Override
   public void commit(String newFingerprint) {
     checkpoint();
     committed = true;
     try {
+      fence();
       fold(sql, connection, syncName);
       try (PreparedStatement s = prepare(connection, sql.recordCommit(), newFingerprint,
           Timestamp.from(warehouse.clock.instant()), syncName)) {

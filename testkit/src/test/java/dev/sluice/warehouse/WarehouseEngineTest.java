@@ -134,7 +134,7 @@ class WarehouseEngineTest {
   }
 
   @Test
-  void takesOverALeaseOlderThanItsTimeoutAsAbandoned() {
+  void takesOverALeaseOlderThanItsTimeoutAndFencesTheRunThatHeldIt() {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T08:00:00Z"));
     Warehouse warehouse = Warehouse.builder(DUCK.dataSource()).createTables(true).clock(clock)
         .leaseTimeout(Duration.ofMinutes(10)).build();
@@ -145,8 +145,16 @@ class WarehouseEngineTest {
     clock.advance(Duration.ofMinutes(11));
     try (SyncState next = warehouse.open(name)) {
       assertThat(next.size()).isZero();
+      abandoned.put("late", 1);
+      assertThatThrownBy(abandoned::checkpoint).isInstanceOf(StateStoreException.class)
+          .hasMessageContaining("lost its lease");
+      next.put("fresh", 2);
+      next.commit("fp");
     }
     abandoned.close();
+    try (SyncState after = warehouse.open(name)) {
+      assertThat(after.size()).as("the fenced run staged nothing").isEqualTo(1);
+    }
   }
 
   @Test
