@@ -196,6 +196,7 @@ public final class SluiceScheduler implements AutoCloseable {
         : Scheduler.create(dataSource, tasks).clock(clock::instant).enableImmediateExecution();
     this.db = sb.threads(b.threads)
         .pollingInterval(b.pollingInterval)
+        .heartbeatInterval(b.heartbeatInterval)
         .schedulerName(new SchedulerName.Fixed(instanceName))
         .shutdownMaxWait(Duration.ofSeconds(5))
         .build();
@@ -803,6 +804,7 @@ public final class SluiceScheduler implements AutoCloseable {
     private String instanceName;
     private int threads = DEFAULT_THREADS;
     private Duration pollingInterval = DEFAULT_POLLING_INTERVAL;
+    private Duration heartbeatInterval = SchedulerBuilder.DEFAULT_HEARTBEAT_INTERVAL;
     private int historySize = DEFAULT_HISTORY_SIZE;
     private Duration stalenessCheck = DEFAULT_STALENESS_CHECK;
     private boolean createTables = true;
@@ -906,6 +908,23 @@ public final class SluiceScheduler implements AutoCloseable {
         throw new IllegalArgumentException("pollingInterval must be at least 10 ms, was " + interval);
       }
       this.pollingInterval = interval;
+      return this;
+    }
+
+    /**
+     * How often a running sync's execution row is touched to show that its instance is alive;
+     * default db-scheduler's 5 minutes. An instance that misses 6 heartbeats is taken for dead, and
+     * the sync it was running is run again on another instance.
+     *
+     * @param interval the interval
+     * @return this builder
+     */
+    public Builder heartbeatInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("heartbeatInterval must be at least 1 s, was " + interval);
+      }
+      this.heartbeatInterval = interval;
       return this;
     }
 
