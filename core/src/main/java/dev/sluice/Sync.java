@@ -15,9 +15,12 @@ import dev.sluice.source.Source;
 import dev.sluice.diff.RecordHash;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Callable;
 
 /**
  * A sync: read records from a {@link Source}, map them, find what changed since the last run, and
@@ -35,14 +38,30 @@ import java.util.Objects;
  *
  * <p>A built sync is immutable and reusable: call {@link #run()} on a schedule. Runs of one sync
  * do not overlap; a second concurrent run fails at once (its state is locked). Different syncs may
- * run at the same time.
+ * run at the same time. A run in progress can be stopped from another thread with {@link #cancel()},
+ * and ends by itself at its {@link Builder#deadline(Duration) deadline}.
+ *
+ * <p><b>Executors and schedulers.</b> A sync is a {@link Callable} whose {@link #call()} is
+ * {@link #run()}, and it is safe to hand to any executor or scheduler: it holds no thread and no
+ * per-run state of its own, may run on any thread, and never throws for what a report can describe
+ * (a failed source, destination or state store ends the run as {@code FAILED} or
+ * {@code ABORTED}), so a scheduled task is never cancelled by a failed run.
+ *
+ * <pre>{@code
+ * ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+ * Future<SyncReport> now = scheduler.submit(sync);
+ * scheduler.scheduleWithFixedDelay(() -> log.info(sync.call().summary()), 0, 15, TimeUnit.MINUTES);
+ * }</pre>
  */
-public final class Sync {
+public final class Sync implements Callable<SyncReport> {
 
   private final SyncPlan plan;
+  private final Duration deadline;
+  private final AtomicReference<SyncEngine> running = new AtomicReference<>();
 
-  private Sync(SyncPlan plan) {
+  private Sync(SyncPlan plan, Duration deadline) {
     this.plan = plan;
+    this.deadline = deadline;
   }
 
   /**
@@ -82,7 +101,49 @@ public final class Sync {
    * @return what the run did; its status tells whether it completed
    */
   public SyncReport run() {
-    return SyncEngine.run(plan, false);
+    return start(false);
+  }
+
+  /**
+   * Stops the run in progress, if any, as soon as it can: no further batch or attempt is made and
+   * waits end at once (a request already sent ends within the connector's request timeout). Its
+   * {@link #run()} then returns the report, ABORTED: what the destination confirmed is committed,
+   * everything else stays pending for the next run.
+   *
+   * @return whether a run was in progress
+   */
+  public boolean cancel() {
+    SyncEngine engine = running.get();
+    if (engine == null) {
+      return false;
+    }
+    engine.cancel();
+    return true;
+  }
+
+  /** {@return the longest a run may take, if set: see {@link Builder#deadline(Duration)}} */
+  public java.util.Optional<Duration> deadline() {
+    return java.util.Optional.ofNullable(deadline);
+  }
+
+  private SyncReport start(boolean dryRun) {
+    SyncEngine engine = SyncEngine.prepare(plan, dryRun, deadline);
+    running.set(engine);
+    try {
+      return engine.run();
+    } finally {
+      running.compareAndSet(engine, null);
+    }
+  }
+
+  /**
+   * Runs the sync once, as {@link #run()} does: for executors and schedulers.
+   *
+   * @return what the run did; its status tells whether it completed
+   */
+  @Override
+  public SyncReport call() {
+    return run();
   }
 
   /**
@@ -94,7 +155,7 @@ public final class Sync {
    * @return the report of what a run would do
    */
   public SyncReport dryRun() {
-    return SyncEngine.run(plan, true);
+    return start(true);
   }
 
   @Override
@@ -186,6 +247,7 @@ public final class Sync {
     private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private int sortRunRecords = DEFAULT_SORT_RUN_RECORDS;
     private DeliveryPolicy delivery = DeliveryPolicy.ofDefaults();
+    private Duration deadline;
     private Differ differ = Differ.hashing();
 
     private Builder(Source source, Mapper mapper, Destination destination) {
@@ -347,10 +409,31 @@ public final class Sync {
     }
 
     /**
+     * The longest a run may take, measured on the delivery policy's clock: past it no further
+     * batch or attempt is made, waits end, and the run returns ABORTED with what the destination
+     * confirmed committed and the rest pending. Default: no deadline (every wait is still bounded
+     * by the {@link DeliveryPolicy}).
+     *
+     * @param deadline the longest a run may take; positive
+     * @return this builder
+     */
+    public Builder deadline(Duration deadline) {
+      Objects.requireNonNull(deadline, "deadline");
+      if (deadline.isNegative() || deadline.isZero()) {
+        throw new IllegalArgumentException("deadline must be positive, was " + deadline);
+      }
+      this.deadline = deadline;
+      return this;
+    }
+
+    /**
      * How the sync finds what changed; default {@link Differ#hashing()}, which reads every record
      * and compares its hash with the state. The warehouse-side differ
      * ({@code dev.sluice.warehouse.Warehouse#differ()}) computes the changes in SQL instead, so that
      * only changed rows leave the warehouse; it needs the warehouse's own state store.
+     *
+     * @param differ the differ
+     * @return this builder
      */
     public Builder differ(Differ differ) {
       this.differ = Objects.requireNonNull(differ, "differ");
@@ -371,7 +454,8 @@ public final class Sync {
       if (problem != null) {
         throw new IllegalStateException("mode " + mode + " " + problem + ", but the destination "
             + destination.getClass().getSimpleName() + " supports only " + caps.operations()
-            + "; choose another mode");
+            + " as configured (" + dev.sluice.http.Redaction.masked(String.valueOf(destination))
+            + "); choose another mode, or configure the destination for it");
       }
       if (state != null && name == null) {
         throw new IllegalStateException("name the sync with named(...) when you set a state store:"
@@ -385,7 +469,7 @@ public final class Sync {
           source, mapper, destination, mode,
           state == null ? new InMemoryStateStore() : state,
           differ, batch, concurrency, listeners, clock, dryRunSampleSize,
-          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery));
+          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery), deadline);
     }
 
     private static String fingerprint(Mapper mapper, Destination destination) {

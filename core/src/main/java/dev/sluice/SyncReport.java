@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.delivery.RequestFigures;
 import dev.sluice.diff.Change;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,28 @@ public final class SyncReport {
     ABORTED
   }
 
+  /** What made a run fail or stop, for code that reacts to it (see {@link #failureKind()}). */
+  public enum FailureKind {
+    /** The source could not be opened or read to its end. */
+    SOURCE,
+    /** The mapping cannot work with this source (say, it names a column the query lacks). */
+    MAPPING,
+    /** Two records had the same key. */
+    DUPLICATE_KEY,
+    /** A source declared ordered by key produced a key out of order. */
+    KEY_ORDER,
+    /** The state store failed, or this run lost its lease on the sync to another run. */
+    STATE,
+    /** The destination refused all further work, or failed every change it was sent. */
+    DESTINATION,
+    /** Every record the source produced was rejected. */
+    REJECTED,
+    /** The run was stopped from outside (interrupted or cancelled). */
+    STOPPED,
+    /** A bug or resource exhaustion: an unexpected exception or error ({@link #failureCause()}). */
+    INTERNAL
+  }
+
   private final String syncName;
   private final String runId;
   private final SyncMode mode;
@@ -65,8 +88,19 @@ public final class SyncReport {
   private final List<RecordError> failedRecords;
   private final List<Change> sampleChanges;
   private final boolean fingerprintChanged;
+  private final RequestFigures requests;
+  private final boolean destinationChanged;
+  private final boolean sourceChanged;
+  private final FailureKind failureKind;
+  private final Throwable failureCause;
+  private final List<RecordError> notFoundRecords;
 
   private SyncReport(Builder b) {
+    this.destinationChanged = b.destinationChanged;
+    this.sourceChanged = b.sourceChanged;
+    this.failureKind = b.failureKind;
+    this.failureCause = b.failureCause;
+    this.notFoundRecords = List.copyOf(b.notFoundRecords);
     this.syncName = b.syncName;
     this.runId = b.runId;
     this.mode = b.mode;
@@ -91,6 +125,7 @@ public final class SyncReport {
     this.failedRecords = List.copyOf(b.failedRecords);
     this.sampleChanges = List.copyOf(b.sampleChanges);
     this.fingerprintChanged = b.fingerprintChanged;
+    this.requests = b.requests;
   }
 
   /**
@@ -136,7 +171,21 @@ public final class SyncReport {
     return Optional.ofNullable(failure);
   }
 
-  /** {@return when the run started} */
+  /** What kind of failure ended a FAILED or ABORTED run; empty when it completed. */
+  public Optional<FailureKind> failureKind() {
+    return Optional.ofNullable(failureKind);
+  }
+
+  /**
+   * The exception behind the failure, when there was one (a source's {@code SourceException}, a
+   * {@code StateStoreException}, an error); empty otherwise. Its message is what {@link #failure()}
+   * shows, with secrets masked there — log the cause with care.
+   */
+  public Optional<Throwable> failureCause() {
+    return Optional.ofNullable(failureCause);
+  }
+
+  /** When the run started. */
   public Instant startedAt() {
     return startedAt;
   }
@@ -237,14 +286,50 @@ public final class SyncReport {
   }
 
   /**
-   * {@return whether the mapping or destination settings changed since the last committed run, so this
-   * run treated every record as changed and sent it again}
+   * The updates the destination answered "not found" (the first {@value #MAX_LISTED_RECORDS}),
+   * with what it said: not failures; they are tried again next run.
+   */
+  public List<RecordError> notFoundRecords() {
+    return notFoundRecords;
+  }
+
+  /**
+   * Whether the state was last written for another destination (its {@code identity()} differs):
+   * the run started afresh, as if the state were empty, derived no deletes from it, and replaced
+   * it with what this run confirmed.
+   */
+  public boolean destinationChanged() {
+    return destinationChanged;
+  }
+
+  /**
+   * Whether the state was last written by a sync reading another source (its {@code describe()}
+   * differs), such as an edited query. Mirror semantics apply as usual: keys the new source lacks
+   * are deleted.
+   */
+  public boolean sourceChanged() {
+    return sourceChanged;
+  }
+
+  /**
+   * Whether the mapping or destination settings changed since the last committed run, so this
+   * run treated every record as changed and sent it again.
    */
   public boolean fingerprintChanged() {
     return fingerprintChanged;
   }
 
-  /** {@return for a dry run, the first changes it would send; empty otherwise} */
+  /**
+   * What delivery cost: HTTP requests, write attempts, retries, rate-limit answers, time spent
+   * waiting for the rate limit, batches split.
+   *
+   * @return the figures
+   */
+  public RequestFigures requests() {
+    return requests;
+  }
+
+  /** For a dry run, the first changes it would send; empty otherwise. */
   public List<Change> sampleChanges() {
     return sampleChanges;
   }
@@ -270,8 +355,17 @@ public final class SyncReport {
     if (alreadyExisted > 0) {
       sb.append(", already existed ").append(alreadyExisted);
     }
+    if (requests.attempts() > 0 || requests.requests() > 0) {
+      sb.append(" | ").append(requests);
+    }
     if (fingerprintChanged) {
       sb.append(" | the mapping or destination settings changed: every record was sent again");
+    }
+    if (destinationChanged) {
+      sb.append(" | the state was written for another destination: started afresh, no deletes derived from it");
+    }
+    if (sourceChanged) {
+      sb.append(" | the source changed since the state was written");
     }
     if (failure != null) {
       sb.append(" | ").append(failure);
@@ -310,6 +404,12 @@ public final class SyncReport {
     private List<RecordError> failedRecords = List.of();
     private List<Change> sampleChanges = List.of();
     private boolean fingerprintChanged;
+    private RequestFigures requests = RequestFigures.NONE;
+    private boolean destinationChanged;
+    private boolean sourceChanged;
+    private FailureKind failureKind;
+    private Throwable failureCause;
+    private List<RecordError> notFoundRecords = List.of();
 
     private Builder(String syncName, String runId, SyncMode mode) {
       this.syncName = Objects.requireNonNull(syncName, "syncName");
@@ -450,10 +550,37 @@ public final class SyncReport {
     }
 
     /**
-     * Builds the report.
+     * What delivery cost in requests.
      *
-     * @return the report
+     * @param requests the figures
+     * @return this builder
      */
+    public Builder requests(RequestFigures requests) {
+      this.requests = Objects.requireNonNull(requests, "requests");
+      return this;
+    }
+
+    /** What kind of failure ended the run, and the exception behind it (either may be null). */
+    public Builder failureCause(FailureKind kind, Throwable cause) {
+      this.failureKind = kind;
+      this.failureCause = cause;
+      return this;
+    }
+
+    /** The listed updates answered "not found". */
+    public Builder notFoundRecords(List<RecordError> records) {
+      this.notFoundRecords = records;
+      return this;
+    }
+
+    /** Whether the state was written for another destination, or by another source. */
+    public Builder stateOrigin(boolean destinationChanged, boolean sourceChanged) {
+      this.destinationChanged = destinationChanged;
+      this.sourceChanged = sourceChanged;
+      return this;
+    }
+
+    /** Builds the report. */
     public SyncReport build() {
       return new SyncReport(this);
     }

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps Zendesk's background jobs in view without a thread per job: one scheduler thread polls
- * every job that is due with one {@code GET /api/v2/job_statuses/show_many} (up to 100 ids), each
- * job backing off from the poll spacing by half again per poll up to a ceiling, and hands finished
- * jobs to their listeners. It also holds the job slots: at most {@code maxJobs} jobs are submitted
+ * every pending job with one {@code GET /api/v2/job_statuses/show_many} (up to 100 ids; at most 30
+ * jobs are pending), and hands finished jobs to their listeners. Polls keep the base spacing while
+ * jobs finish, and back off by half again per poll, up to a ceiling, while none does; a job is
+ * first polled one spacing after it was submitted. It also holds the job slots: at most {@code maxJobs} jobs are submitted
  * and not yet finished. Thread-safe.
  */
 final class JobTracker implements AutoCloseable {
@@ -47,16 +48,12 @@ final class JobTracker implements AutoCloseable {
     final String id;
     final Listener listener;
     final long submittedNanos;
-    long dueNanos;
-    long delayNanos;
     int misses;
 
-    Tracked(String id, Listener listener, long now, long delayNanos) {
+    Tracked(String id, Listener listener, long now) {
       this.id = id;
       this.listener = listener;
       this.submittedNanos = now;
-      this.delayNanos = delayNanos;
-      this.dueNanos = now + delayNanos;
     }
   }
 
@@ -72,6 +69,7 @@ final class JobTracker implements AutoCloseable {
   private ScheduledFuture<?> next; // guarded by this
   private long nextAtNanos; // guarded by this
   private long lastPollNanos; // guarded by this
+  private long spacingNanos; // guarded by this: the base spacing, or more while nothing finishes
   private boolean closed; // guarded by this
 
   JobTracker(ZendeskApi api, int maxJobs, Supplier<Duration> spacing, Duration maxPollDelay, Duration jobTimeout,
@@ -124,7 +122,8 @@ final class JobTracker implements AutoCloseable {
             + " was not followed and its records stay pending"));
         return;
       }
-      tracked.put(id, new Tracked(id, listener, System.nanoTime(), spacing.get().toNanos()));
+      tracked.put(id, new Tracked(id, listener, System.nanoTime()));
+      spacingNanos = spacing.get().toNanos(); // a new job: back to the base spacing
     }
     schedule();
   }
@@ -133,11 +132,12 @@ final class JobTracker implements AutoCloseable {
     if (closed || tracked.isEmpty()) {
       return;
     }
-    long earliest = Long.MAX_VALUE;
+    long oldest = Long.MAX_VALUE;
     for (Tracked t : tracked.values()) {
-      earliest = Math.min(earliest, t.dueNanos);
+      oldest = Math.min(oldest, t.submittedNanos);
     }
-    long at = Math.max(earliest, lastPollNanos + spacing.get().toNanos());
+    // A job gets a moment to start before its first poll; after that, polls keep the spacing.
+    long at = Math.max(lastPollNanos + spacingNanos, oldest + spacing.get().toNanos());
     if (next != null && !next.isDone() && nextAtNanos <= at) {
       return;
     }
@@ -152,29 +152,32 @@ final class JobTracker implements AutoCloseable {
     List<Tracked> due = new ArrayList<>();
     synchronized (this) {
       next = null;
-      long horizon = System.nanoTime() + spacing.get().toNanos() / 2;
       for (Tracked t : tracked.values()) {
-        if (t.dueNanos <= horizon && due.size() < IDS_PER_POLL) {
+        if (due.size() < IDS_PER_POLL) {
           due.add(t);
         }
       }
     }
+    boolean finished = false;
     try {
       if (!due.isEmpty()) {
-        poll(due);
+        finished = poll(due);
       }
     } catch (RuntimeException e) {
       log.warn("polling Zendesk jobs failed unexpectedly; trying again later", e);
-      due.forEach(t -> later(t, System.nanoTime()));
     } finally {
       synchronized (this) {
         lastPollNanos = System.nanoTime();
+        long base = spacing.get().toNanos();
+        // Back off while nothing finishes; back to the base spacing as soon as something does.
+        spacingNanos = finished ? base : Math.min(maxPollDelayNanos, Math.max(base, spacingNanos + spacingNanos / 2));
       }
       schedule();
     }
   }
 
-  private void poll(List<Tracked> due) {
+  /** Polls the {@code due} jobs with one request; returns whether any of them finished. */
+  private boolean poll(List<Tracked> due) {
     StringBuilder ids = new StringBuilder();
     due.forEach(t -> ids.append(ids.length() == 0 ? "" : ",").append(t.id));
     JsonResponse response;
@@ -184,58 +187,52 @@ final class JobTracker implements AutoCloseable {
     } catch (PermanentDestinationException e) {
       if (e.stopsRun()) {
         failAll(e);
-        return;
+        return true;
       }
-      due.forEach(t -> later(t, System.nanoTime()));
-      return;
+      log.debug("polling {} Zendesk job(s) was refused ({}); trying again later", due.size(), e.getMessage());
+      return false;
     } catch (DestinationException e) {
       log.debug("polling {} Zendesk job(s) failed ({}); trying again later", due.size(), e.getMessage());
-      due.forEach(t -> later(t, System.nanoTime()));
-      return;
+      return false;
     }
     if (!response.isSuccess()) {
       log.debug("polling {} Zendesk job(s) got HTTP {} ({}); trying again later", due.size(), response.status(),
           response.excerpt());
-      due.forEach(t -> later(t, System.nanoTime()));
-      return;
+      return false;
     }
     Map<String, JsonNode> statuses = new HashMap<>();
     for (JsonNode status : response.json().path("job_statuses")) {
       statuses.put(status.path("id").asText(), status);
     }
     long now = System.nanoTime();
+    boolean finished = false;
     for (Tracked t : due) {
       JsonNode status = statuses.get(t.id);
       if (status == null) {
         if (++t.misses >= MISSES_BEFORE_VANISHED) {
+          finished = true;
           finish(t).failed(new RetryableDestinationException("Zendesk no longer knows job " + t.id + " (it was not"
               + " listed " + MISSES_BEFORE_VANISHED + " times); its records were not confirmed and stay pending"));
-        } else {
-          later(t, now);
         }
         continue;
       }
       t.misses = 0;
       String state = status.path("status").asText("");
       if (state.equals("completed")) {
+        finished = true;
         finish(t).completed(status);
       } else if (state.equals("failed") || state.equals("killed")) {
+        finished = true;
         finish(t).failed(new RetryableDestinationException("Zendesk job " + t.id + " ended " + state
             + (status.hasNonNull("message") ? " (" + status.get("message").asText() + ")" : "")
             + "; its records stay pending"));
       } else if (now - t.submittedNanos > jobTimeoutNanos) {
+        finished = true;
         finish(t).failed(new RetryableDestinationException("Zendesk job " + t.id + " is still " + state + " after "
             + Duration.ofNanos(jobTimeoutNanos) + "; its records were not confirmed and stay pending"));
-      } else {
-        later(t, now);
       }
     }
-  }
-
-  /** Polls {@code t} again later, half again as late as last time, up to the ceiling. */
-  private synchronized void later(Tracked t, long now) {
-    t.delayNanos = Math.min(maxPollDelayNanos, Math.max(t.delayNanos + t.delayNanos / 2, 1));
-    t.dueNanos = now + t.delayNanos;
+    return finished;
   }
 
   private Listener finish(Tracked t) {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Record;
 import dev.sluice.RunContext;
 import dev.sluice.SyncMode;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RateLimitRegistry;
+import dev.sluice.delivery.RollingWindowRateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import dev.sluice.destination.AsyncDestination;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
@@ -107,7 +109,8 @@ import org.slf4j.LoggerFactory;
  * Polls are spaced so that they take at most about 5% of the budget (and never run more often
  * than once a second). 5xx and I/O errors are tried again
  * ({@link Builder#serverErrorAttempts(int)}); 401 and 403 stop the run and say what to fix.
- * Destinations built with the same {@link Builder#subdomain(String)} share one budget.
+ * Destinations built with the same {@link Builder#subdomain(String)} and
+ * {@link Builder#budgets(RateLimitRegistry)} share one budget.
  *
  * <p>Set the sync's {@code concurrency} to the jobs you want in flight (up to 30): each batch in
  * flight is one job.
@@ -149,15 +152,17 @@ public final class Zendesk implements AsyncDestination {
     this.keyAttribute = b.keyByEmail ? "email" : "external_id";
     this.checkSchema = b.checkSchema;
     this.schema = ZendeskSchema.unread(resource);
-    RateLimit rateLimit = b.rateLimit != null ? b.rateLimit
-        : b.subdomain != null
-            ? RateLimit.shared("zendesk:" + b.subdomain, () -> RateLimit.of(b.plan.requestsPerMinute(), Duration.ofMinutes(1)))
-            : RateLimit.of(b.plan.requestsPerMinute(), Duration.ofMinutes(1));
+    RateLimiter rateLimit = b.rateLimit != null ? b.rateLimit
+        : b.subdomain != null && b.budgets != null
+            ? b.budgets.rollingWindow("zendesk:" + b.subdomain, b.plan.requestsPerMinute(), Duration.ofMinutes(1))
+            : RollingWindowRateLimiter.of("zendesk:" + (b.subdomain == null ? resource.plural : b.subdomain),
+                b.plan.requestsPerMinute(), Duration.ofMinutes(1));
     JsonClient.Builder http = JsonClient.builder(b.baseUrl)
         .auth(b.auth)
         .responseTimeout(b.timeout)
         .maxConnections(b.requestThreads + 1)
         .userAgent("sluice-zendesk")
+        .rateLimiter(rateLimit)
         .responseListener(response -> observeLimits(rateLimit, response));
     if (b.meterRegistry != null) {
       http.metrics(b.meterRegistry, "zendesk");
@@ -175,7 +180,7 @@ public final class Zendesk implements AsyncDestination {
     Capabilities.Builder caps = Capabilities.builder()
         .maxRecordsPerBatch(MAX_ITEMS)
         .idempotentWrites(true)
-        .rateLimit(rateLimit);
+        .requestsTakePermits(rateLimit);
     if (b.keyByEmail) {
       caps.operations(Operation.UPSERT, Operation.INSERT);
     } else {
@@ -184,12 +189,20 @@ public final class Zendesk implements AsyncDestination {
     this.capabilities = caps.build();
   }
 
-  /** Starts a destination for Zendesk Support users. */
+  /**
+   * Starts a destination for Zendesk Support users.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder users() {
     return new Builder(Resource.USERS);
   }
 
-  /** Starts a destination for Zendesk Support organizations. */
+  /**
+   * Starts a destination for Zendesk Support organizations.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder organizations() {
     return new Builder(Resource.ORGANIZATIONS);
   }
@@ -200,8 +213,9 @@ public final class Zendesk implements AsyncDestination {
     return t;
   }
 
-  private static Duration budgetSpacing(RateLimit rateLimit) {
-    long millis = (long) (rateLimit.window().toMillis() / (rateLimit.permits() * POLL_SHARE));
+  private static Duration budgetSpacing(RateLimiter rateLimit) {
+    long window = rateLimit.getRateLimiterConfig().getLimitRefreshPeriod().toMillis();
+    long millis = (long) (window / (rateLimit.getRateLimiterConfig().getLimitForPeriod() * POLL_SHARE));
     return Duration.ofMillis(Math.max(MIN_POLL_SPACING.toMillis(), millis));
   }
 
@@ -211,21 +225,25 @@ public final class Zendesk implements AsyncDestination {
   }
 
   /** The budget every request of this destination takes a permit from. */
-  public RateLimit rateLimit() {
+  public RateLimiter rateLimit() {
     return api.rateLimit();
   }
 
-  /** Requests sent so far, polls and lookups included. */
+  /** {@return requests sent so far, polls and lookups included} */
   public long requests() {
     return api.requests();
   }
 
-  /** Job polls sent so far. */
+  /** {@return job polls sent so far} */
   public long polls() {
     return jobs.polls();
   }
 
-  /** Answers with 429 so far. */
+  /**
+   * Answers with 429 so far.
+   *
+   * @return the answers with 429 so far
+   */
   public long rateLimitedAnswers() {
     return api.tooManyRequests();
   }
@@ -335,7 +353,7 @@ public final class Zendesk implements AsyncDestination {
           + "' is neither a standard " + resource.singular + " attribute nor a " + resource.fieldsName + " key"));
       Object value;
       try {
-        value = ZendeskSchema.write(f, record.get(i), api.client().mapper());
+        value = ZendeskSchema.write(f, record.get(i), api.client()::toJson);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("field '" + name + "' (Zendesk " + f.type + "): " + e.getMessage());
       }
@@ -612,14 +630,12 @@ public final class Zendesk implements AsyncDestination {
       return RecordOutcome.succeeded(key);
     }
     if (op == Operation.UPDATE && notFound) {
-      // Update never creates; the record is tried again next run, when it may exist.
-      return RecordOutcome.permanentFailure(key, reason);
+      return RecordOutcome.notFound(key, reason);
     }
     boolean keyTaken = text.contains(keyAttribute.equals("email") ? "email" : "external")
         && (text.contains("taken") || text.contains("already"));
     if (op == Operation.INSERT && keyTaken) {
-      // Insert never updates: Zendesk holds the record, so it is not sent again.
-      return RecordOutcome.succeeded(key);
+      return RecordOutcome.alreadyExists(key, reason);
     }
     return RecordOutcome.permanentFailure(key, reason);
   }
@@ -666,8 +682,8 @@ public final class Zendesk implements AsyncDestination {
   }
 
   /** Follows the account's limit and what other integrations leave of it. */
-  private static void observeLimits(RateLimit rateLimit, JsonResponse response) {
-    if (response.status() == 429) {
+  private static void observeLimits(RateLimiter rateLimit, JsonResponse response) {
+    if (response.status() == 429 || !(rateLimit instanceof RollingWindowRateLimiter)) {
       return;
     }
     Optional<Integer> limit = response.header("X-Rate-Limit").or(() -> response.header("ratelimit-limit"))
@@ -675,7 +691,7 @@ public final class Zendesk implements AsyncDestination {
     Optional<Integer> remaining = response.header("X-Rate-Limit-Remaining")
         .or(() -> response.header("ratelimit-remaining")).map(Zendesk::integer);
     if (limit.isPresent() && remaining.isPresent() && limit.get() > 0) {
-      rateLimit.observe(limit.get(), remaining.get());
+      ((RollingWindowRateLimiter) rateLimit).observe(limit.get(), remaining.get());
     }
   }
 
@@ -803,7 +819,8 @@ public final class Zendesk implements AsyncDestination {
     private String credential;
     private boolean keyByEmail;
     private ZendeskPlan plan = ZendeskPlan.TEAM;
-    private RateLimit rateLimit;
+    private RateLimiter rateLimit;
+    private RateLimitRegistry budgets;
     private int maxJobs = MAX_JOBS;
     private int requestThreads = 4;
     private Duration pollInterval;
@@ -821,7 +838,12 @@ public final class Zendesk implements AsyncDestination {
       this.resource = resource;
     }
 
-    /** The account's subdomain: {@code acme} for {@code https://acme.zendesk.com}. */
+    /**
+     * The account's subdomain: {@code acme} for {@code https://acme.zendesk.com}.
+     *
+     * @param subdomain the subdomain
+     * @return this builder
+     */
     public Builder subdomain(String subdomain) {
       Objects.requireNonNull(subdomain, "subdomain");
       if (!subdomain.matches("[A-Za-z0-9][A-Za-z0-9-]*")) {
@@ -833,13 +855,32 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
+    /**
+     * The registry your application keeps its rate budgets in: destinations of the same
+     * {@link #subdomain(String)} built with the same registry share one budget
+     * ({@code zendesk:<subdomain>}), as Zendesk counts requests per account.
+     *
+     * @param budgets the registry
+     * @return this builder
+     */
+    public Builder budgets(RateLimitRegistry budgets) {
+      this.budgets = Objects.requireNonNull(budgets, "budgets");
+      return this;
+    }
+
     /** Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host). */
     public Builder baseUrl(String url) {
       this.baseUrl = Objects.requireNonNull(url, "url");
       return this;
     }
 
-    /** Authenticates as agent {@code email} with an API token ({@code {email}/token:{token}}, HTTP Basic). */
+    /**
+     * Authenticates as agent {@code email} with an API token ({@code {email}/token:{token}}, HTTP Basic).
+     *
+     * @param email the agent's email
+     * @param token the token
+     * @return this builder
+     */
     public Builder apiToken(String email, String token) {
       Objects.requireNonNull(email, "email");
       Objects.requireNonNull(token, "token");
@@ -855,7 +896,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Authenticates with an OAuth access token ({@code Authorization: Bearer}). */
+    /**
+     * Authenticates with an OAuth access token ({@code Authorization: Bearer}).
+     *
+     * @param accessToken the OAuth access token
+     * @return this builder
+     */
     public Builder oauthToken(String accessToken) {
       Objects.requireNonNull(accessToken, "accessToken");
       if (accessToken.isBlank()) {
@@ -870,6 +916,8 @@ public final class Zendesk implements AsyncDestination {
      * Keys users by email instead of external id: upserts match users by email, inserts create
      * them with it. Zendesk reads, updates and deletes in bulk by external id only, so such a
      * destination supports UPSERT and INSERT, not UPDATE or MIRROR.
+     *
+     * @return this builder
      */
     public Builder keyByEmail() {
       if (resource != Resource.USERS) {
@@ -879,14 +927,19 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** The account's plan, for the starting pace (default {@link ZendeskPlan#TEAM}: 200 per minute). */
+    /**
+     * The account's plan, for the starting pace (default {@link ZendeskPlan#TEAM}: 200 per minute).
+     *
+     * @param plan the account's plan
+     * @return this builder
+     */
     public Builder plan(ZendeskPlan plan) {
       this.plan = Objects.requireNonNull(plan, "plan");
       return this;
     }
 
     /** A budget of your own instead of the plan's (share one between destinations of an account). */
-    public Builder rateLimit(RateLimit limit) {
+    public Builder rateLimit(RateLimiter limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
@@ -895,6 +948,9 @@ public final class Zendesk implements AsyncDestination {
      * Jobs this destination keeps queued or working at most (default and maximum
      * {@value Zendesk#MAX_JOBS}, Zendesk's limit per account); lower it when other integrations run
      * jobs on the same account.
+     *
+     * @param jobs jobs at most
+     * @return this builder
      */
     public Builder maxJobs(int jobs) {
       if (jobs < 1 || jobs > MAX_JOBS) {
@@ -904,7 +960,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Threads that send requests (default 4); jobs are polled from one more thread. */
+    /**
+     * Threads that send requests (default 4); jobs are polled from one more thread.
+     *
+     * @param threads threads, at least 1
+     * @return this builder
+     */
     public Builder requestThreads(int threads) {
       if (threads < 1 || threads > 32) {
         throw new IllegalArgumentException("requestThreads must be between 1 and 32, was " + threads);
@@ -916,19 +977,32 @@ public final class Zendesk implements AsyncDestination {
     /**
      * The time between job polls, and before a job's first poll. By default polls are spaced to
      * take about 5% of the rate budget, and at least 1 s apart (1.7 s at 700 per minute).
+     *
+     * @param interval how often
+     * @return this builder
      */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = positive(interval, "pollInterval");
       return this;
     }
 
-    /** The longest a queued or working job waits between polls (default 15 s). */
+    /**
+     * The longest a queued or working job waits between polls (default 15 s).
+     *
+     * @param delay how long before the answer
+     * @return this builder
+     */
     public Builder maxPollDelay(Duration delay) {
       this.maxPollDelay = positive(delay, "maxPollDelay");
       return this;
     }
 
-    /** How long a job may stay queued or working before its records are left pending (default 30 min). */
+    /**
+     * How long a job may stay queued or working before its records are left pending (default 30 min).
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder jobTimeout(Duration timeout) {
       this.jobTimeout = positive(timeout, "jobTimeout");
       return this;
@@ -937,6 +1011,10 @@ public final class Zendesk implements AsyncDestination {
     /**
      * The backoff after a 5xx, an I/O error or a 429 without {@code Retry-After}: {@code initial},
      * doubling up to {@code max} (default 1 s to 1 min).
+     *
+     * @param initial the first wait
+     * @param max the maximum, at least 1
+     * @return this builder
      */
     public Builder backoff(Duration initial, Duration max) {
       this.initialBackoff = positive(initial, "initial backoff");
@@ -947,7 +1025,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Tries per request on 5xx and I/O errors before the batch fails as retryable (default 3). */
+    /**
+     * Tries per request on 5xx and I/O errors before the batch fails as retryable (default 3).
+     *
+     * @param attempts calls per batch, at least 1
+     * @return this builder
+     */
     public Builder serverErrorAttempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("serverErrorAttempts must be at least 1, was " + attempts);
@@ -956,25 +1039,45 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** The longest one request keeps waiting out 429s before its batch fails as rate-limited (default 10 min). */
+    /**
+     * The longest one request keeps waiting out 429s before its batch fails as rate-limited (default 10 min).
+     *
+     * @param wait how long to wait
+     * @return this builder
+     */
     public Builder maxRateLimitWait(Duration wait) {
       this.maxRateLimitWait = positive(wait, "maxRateLimitWait");
       return this;
     }
 
-    /** Time to wait for each answer; default 60 s. */
+    /**
+     * Time to wait for each answer; default 60 s.
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = positive(timeout, "timeout");
       return this;
     }
 
-    /** Whether to read the custom fields and check the mapping when a run opens; default true. */
+    /**
+     * Whether to read the custom fields and check the mapping when a run opens; default true.
+     *
+     * @param check whether to check
+     * @return this builder
+     */
     public Builder checkSchema(boolean check) {
       this.checkSchema = check;
       return this;
     }
 
-    /** Times every request ({@code sluice.http.requests}, destination {@code zendesk}). */
+    /**
+     * Times every request ({@code sluice.http.requests}, destination {@code zendesk}).
+     *
+     * @param registry the meter registry
+     * @return this builder
+     */
     public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
@@ -983,6 +1086,7 @@ public final class Zendesk implements AsyncDestination {
     /**
      * Builds the destination.
      *
+     * @return the destination
      * @throws IllegalStateException when the subdomain (or base URL) or the credentials are missing
      */
     public Zendesk build() {

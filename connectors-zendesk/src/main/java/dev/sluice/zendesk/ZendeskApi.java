@@ -1,9 +1,8 @@
 package dev.sluice.zendesk;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RollingWindowRateLimiter;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RateLimitedException;
 import dev.sluice.destination.RetryableDestinationException;
@@ -15,13 +14,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.hc.core5.http.ContentType;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one way requests reach Zendesk: every request — bulk writes, job polls, field and id reads —
- * takes a permit from the account's rate budget here, and the answers about the account rather
+ * takes a permit from the account's rate budget (the {@link JsonClient} is built with it), and the answers about the account rather
  * than the records (429, 5xx, 401, 403) are dealt with here. Thread-safe.
  */
 final class ZendeskApi implements AutoCloseable {
@@ -29,7 +28,7 @@ final class ZendeskApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ZendeskApi.class);
 
   private final JsonClient client;
-  private final RateLimit rateLimit;
+  private final RateLimiter rateLimit;
   private final String credential;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
@@ -38,7 +37,7 @@ final class ZendeskApi implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong tooManyRequests = new AtomicLong();
 
-  ZendeskApi(JsonClient client, RateLimit rateLimit, String credential, Duration initialBackoff, Duration maxBackoff,
+  ZendeskApi(JsonClient client, RateLimiter rateLimit, String credential, Duration initialBackoff, Duration maxBackoff,
       int serverErrorAttempts, Duration maxRateLimitWait) {
     this.client = client;
     this.rateLimit = rateLimit;
@@ -67,7 +66,7 @@ final class ZendeskApi implements AutoCloseable {
       permit();
       JsonResponse response;
       try {
-        response = client.send(method, path, bytes, bytes == null ? null : ContentType.APPLICATION_JSON, Map.of());
+        response = client.send(method, path, bytes, JsonClient.JSON, Map.of());
       } catch (RetryableDestinationException e) {
         if (++serverErrors >= serverErrorAttempts) {
           throw e;
@@ -88,7 +87,11 @@ final class ZendeskApi implements AutoCloseable {
         }
         if (retryAfter.isPresent()) {
           // Every request of the budget waits; the permit below blocks until then.
-          rateLimit.rateLimited(wait);
+          if (rateLimit instanceof RollingWindowRateLimiter) {
+            ((RollingWindowRateLimiter) rateLimit).pause(wait);
+          } else {
+            pause(wait);
+          }
           log.debug("429 from {} {}: everything waits {} as Retry-After asks", method, path, wait);
         } else {
           // An endpoint's own limit or the job limit: no Retry-After, so back off instead of hammering.
@@ -124,15 +127,9 @@ final class ZendeskApi implements AutoCloseable {
     }
   }
 
-  /** The one place a request takes its permit from the account's budget. */
+  /** Counts a request; its permit is taken by the client, from the account's budget. */
   private void permit() {
     requests.incrementAndGet();
-    try {
-      rateLimit.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetryableDestinationException("interrupted while waiting for Zendesk's rate limit", e);
-    }
   }
 
   /** Zendesk's error and description (or message, or the errors' titles) for messages. */
@@ -184,18 +181,14 @@ final class ZendeskApi implements AutoCloseable {
   }
 
   private byte[] json(Object body) {
-    try {
-      return client.mapper().writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("the request body cannot be written as JSON: " + e.getOriginalMessage(), e);
-    }
+    return client.toJson(body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   JsonClient client() {
     return client;
   }
 
-  RateLimit rateLimit() {
+  RateLimiter rateLimit() {
     return rateLimit;
   }
 

@@ -25,7 +25,7 @@ public enum ZendeskPlan {
     this.requestsPerMinute = requestsPerMinute;
   }
 
-  /** Requests allowed per rolling minute. */
+  /** {@return requests allowed per rolling minute} */
   public int requestsPerMinute() {
     return requestsPerMinute;
   }

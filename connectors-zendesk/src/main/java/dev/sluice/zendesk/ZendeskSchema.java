@@ -1,7 +1,6 @@
 package dev.sluice.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -205,7 +204,7 @@ final class ZendeskSchema {
    *
    * @throws IllegalArgumentException saying what is wrong with the value
    */
-  static Object write(Field f, Object value, ObjectMapper json) {
+  static Object write(Field f, Object value, java.util.function.Function<Object, String> json) {
     if (value == null) {
       return null;
     }
@@ -253,12 +252,12 @@ final class ZendeskSchema {
     }
   }
 
-  private static String text(Object value, ObjectMapper json) {
+  private static String text(Object value, java.util.function.Function<Object, String> json) {
     if (value instanceof Map || value instanceof Collection) {
       try {
-        return json.writeValueAsString(value);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalArgumentException("cannot be written as JSON text: " + e.getOriginalMessage());
+        return json.apply(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("cannot be written as JSON text: " + e.getMessage(), e);
       }
     }
     return value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : value.toString();

@@ -62,6 +62,9 @@ public interface Differ {
      * computes the changes where the data lives (the warehouse-side differ) returns only the
      * records that changed, and hands its deletes over in {@link #finish}. Called once, after
      * {@link Differ#begin} and before the first {@link #compare}; the engine closes the stream.
+     *
+     * @param source the source
+     * @return the stream of records to compare; the caller closes it
      */
     default RecordStream open(Source source) {
       return source.open();

@@ -1,5 +1,6 @@
 package dev.sluice.map;
 
+import dev.sluice.ValueLimits;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -38,29 +39,33 @@ public final class Convert {
         return new BigDecimal(Double.toString((Double) v)).longValueExact();
       }
       if (v instanceof String) {
-        return new BigDecimal(((String) v).trim()).longValueExact();
+        return parseDecimal((String) v).longValueExact();
       }
       throw unsupported(v);
     });
   }
 
   /**
-   * To {@code BigDecimal}, exactly: numbers, and decimal text such as {@code "19.90"}.
-   *
-   * @return the converter
+   * To {@code BigDecimal}, exactly: numbers, and decimal text such as {@code "19.90"}. A value
+   * beyond the {@linkplain ValueLimits decimal limits} ({@code "1e1000000"}) is refused.
    */
   public static Converter<BigDecimal> toDecimal() {
     return named("decimal", Convert::decimal);
   }
 
   /**
-   * To {@code BigDecimal} rounded half-up to {@code scale} decimal places.
+   * To {@code BigDecimal} rounded half-up to {@code scale} decimal places. A value beyond the
+   * {@linkplain ValueLimits decimal limits} is refused before it is rounded, so that
+   * {@code "1e1000000"} costs no more than {@code "1"}.
    *
-   * @param scale decimal places
-   * @return the converter
+   * @throws IllegalArgumentException if {@code scale} is beyond {@link ValueLimits#MAX_DECIMAL_SCALE}
    */
   public static Converter<BigDecimal> toDecimal(int scale) {
-    return named("decimal(" + scale + ")", v -> decimal(v).setScale(scale, RoundingMode.HALF_UP));
+    if (scale > ValueLimits.MAX_DECIMAL_SCALE || scale < -ValueLimits.MAX_DECIMAL_SCALE) {
+      throw new IllegalArgumentException("toDecimal(scale): the scale must be between -" + ValueLimits.MAX_DECIMAL_SCALE
+          + " and " + ValueLimits.MAX_DECIMAL_SCALE + ", was " + scale);
+    }
+    return named("decimal(" + scale + ")", v -> bounded(decimal(v).setScale(scale, RoundingMode.HALF_UP)));
   }
 
   /**
@@ -121,7 +126,7 @@ public final class Convert {
    * @return the converter
    */
   public static Converter<String> toText() {
-    return named("text", v -> v instanceof BigDecimal ? ((BigDecimal) v).toPlainString() : v.toString());
+    return named("text", v -> v instanceof BigDecimal ? bounded((BigDecimal) v).toPlainString() : v.toString());
   }
 
   /**
@@ -224,7 +229,7 @@ public final class Convert {
 
   private static BigDecimal decimal(Object v) {
     if (v instanceof BigDecimal) {
-      return (BigDecimal) v;
+      return bounded((BigDecimal) v);
     }
     if (v instanceof Long || v instanceof Integer) {
       return BigDecimal.valueOf(((Number) v).longValue());
@@ -233,9 +238,28 @@ public final class Convert {
       return BigDecimal.valueOf((Double) v);
     }
     if (v instanceof String) {
-      return new BigDecimal(((String) v).trim());
+      return parseDecimal((String) v);
     }
     throw unsupported(v);
+  }
+
+  /** Decimal text, refused beyond the limits before any work that grows with its exponent. */
+  private static BigDecimal parseDecimal(String text) {
+    String s = text.trim();
+    // Digits, a point, a sign and an exponent: longer text cannot be within the limits.
+    if (s.length() > ValueLimits.MAX_DECIMAL_PRECISION + 16) {
+      throw new IllegalArgumentException("the text is " + s.length() + " characters long, more than a decimal"
+          + " within the limit of " + ValueLimits.MAX_DECIMAL_PRECISION + " digits");
+    }
+    return bounded(new BigDecimal(s));
+  }
+
+  private static BigDecimal bounded(BigDecimal d) {
+    String problem = ValueLimits.decimalProblem(d);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return d;
   }
 
   private static String text(Object v) {

@@ -10,9 +10,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Prints a line of progress at most every {@code interval} while a run goes: records read (and the
- * share of the total when the source knows it), the rate, changes delivered and failed, and an
- * estimate of the time left. Then the run's summary. For command-line tools and demos.
+ * Prints a line of progress while a run goes — at the run's first progress, then at most every
+ * {@code interval}: records read (and the share of the total when the source knows it), the rate,
+ * changes delivered and failed, and an estimate of the time left. Then the run's summary. For
+ * command-line tools and demos.
  *
  * <pre>
  * customers-to-crm: read 45,000 of 100,000 (45%) at 12,345 rec/s | delivered 1,200, failed 0 | ETA 4 s
@@ -52,12 +53,13 @@ public final class ConsoleProgress implements SyncListener {
   @Override
   public synchronized void onRunStarted(RunContext run) {
     started = clock.instant();
-    lastPrinted = started;
+    lastPrinted = null;
   }
 
   @Override
   public synchronized void onProgress(SyncProgress progress) {
     Instant now = clock.instant();
+    // The first progress of a run prints at once, so that short runs show some too.
     if (lastPrinted != null && Duration.between(lastPrinted, now).compareTo(interval) < 0) {
       return;
     }

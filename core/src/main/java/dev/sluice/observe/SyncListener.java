@@ -2,6 +2,7 @@ package dev.sluice.observe;
 
 import dev.sluice.RunContext;
 import dev.sluice.SyncReport;
+import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 
 /**
@@ -28,6 +29,18 @@ public interface SyncListener {
    * @param result the destination's answer
    */
   default void onBatchCompleted(RunContext run, BatchResult result) {}
+
+  /**
+   * The destination did not answer one batch (it threw, after the delivery policy's retries, or the
+   * run stopped before it could go out): every record of {@code batch} failed with {@code reason}.
+   * {@code retryable} says whether the records are sent again on the next run.
+   *
+   * @param run the run
+   * @param batch the batch that failed
+   * @param reason why
+   * @param retryable whether its records are sent again next run
+   */
+  default void onBatchFailed(RunContext run, Batch batch, String reason, boolean retryable) {}
 
   /**
    * Progress, after each batch and at least every so many records read.

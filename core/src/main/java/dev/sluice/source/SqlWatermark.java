@@ -78,7 +78,7 @@ public final class SqlWatermark {
         return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
       }
     } catch (SQLException e) {
-      throw new SourceException("the watermark query failed: " + e.getMessage() + "; query: " + sql, e);
+      throw JdbcRecordStream.failure("the watermark query failed: " + e.getMessage() + "; query: " + sql, e, binds);
     }
   }
 

@@ -306,6 +306,7 @@ public final class FileStateStore implements StateStore {
     @Override
     public void put(String key, long hash) {
       checkWritable();
+      StateKeys.check(files.syncName, key);
       try {
         pendingOut.writeByte(StateFiles.PUT);
         StateFiles.writeString(pendingOut, key);
@@ -318,6 +319,7 @@ public final class FileStateStore implements StateStore {
     @Override
     public void remove(String key) {
       checkWritable();
+      StateKeys.check(files.syncName, key);
       try {
         pendingOut.writeByte(StateFiles.REMOVE);
         StateFiles.writeString(pendingOut, key);

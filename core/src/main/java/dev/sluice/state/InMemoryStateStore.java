@@ -103,12 +103,14 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public void put(String key, long hash) {
       checkWritable();
+      StateKeys.check(syncName, key);
       confirmed.put(key, hash);
     }
 
     @Override
     public void remove(String key) {
       checkWritable();
+      StateKeys.check(syncName, key);
       confirmed.put(key, null);
     }
 

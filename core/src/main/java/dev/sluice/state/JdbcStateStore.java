@@ -1,6 +1,7 @@
 package dev.sluice.state;
 
 import dev.sluice.diff.KeyOrder;
+import dev.sluice.internal.Jooq;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -125,7 +126,7 @@ public final class JdbcStateStore implements StateStore {
     String owner = UUID.randomUUID().toString();
     try {
       connection.setAutoCommit(false);
-      DSLContext ctx = DSL.using(connection, dialect(connection));
+      DSLContext ctx = Jooq.using(connection, dialect(connection));
       ensureTables(ctx);
       lock(ctx, syncName, owner);
       try {
@@ -255,6 +256,9 @@ public final class JdbcStateStore implements StateStore {
     private final List<Cursor> cursors = new ArrayList<>();
     private boolean committed;
     private boolean closed;
+    // Set when the lease was found taken by another run: nothing more may be written.
+    private volatile boolean lost;
+    private final java.util.concurrent.ScheduledExecutorService renewer;
 
     Session(Connection connection, DSLContext ctx, String syncName, String owner, String fingerprint, long size) {
       this.connection = connection;
@@ -263,6 +267,51 @@ public final class JdbcStateStore implements StateStore {
       this.owner = owner;
       this.fingerprint = fingerprint;
       this.size = size;
+      this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sluice-lease-" + syncName);
+        t.setDaemon(true);
+        return t;
+      });
+      long period = Math.max(10, lease.toMillis() / 3);
+      renewer.scheduleWithFixedDelay(this::renew, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Renews the lease while the run lives, on a connection of its own; notes a lease lost. */
+    private void renew() {
+      synchronized (this) {
+        if (closed || lost) {
+          return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+          c.setAutoCommit(true);
+          int renewed = DSL.using(c, dialect(c)).update(syncs).set(LOCKED_AT, Timestamp.from(clock.instant()))
+              .where(SYNC.eq(syncName)).and(OWNER.eq(owner)).execute();
+          if (renewed != 1) {
+            lost = true;
+            log.warn("sync '{}' lost its lease on the state to another run; this run writes no more state", syncName);
+          }
+        } catch (SQLException | RuntimeException e) {
+          log.debug("renewing the lease of sync '{}' failed, tried again later: {}", syncName, e.getMessage());
+        }
+      }
+    }
+
+    /**
+     * Renews the lease in the current transaction, which then holds the sync's row until it
+     * commits: a run whose lease another run took writes nothing (the fence).
+     */
+    private void fence() {
+      if (!lost) {
+        int held = ctx.update(syncs).set(LOCKED_AT, Timestamp.from(clock.instant()))
+            .where(SYNC.eq(syncName)).and(OWNER.eq(owner)).execute();
+        lost = held != 1;
+      }
+      if (lost) {
+        rollbackQuietly();
+        throw new StateStoreException("sync '" + syncName + "' lost its lease on the state: another run took it"
+            + " over (a lease lasts " + lease + " without renewal); this run stops and records nothing more,"
+            + " and what it delivered since its last checkpoint is sent again by the next run");
+      }
     }
 
     @Override
@@ -285,6 +334,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public void put(String key, long hash) {
       checkWritable();
+      StateKeys.check(syncName, key);
       keys.add(key);
       hashes.add(hash);
     }
@@ -292,17 +342,22 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public void remove(String key) {
       checkWritable();
+      StateKeys.check(syncName, key);
       keys.add(key);
       hashes.add(null);
     }
 
     @Override
-    public void checkpoint() {
+    public synchronized void checkpoint() {
       checkWritable();
+      if (lost) {
+        fence();
+      }
       if (keys.isEmpty()) {
         return;
       }
       try {
+        fence();
         for (int from = 0; from < keys.size(); from += 500) {
           List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
           ctx.deleteFrom(pendings).where(SYNC.eq(syncName)).and(KEY.in(chunk)).execute();
@@ -313,8 +368,6 @@ public final class JdbcStateStore implements StateStore {
           insert.bind(syncName, keys.get(i), hash, hash == null);
         }
         insert.execute();
-        ctx.update(syncs).set(LOCKED_AT, Timestamp.from(clock.instant()))
-            .where(SYNC.eq(syncName)).and(OWNER.eq(owner)).execute();
         connection.commit();
         keys.clear();
         hashes.clear();
@@ -325,10 +378,11 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public void commit(String newFingerprint) {
+    public synchronized void commit(String newFingerprint) {
       checkpoint();
       committed = true;
       try {
+        fence();
         foldPending(ctx, syncName);
         ctx.update(syncs).set(FINGERPRINT, newFingerprint).set(COMMITTED_AT, Timestamp.from(clock.instant()))
             .where(SYNC.eq(syncName)).execute();
@@ -342,10 +396,13 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void close() {
-      if (closed) {
-        return;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
       }
-      closed = true;
+      renewer.shutdownNow();
       for (Cursor cursor : cursors) {
         cursor.close();
       }
@@ -392,7 +449,7 @@ public final class JdbcStateStore implements StateStore {
         if (rows == null) {
           connection = dataSource.getConnection();
           connection.setAutoCommit(false);
-          DSLContext ctx = DSL.using(connection, dialect(connection));
+          DSLContext ctx = Jooq.using(connection, dialect(connection));
           String order = KeyOrder.sqlOrderTerm(ctx.dialect(), ctx.render(KEY));
           String sql = "select " + ctx.render(KEY) + ", " + ctx.render(HASH) + " from " + ctx.render(states)
               + " where " + ctx.render(SYNC) + " = ? order by " + order;

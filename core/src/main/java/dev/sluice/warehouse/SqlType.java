@@ -21,22 +21,27 @@ public final class SqlType {
     this.scale = scale;
   }
 
-  /** Text: {@code varchar} ({@code string} on BigQuery). */
+  /** {@return text: {@code varchar} ({@code string} on BigQuery)} */
   public static SqlType text() {
     return new SqlType(Kind.TEXT, 0, 0);
   }
 
-  /** A 64-bit integer. */
+  /** {@return a 64-bit integer} */
   public static SqlType bigint() {
     return new SqlType(Kind.BIGINT, 0, 0);
   }
 
-  /** A double-precision float. */
+  /** {@return a double-precision float} */
   public static SqlType doublePrecision() {
     return new SqlType(Kind.DOUBLE, 0, 0);
   }
 
-  /** An exact decimal with {@code precision} digits, {@code scale} of them after the point. */
+  /**
+   * {@return an exact decimal with {@code precision} digits, {@code scale} of them after the point}
+   *
+   * @param precision digits in all, from 1 to 38
+   * @param scale decimal places
+   */
   public static SqlType decimal(int precision, int scale) {
     if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
       throw new IllegalArgumentException("decimal(" + precision + ", " + scale + "): precision must be 1 to 38"
@@ -45,17 +50,17 @@ public final class SqlType {
     return new SqlType(Kind.DECIMAL, precision, scale);
   }
 
-  /** A boolean. */
+  /** {@return a boolean} */
   public static SqlType bool() {
     return new SqlType(Kind.BOOLEAN, 0, 0);
   }
 
-  /** A date. */
+  /** {@return a date} */
   public static SqlType date() {
     return new SqlType(Kind.DATE, 0, 0);
   }
 
-  /** A timestamp without time zone. */
+  /** {@return a timestamp without time zone} */
   public static SqlType timestamp() {
     return new SqlType(Kind.TIMESTAMP, 0, 0);
   }

@@ -90,18 +90,29 @@ public final class Warehouse implements StateStore {
     this.createTables = b.createTables;
   }
 
-  /** Configures a warehouse engine over {@code dataSource}. */
+  /**
+   * Configures a warehouse engine over {@code dataSource}.
+   *
+   * @param dataSource where connections come from
+   * @return a builder to configure it with
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
 
-  /** A query of this warehouse, as a sync's source (see {@link WarehouseQuery}). */
+  /**
+   * A query of this warehouse, as a sync's source (see {@link WarehouseQuery}).
+   *
+   * @param sql the SQL, with {@code ?} where bind values go
+   * @param binds the bind values, in order
+   * @return a builder for the query, to name its key and fields
+   */
   public WarehouseQuery.Builder query(String sql, Object... binds) {
     return WarehouseQuery.of(dataSource, configuredDialect, sql, binds);
   }
 
   /**
-   * The differ that computes the changes in the warehouse. Give it to a sync together with this
+   * {@return the differ that computes the changes in the warehouse} Give it to a sync together with this
    * warehouse as its state ({@code .state(warehouse).differ(warehouse.differ())}) and a
    * {@link WarehouseQuery} of the same database as its source.
    */
@@ -109,7 +120,7 @@ public final class Warehouse implements StateStore {
     return differ;
   }
 
-  /** The statements that create the schema and tables, for your migrations. */
+  /** {@return the statements that create the schema and tables, for your migrations} */
   public List<String> ddl() {
     return sql().ddl();
   }
@@ -178,7 +189,12 @@ public final class Warehouse implements StateStore {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** The schema of the engine's tables; default {@value Warehouse#DEFAULT_SCHEMA}. */
+    /**
+     * The schema of the engine's tables; default {@value Warehouse#DEFAULT_SCHEMA}.
+     *
+     * @param schema the schema name
+     * @return this builder
+     */
     public Builder schema(String schema) {
       Objects.requireNonNull(schema, "schema");
       if (!schema.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -188,19 +204,34 @@ public final class Warehouse implements StateStore {
       return this;
     }
 
-    /** The warehouse's dialect; by default detected from the connection (DuckDB or PostgreSQL). */
+    /**
+     * The warehouse's dialect; by default detected from the connection (DuckDB or PostgreSQL).
+     *
+     * @param dialect the SQL dialect
+     * @return this builder
+     */
     public Builder dialect(WarehouseDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
 
-    /** Whether to create the schema and tables when absent (default false: create them from ddl()). */
+    /**
+     * Whether to create the schema and tables when absent (default false: create them from ddl()).
+     *
+     * @param create whether to create them
+     * @return this builder
+     */
     public Builder createTables(boolean create) {
       this.createTables = create;
       return this;
     }
 
-    /** How long a run's lease lasts without a checkpoint; default {@link Warehouse#DEFAULT_LEASE}. */
+    /**
+     * How long a run's lease lasts without a checkpoint; default {@link Warehouse#DEFAULT_LEASE}.
+     *
+     * @param lease how long a lease lasts
+     * @return this builder
+     */
     public Builder leaseTimeout(Duration lease) {
       Objects.requireNonNull(lease, "lease");
       if (lease.isNegative() || lease.isZero()) {
@@ -210,13 +241,23 @@ public final class Warehouse implements StateStore {
       return this;
     }
 
-    /** The clock for lease and commit times; default the system clock. */
+    /**
+     * The clock for lease and commit times; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Rows per round trip when reading the state or the deletes; default 10,000. */
+    /**
+     * Rows per round trip when reading the state or the deletes; default 10,000.
+     *
+     * @param rows rows per round trip, at least 1
+     * @return this builder
+     */
     public Builder fetchSize(int rows) {
       if (rows < 1) {
         throw new IllegalArgumentException("fetchSize must be at least 1, was " + rows);
@@ -225,7 +266,11 @@ public final class Warehouse implements StateStore {
       return this;
     }
 
-    /** Builds the warehouse engine; connects only when first used. */
+    /**
+     * Builds the warehouse engine; connects only when first used.
+     *
+     * @return the warehouse engine
+     */
     public Warehouse build() {
       return new Warehouse(this);
     }

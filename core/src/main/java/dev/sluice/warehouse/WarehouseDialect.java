@@ -103,10 +103,12 @@ public enum WarehouseDialect {
   }
 
   /**
-   * The dialect of a connection: DuckDB, or PostgreSQL (with or without {@code MERGE}, by server
-   * version).
+   * {@return the dialect of a connection: DuckDB, or PostgreSQL (with or without {@code MERGE}, by server
+   * version)}
    *
+   * @param connection an open connection to the warehouse
    * @throws IllegalArgumentException for another database; name the dialect in the builder
+   * @throws SQLException if the connection cannot say which database it is
    */
   public static WarehouseDialect of(Connection connection) throws SQLException {
     DatabaseMetaData meta = connection.getMetaData();

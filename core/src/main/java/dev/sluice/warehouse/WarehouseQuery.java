@@ -72,7 +72,13 @@ public final class WarehouseQuery implements Source {
     this.dialect = b.dialect;
   }
 
-  /** A query with {@code ?} placeholders for {@code binds}; a single SELECT (a CTE is fine). */
+  /**
+   * {@return a query with {@code ?} placeholders for {@code binds}; a single SELECT (a CTE is fine)}
+   *
+   * @param dataSource where connections come from
+   * @param sql the SQL, with {@code ?} where bind values go
+   * @param binds the bind values, in order
+   */
   public static Builder of(DataSource dataSource, String sql, Object... binds) {
     return new Builder(dataSource, sql, binds, null);
   }
@@ -140,7 +146,7 @@ public final class WarehouseQuery implements Source {
         Object v = step.constant();
         String expression = v instanceof String ? "cast(" + render.literal(v) + " as " + render.dialect.textType() + ")"
             : render.literal(v);
-        outputs.add(new Output(step.to(), expression, v instanceof String ? Type.TEXT : Type.OTHER));
+        outputs.add(new Output(step.to(), expression, v instanceof String ? Type.TEXT : Type.SCALAR));
         continue;
       }
       Column c = find(columns, step.from());
@@ -150,7 +156,7 @@ public final class WarehouseQuery implements Source {
       } else {
         SqlType.Kind kind = step.cast().kind();
         outputs.add(new Output(step.to(), "cast(" + column + " as " + render.dialect.typeName(step.cast()) + ")",
-            kind == SqlType.Kind.TEXT ? Type.TEXT : kind == SqlType.Kind.TIMESTAMP ? Type.TIMESTAMP : Type.OTHER));
+            kind == SqlType.Kind.TEXT ? Type.TEXT : kind == SqlType.Kind.TIMESTAMP ? Type.TIMESTAMP : Type.SCALAR));
       }
     }
     List<String> keyLabels = new ArrayList<>();
@@ -186,8 +192,12 @@ public final class WarehouseQuery implements Source {
     return found;
   }
 
-  /** How a column's value becomes canonical text for the hash. */
-  enum Type { TEXT, TIMESTAMP, OTHER }
+  /**
+   * How a column's value becomes canonical text for the hash: TEXT as it is; TIMESTAMP as epoch
+   * microseconds; SCALAR (numbers, booleans, dates) and OTHER (anything else: JSON, lists, ...) cast
+   * to text. TIMESTAMP and SCALAR texts never contain {@code ;}.
+   */
+  enum Type { TEXT, TIMESTAMP, SCALAR, OTHER }
 
   /** A column of the user's query. */
   record Column(String label, Type type) {
@@ -204,6 +214,19 @@ public final class WarehouseQuery implements Source {
         case Types.TIMESTAMP:
         case Types.TIMESTAMP_WITH_TIMEZONE:
           return Type.TIMESTAMP;
+        case Types.BOOLEAN:
+        case Types.BIT:
+        case Types.TINYINT:
+        case Types.SMALLINT:
+        case Types.INTEGER:
+        case Types.BIGINT:
+        case Types.DECIMAL:
+        case Types.NUMERIC:
+        case Types.REAL:
+        case Types.FLOAT:
+        case Types.DOUBLE:
+        case Types.DATE:
+          return Type.SCALAR;
         default:
           String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
           return name.equals("text") || name.equals("varchar") ? Type.TEXT
@@ -289,7 +312,12 @@ public final class WarehouseQuery implements Source {
       this.dialect = dialect;
     }
 
-    /** The key column, or the columns of a composite key in order. Required. */
+    /**
+     * The key column, or the columns of a composite key in order. Required.
+     *
+     * @param columns the source column names
+     * @return this builder
+     */
     public Builder key(String... columns) {
       Objects.requireNonNull(columns, "columns");
       if (columns.length == 0) {
@@ -302,7 +330,12 @@ public final class WarehouseQuery implements Source {
       return this;
     }
 
-    /** Copies columns under their own names. */
+    /**
+     * Copies columns under their own names.
+     *
+     * @param columns the source column names
+     * @return this builder
+     */
     public Builder copy(String... columns) {
       Objects.requireNonNull(columns, "columns");
       for (String column : columns) {
@@ -311,18 +344,37 @@ public final class WarehouseQuery implements Source {
       return this;
     }
 
-    /** Copies column {@code from} as field {@code to}. */
+    /**
+     * Copies column {@code from} as field {@code to}.
+     *
+     * @param from the source field
+     * @param to the target field
+     * @return this builder
+     */
     public Builder rename(String from, String to) {
       return add(new Step(requireName(from, "rename"), requireName(to, "rename"), null, null));
     }
 
-    /** Casts column {@code from} to {@code type} in the warehouse, as field {@code to}. */
+    /**
+     * Casts column {@code from} to {@code type} in the warehouse, as field {@code to}.
+     *
+     * @param from the source field
+     * @param to the target field
+     * @param type the warehouse type
+     * @return this builder
+     */
     public Builder cast(String from, String to, SqlType type) {
       Objects.requireNonNull(type, "type");
       return add(new Step(requireName(from, "cast"), requireName(to, "cast"), type, null));
     }
 
-    /** A field with the same value in every record: text, a number or a boolean. */
+    /**
+     * A field with the same value in every record: text, a number or a boolean.
+     *
+     * @param field the field name
+     * @param value the value
+     * @return this builder
+     */
     public Builder constant(String field, Object value) {
       Objects.requireNonNull(value, "value (a null constant: leave the field out)");
       if (!(value instanceof String || value instanceof Long || value instanceof Integer
@@ -333,7 +385,12 @@ public final class WarehouseQuery implements Source {
       return add(new Step(null, requireName(field, "constant"), null, value));
     }
 
-    /** Rows per round trip; default {@value SqlSource#DEFAULT_FETCH_SIZE}. */
+    /**
+     * Rows per round trip; default {@value SqlSource#DEFAULT_FETCH_SIZE}.
+     *
+     * @param rows rows per round trip, at least 1
+     * @return this builder
+     */
     public Builder fetchSize(int rows) {
       if (rows < 1) {
         throw new IllegalArgumentException("fetchSize must be at least 1, was " + rows);
@@ -345,6 +402,7 @@ public final class WarehouseQuery implements Source {
     /**
      * Builds the query.
      *
+     * @return the query
      * @throws IllegalStateException if no key column was named
      */
     public WarehouseQuery build() {

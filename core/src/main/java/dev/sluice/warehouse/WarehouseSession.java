@@ -226,19 +226,10 @@ final class WarehouseSession implements SyncState {
       return;
     }
     try {
-      for (int from = 0; from < keys.size(); from += STAGE_ROWS) {
-        int rows = Math.min(STAGE_ROWS, keys.size() - from);
-        try (PreparedStatement s = connection.prepareStatement(sql.stage(rows))) {
-          int bind = 1;
-          for (int i = from; i < from + rows; i++) {
-            Long hash = hashes.get(i);
-            s.setString(bind++, syncName);
-            s.setString(bind++, keys.get(i));
-            s.setString(bind++, hash == null ? null : toHex(hash));
-            s.setBoolean(bind++, hash == null);
-          }
-          s.executeUpdate();
-        }
+      if (sql.dialect == WarehouseDialect.DUCKDB && connection.isWrapperFor(org.duckdb.DuckDBConnection.class)) {
+        DuckDbStaging.stage(connection, sql.schema, syncName, keys, hashes);
+      } else {
+        stageByInserts();
       }
       try (PreparedStatement s = prepare(connection, sql.renewLease(), Timestamp.from(warehouse.clock.instant()),
           syncName, owner)) {
@@ -251,6 +242,42 @@ final class WarehouseSession implements SyncState {
       rollbackQuietly();
       throw new StateStoreException("cannot stage the confirmed changes of sync '" + syncName + "' in the warehouse: "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Multi-row inserts, {@value #STAGE_ROWS} rows each. */
+  private void stageByInserts() throws SQLException {
+    PreparedStatement full = null;
+    try {
+      for (int from = 0; from < keys.size(); from += STAGE_ROWS) {
+        int rows = Math.min(STAGE_ROWS, keys.size() - from);
+        PreparedStatement s;
+        if (rows == STAGE_ROWS) {
+          full = full != null ? full : connection.prepareStatement(sql.stage(STAGE_ROWS));
+          s = full;
+        } else {
+          s = connection.prepareStatement(sql.stage(rows));
+        }
+        try {
+          int bind = 1;
+          for (int i = from; i < from + rows; i++) {
+            Long hash = hashes.get(i);
+            s.setString(bind++, syncName);
+            s.setString(bind++, keys.get(i));
+            s.setString(bind++, hash == null ? null : toHex(hash));
+            s.setBoolean(bind++, hash == null);
+          }
+          s.executeUpdate();
+        } finally {
+          if (s != full) {
+            s.close();
+          }
+        }
+      }
+    } finally {
+      if (full != null) {
+        full.close();
+      }
     }
   }
 

@@ -263,16 +263,22 @@ final class WarehouseSql {
   }
 
   /**
-   * The row's hash: md5 over the query's description and each mapped column's canonical text,
-   * each written as {@code v<length>:<text>} or {@code n} for null, so that no two different rows
-   * (values, nulls, or the places where one value ends and the next begins) give the same input.
+   * The row's hash: md5 over the query's description and each mapped column's canonical text, so
+   * that no two different rows give the same input: a text (or JSON, list, ...) is written as
+   * {@code <length>:<text>}, a number, boolean, date or timestamp (whose text has no {@code ;}) as
+   * {@code <text>;}, and null as {@code n} — which neither form can produce — so a reader could
+   * split the input back into the values, their nulls and their boundaries.
    */
   String rowHash(WarehouseQuery.Plan plan) {
     StringBuilder input = new StringBuilder(literal(plan.hashPrefix()));
     for (WarehouseQuery.Output out : plan.outputs()) {
       String text = canonicalText(out);
-      input.append(" || coalesce('v' || ").append(dialect.toText("length(" + text + ")")).append(" || ':' || ")
-          .append(text).append(", 'n')");
+      if (out.type() == WarehouseQuery.Type.SCALAR || out.type() == WarehouseQuery.Type.TIMESTAMP) {
+        input.append(" || coalesce(").append(text).append(" || ';', 'n')");
+      } else {
+        input.append(" || coalesce(").append(dialect.toText("length(" + text + ")")).append(" || ':' || ")
+            .append(text).append(", 'n')");
+      }
     }
     return dialect.hash16(input.toString());
   }

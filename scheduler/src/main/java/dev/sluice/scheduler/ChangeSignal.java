@@ -44,7 +44,7 @@ public interface ChangeSignal {
   Optional<String> read();
 
   /**
-   * A signal read by one SQL query with {@code ?} bind values. The query returns one row (or none,
+   * {@return a signal read by one SQL query with {@code ?} bind values} The query returns one row (or none,
    * read as no value); its columns are joined with {@code |}, so
    * {@code select max(updated_at), count(*) from t} moves on updates and on deletes alike.
    *

@@ -126,6 +126,7 @@ public final class DbtCloudWebhook {
    * @return what to answer
    * @param authorization the value of the {@value #SIGNATURE_HEADER} header, or null if absent
    * @param body the raw request body, exactly as received (the signature covers these bytes)
+   * @return the answer to send back: its status, a message and the runs it triggered
    */
   public Response handle(String authorization, byte[] body) {
     Objects.requireNonNull(body, "body");

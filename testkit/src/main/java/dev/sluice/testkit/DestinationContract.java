@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * <p>It checks that upserts are idempotent, that each record gets its own outcome, that a batch
  * at the declared limit is accepted, deletes where the destination supports them, and — when
  * {@link #failNextCallWith(int)} can inject them — that 503, 429 and 400 are classified as
- * retryable, rate-limited and permanent. Override
+ * retryable, rate-limited and permanent; and, for the operations it supports, that an update of a
+ * missing key is "not found" and an insert of a held key "already exists". Override
  * {@link #invalidRecord(String)} to also check that a record the API refuses fails permanently
  * without taking its batch down.
  */
@@ -193,11 +194,46 @@ public abstract class DestinationContract {
   }
 
   /**
-   * {@return a batch of this test's run}
-   *
-   * @param operation the operation
-   * @param records the records
+   * Whether the destination answers an update of a key it does not hold with
+   * {@link RecordOutcome#notFound} and an insert of a key it holds with
+   * {@link RecordOutcome#alreadyExists} (checked only for the operations it supports); default
+   * true. Override with false for an API that cannot tell.
    */
+  protected boolean reportsNotFoundAndAlreadyExists() {
+    return true;
+  }
+
+  @Test
+  void answersAnUpdateOfAKeyItDoesNotHoldWithNotFound() {
+    if (!destination.capabilities().supports(Operation.UPDATE) || !reportsNotFoundAndAlreadyExists()) {
+      return;
+    }
+    destination.write(batch(Operation.UPSERT, List.of(validRecord("u1", 1))));
+
+    BatchResult result = destination.write(batch(Operation.UPDATE, List.of(validRecord("u1", 2), validRecord("u-missing", 1))));
+
+    assertThat(result.outcome(0).succeeded()).as("outcomes: %s", result.outcomes()).isTrue();
+    assertThat(result.outcome(1).status()).as("outcomes: %s", result.outcomes()).isEqualTo(RecordOutcome.Status.NOT_FOUND);
+    assertThat(contents()).as("an update never creates").doesNotContainKey("u-missing");
+    assertThat(String.valueOf(contents().get("u1").get("score"))).isEqualTo("2");
+  }
+
+  @Test
+  void answersAnInsertOfAKeyItHoldsWithAlreadyExists() {
+    if (!destination.capabilities().supports(Operation.INSERT) || !reportsNotFoundAndAlreadyExists()) {
+      return;
+    }
+    destination.write(batch(Operation.UPSERT, List.of(validRecord("i1", 1))));
+
+    BatchResult result = destination.write(batch(Operation.INSERT, List.of(validRecord("i1", 2), validRecord("i2", 1))));
+
+    assertThat(result.outcome(0).status()).as("outcomes: %s", result.outcomes()).isEqualTo(RecordOutcome.Status.ALREADY_EXISTS);
+    assertThat(result.outcome(1).succeeded()).as("outcomes: %s", result.outcomes()).isTrue();
+    assertThat(String.valueOf(contents().get("i1").get("score"))).as("an insert never updates").isEqualTo("1");
+    assertThat(contents()).containsKey("i2");
+  }
+
+  /** A batch of this test's run. */
   protected final Batch batch(Operation operation, List<Record> records) {
     return new Batch("contract", runId, ++sequence, operation, records);
   }

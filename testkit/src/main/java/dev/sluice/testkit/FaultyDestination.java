@@ -192,4 +192,10 @@ public final class FaultyDestination implements Destination {
   public String describe() {
     return delegate.describe();
   }
+
+  /** The wrapped destination's: faults injected around it do not make it another system. */
+  @Override
+  public String identity() {
+    return delegate.identity();
+  }
 }

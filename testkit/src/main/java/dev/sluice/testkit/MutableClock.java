@@ -10,8 +10,9 @@ import java.util.Objects;
 /**
  * A clock that moves only when a test moves it, in UTC: inject it wherever Sluice takes a
  * {@link Clock} (token expiry, leases, rate limits, progress) instead of sleeping. Its
- * {@link #advance(Duration)} also serves as a {@link dev.sluice.delivery.RateLimit.Sleeper}, so
- * that waiting moves the time: {@code RateLimit.of(10, window, clock, clock::advance)}. Thread-safe.
+ * {@link #advance(Duration)} also serves as a {@link dev.sluice.delivery.Sleeper}, so that waiting
+ * moves the time: {@code RollingWindowRateLimiter.builder("api", 10, window).clock(clock, clock::advance)}
+ * or {@code DeliveryPolicy.custom().clock(clock, clock::advance)}. Thread-safe.
  */
 public final class MutableClock extends Clock {
 

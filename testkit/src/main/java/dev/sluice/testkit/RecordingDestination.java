@@ -7,6 +7,7 @@ import dev.sluice.destination.Capabilities;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
 import dev.sluice.destination.PermanentDestinationException;
+import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RecordSize;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +24,8 @@ import java.util.TreeMap;
  * {@link #batches()} (what was sent). Thread-safe.
  *
  * <p>Semantics: {@code UPSERT} stores the record; {@code UPDATE} stores it if the key exists and
- * fails that record permanently otherwise; {@code INSERT} stores it if the key is new and fails it
- * permanently otherwise; {@code DELETE} removes the key (a missing key succeeds). A batch over the
+ * answers {@link RecordOutcome#notFound} otherwise; {@code INSERT} stores it if the key is new and
+ * answers {@link RecordOutcome#alreadyExists} otherwise; {@code DELETE} removes the key (a missing key succeeds). A batch over the
  * declared record or byte limit is refused with a {@link PermanentDestinationException}, as a real
  * API would refuse it, so tests notice when the engine breaks a limit.
  *
@@ -94,12 +95,12 @@ public final class RecordingDestination implements Destination {
             contents.put(key, record);
             result.succeeded(key);
           } else {
-            result.failed(key, "no record with key '" + key + "' to update", false);
+            result.set(RecordOutcome.notFound(key, "no record with key '" + key + "' to update"));
           }
           break;
         case INSERT:
           if (contents.containsKey(key)) {
-            result.failed(key, "a record with key '" + key + "' already exists", false);
+            result.set(RecordOutcome.alreadyExists(key, "a record with key '" + key + "' already exists"));
           } else {
             contents.put(key, record);
             result.succeeded(key);

@@ -8,8 +8,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * Architecture rules for code built on Sluice, such as a connector module. Needs
- * {@code com.tngtech.archunit:archunit-junit5} on the test classpath.
+ * Architecture rules for code built on Sluice, such as a connector module. The testkit brings
+ * ArchUnit; call a rule from any JUnit test.
  *
  * <pre>{@code
  * @Test

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class WarehouseSqlGoldenTest {
 
   private static final List<WarehouseQuery.Column> COLUMNS = List.of(
-      new WarehouseQuery.Column("id", WarehouseQuery.Type.OTHER),
+      new WarehouseQuery.Column("id", WarehouseQuery.Type.SCALAR),
       new WarehouseQuery.Column("email", WarehouseQuery.Type.TEXT),
       new WarehouseQuery.Column("full_name", WarehouseQuery.Type.TEXT),
-      new WarehouseQuery.Column("lifetime_value", WarehouseQuery.Type.OTHER),
+      new WarehouseQuery.Column("lifetime_value", WarehouseQuery.Type.SCALAR),
       new WarehouseQuery.Column("updated_at", WarehouseQuery.Type.TIMESTAMP));
 
   static String render(WarehouseDialect dialect) {

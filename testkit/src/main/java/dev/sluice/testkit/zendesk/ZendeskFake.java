@@ -111,47 +111,83 @@ public final class ZendeskFake implements AutoCloseable {
       this.active = active;
     }
 
-    /** A single-line text field. */
+    /**
+     * {@return a single-line text field}
+     *
+     * @param key the field's key
+     */
     public static Field text(String key) {
       return new Field(key, "text", List.of(), null, true);
     }
 
-    /** A multi-line text field. */
+    /**
+     * {@return a multi-line text field}
+     *
+     * @param key the field's key
+     */
     public static Field textarea(String key) {
       return new Field(key, "textarea", List.of(), null, true);
     }
 
-    /** A whole-number field. */
+    /**
+     * {@return a whole-number field}
+     *
+     * @param key the field's key
+     */
     public static Field integer(String key) {
       return new Field(key, "integer", List.of(), null, true);
     }
 
-    /** A decimal-number field. */
+    /**
+     * {@return a decimal-number field}
+     *
+     * @param key the field's key
+     */
     public static Field decimal(String key) {
       return new Field(key, "decimal", List.of(), null, true);
     }
 
-    /** A date field. */
+    /**
+     * {@return a date field}
+     *
+     * @param key the field's key
+     */
     public static Field date(String key) {
       return new Field(key, "date", List.of(), null, true);
     }
 
-    /** A checkbox (boolean) field. */
+    /**
+     * {@return a checkbox (boolean) field}
+     *
+     * @param key the field's key
+     */
     public static Field checkbox(String key) {
       return new Field(key, "checkbox", List.of(), null, true);
     }
 
-    /** A dropdown whose options have these values. */
+    /**
+     * {@return a dropdown whose options have these values}
+     *
+     * @param key the field's key
+     * @param values the option values
+     */
     public static Field dropdown(String key, String... values) {
       return new Field(key, "dropdown", Arrays.asList(values), null, true);
     }
 
-    /** A text field whose values must match {@code regexp}. */
+    /**
+     * {@return a text field whose values must match {@code regexp}}
+     *
+     * @param key the field's key
+     * @param regexp the regular expression values must match
+     */
     public static Field regexp(String key, String regexp) {
       return new Field(key, "regexp", List.of(), regexp, true);
     }
 
-    /** This field, switched off (listed with {@code active: false}; values are refused). */
+    /**
+     * {@return this field, switched off (listed with {@code active: false}; values are refused)}
+     */
     public Field inactive() {
       return new Field(key, type, options, regexp, false);
     }
@@ -230,12 +266,21 @@ public final class ZendeskFake implements AutoCloseable {
     });
   }
 
-  /** Starts a fake account on the system clock: 700 requests per rolling minute (Enterprise). */
+  /**
+   * Starts a fake account on the system clock: 700 requests per rolling minute (Enterprise).
+   *
+   * @return the started fake; close it when done
+   */
   public static ZendeskFake start() {
     return start(Clock.systemUTC());
   }
 
-  /** As {@link #start()}, with job progress and the rate window following {@code clock}. */
+  /**
+   * As {@link #start()}, with job progress and the rate window following {@code clock}.
+   *
+   * @param clock the clock to read the time from
+   * @return the started fake; close it when done
+   */
   public static ZendeskFake start(Clock clock) {
     ZendeskFake fake = new ZendeskFake(clock);
     try {
@@ -246,7 +291,9 @@ public final class ZendeskFake implements AutoCloseable {
     return fake;
   }
 
-  /** The base URL to give a connector instead of {@code https://{subdomain}.zendesk.com}. */
+  /**
+   * {@return the base URL to give a connector instead of {@code https://{subdomain}.zendesk.com}}
+   */
   public String baseUrl() {
     String url = server.url("/").toString();
     return url.substring(0, url.length() - 1);
@@ -254,63 +301,114 @@ public final class ZendeskFake implements AutoCloseable {
 
   // ---- configuration --------------------------------------------------------------------------
 
-  /** Allows {@code perMinute} requests per rolling minute (Team 200, Enterprise 700, …). */
+  /**
+   * Allows {@code perMinute} requests per rolling minute (Team 200, Enterprise 700, …).
+   *
+   * @param perMinute requests per rolling minute
+   * @return this fake
+   */
   public synchronized ZendeskFake rateLimit(int perMinute) {
     this.limit = perMinute;
     return this;
   }
 
-  /** How long each job stays queued, then working (default 200 ms and 300 ms). */
+  /**
+   * How long each job stays queued, then working (default 200 ms and 300 ms).
+   *
+   * @param queued how long a job stays queued
+   * @param working how long a job then works
+   * @return this fake
+   */
   public synchronized ZendeskFake jobDuration(Duration queued, Duration working) {
     this.queuedFor = queued;
     this.workingFor = working;
     return this;
   }
 
-  /** The next job created stays queued for {@code queued} and works for {@code working}. */
+  /**
+   * The next job created stays queued for {@code queued} and works for {@code working}.
+   *
+   * @param queued how long a job stays queued
+   * @param working how long a job then works
+   * @return this fake
+   */
   public synchronized ZendeskFake nextJobTakes(Duration queued, Duration working) {
     nextJobDurations.add(new Duration[] {queued, working});
     return this;
   }
 
-  /** The next job created ends {@code failed} with {@code message}, having changed nothing. */
+  /**
+   * The next job created ends {@code failed} with {@code message}, having changed nothing.
+   *
+   * @param message the job's error message
+   * @return this fake
+   */
   public synchronized ZendeskFake failNextJob(String message) {
     nextJobFailures.add(message);
     return this;
   }
 
-  /** Forgets every job, as Zendesk does a day after it finished: polls then get 404. */
+  /**
+   * Forgets every job, as Zendesk does a day after it finished: polls then get 404.
+   *
+   * @return this fake
+   */
   public synchronized ZendeskFake forgetJobs() {
     jobs.clear();
     return this;
   }
 
-  /** Switches bulk user imports on or off (off: 403 from users' create_many and create_or_update_many). */
+  /**
+   * Switches bulk user imports on or off (off: 403 from users' create_many and create_or_update_many).
+   *
+   * @param enabled whether 207 answers are given
+   * @return this fake
+   */
   public synchronized ZendeskFake dataImports(boolean enabled) {
     this.dataImports = enabled;
     return this;
   }
 
-  /** Accepts the API token {@code token} for agent {@code email}. */
+  /**
+   * Accepts the API token {@code token} for agent {@code email}.
+   *
+   * @param email the agent's email
+   * @param token the token
+   * @return this fake
+   */
   public synchronized ZendeskFake acceptApiToken(String email, String token) {
     apiTokens.put(email, token);
     return this;
   }
 
-  /** Accepts {@code token} as an OAuth access token. */
+  /**
+   * Accepts {@code token} as an OAuth access token.
+   *
+   * @param token the token
+   * @return this fake
+   */
   public synchronized ZendeskFake acceptOAuthToken(String token) {
     oauthTokens.add(token);
     return this;
   }
 
-  /** Stops accepting any credential: every request gets 401 (a revoked token). */
+  /**
+   * Stops accepting any credential: every request gets 401 (a revoked token).
+   *
+   * @return this fake
+   */
   public synchronized ZendeskFake revokeCredentials() {
     apiTokens.clear();
     oauthTokens.clear();
     return this;
   }
 
-  /** Adds (or replaces) custom user fields. */
+  /**
+   * Adds (or replaces) custom user fields.
+   *
+   * @param fields the fields
+   * @return this fake
+   */
   public synchronized ZendeskFake userFields(Field... fields) {
     for (Field f : fields) {
       userFields.put(f.key, f);
@@ -318,7 +416,12 @@ public final class ZendeskFake implements AutoCloseable {
     return this;
   }
 
-  /** Adds (or replaces) custom organization fields. */
+  /**
+   * Adds (or replaces) custom organization fields.
+   *
+   * @param fields the fields
+   * @return this fake
+   */
   public synchronized ZendeskFake organizationFields(Field... fields) {
     for (Field f : fields) {
       organizationFields.put(f.key, f);
@@ -326,14 +429,25 @@ public final class ZendeskFake implements AutoCloseable {
     return this;
   }
 
-  /** Answers the next request with {@code status} and a JSON {@code body}, whatever it is. */
+  /**
+   * Answers the next request with {@code status} and a JSON {@code body}, whatever it is.
+   *
+   * @param status the HTTP status
+   * @param body the body
+   * @return this fake
+   */
   public synchronized ZendeskFake respondNext(int status, String body) {
     scripted.add(new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json; charset=utf-8")
         .body(body).build());
     return this;
   }
 
-  /** Answers the next request with 429 and {@code Retry-After: seconds}, as over the account's limit. */
+  /**
+   * Answers the next request with 429 and {@code Retry-After: seconds}, as over the account's limit.
+   *
+   * @param retryAfterSeconds the {@code Retry-After} value, in seconds
+   * @return this fake
+   */
   public synchronized ZendeskFake rateLimitNext(int retryAfterSeconds) {
     scripted.add(new MockResponse.Builder().code(429).addHeader("Content-Type", "application/json; charset=utf-8")
         .addHeader("Retry-After", String.valueOf(retryAfterSeconds))
@@ -345,6 +459,8 @@ public final class ZendeskFake implements AutoCloseable {
   /**
    * Answers the next request with an endpoint-specific 429 that carries no {@code Retry-After}
    * (the spec's {@code {"errors":[{"code":"TooManyRequests",...}]}}).
+   *
+   * @return this fake
    */
   public synchronized ZendeskFake endpointLimitNext() {
     scripted.add(new MockResponse.Builder().code(429).addHeader("Content-Type", "application/json; charset=utf-8")
@@ -354,13 +470,17 @@ public final class ZendeskFake implements AutoCloseable {
 
   // ---- what the fake holds ---------------------------------------------------------------------
 
-  /** The users, as Zendesk returns them, by external id (users without one are left out). */
+  /**
+   * {@return the users, as Zendesk returns them, by external id (users without one are left out)}
+   */
   public synchronized Map<String, Map<String, Object>> usersByExternalId() {
     settleJobs();
     return byAttribute(users, "external_id");
   }
 
-  /** The users, as Zendesk returns them, by email (lower case; users without one are left out). */
+  /**
+   * {@return the users, as Zendesk returns them, by email (lower case; users without one are left out)}
+   */
   public synchronized Map<String, Map<String, Object>> usersByEmail() {
     settleJobs();
     Map<String, Map<String, Object>> byEmail = new TreeMap<>();
@@ -372,66 +492,82 @@ public final class ZendeskFake implements AutoCloseable {
     return byEmail;
   }
 
-  /** The organizations, as Zendesk returns them, by external id. */
+  /** {@return the organizations, as Zendesk returns them, by external id} */
   public synchronized Map<String, Map<String, Object>> organizationsByExternalId() {
     settleJobs();
     return byAttribute(organizations, "external_id");
   }
 
-  /** The id of the organization with {@code externalId} (any case), or null. */
+  /**
+   * {@return the id of the organization with {@code externalId} (any case), or null}
+   *
+   * @param externalId the external id
+   */
   public synchronized Long organizationId(String externalId) {
     return orgByExternalId.get(externalId.toLowerCase(Locale.ROOT));
   }
 
-  /** Creates a user directly, as if made in Zendesk's UI; returns its id. */
+  /**
+   * Creates a user directly, as if made in Zendesk's UI; returns its id.
+   *
+   * @param attributes the attributes, as the API takes them
+   * @return the new user's id
+   */
   public synchronized long putUser(Map<String, ?> attributes) {
     ObjectNode user = JSON.valueToTree(attributes);
     return store(users, user, "users");
   }
 
-  /** Creates an organization directly, as if made in Zendesk's UI; returns its id. */
+  /**
+   * Creates an organization directly, as if made in Zendesk's UI; returns its id.
+   *
+   * @param attributes the attributes, as the API takes them
+   * @return the new organization's id
+   */
   public synchronized long putOrganization(Map<String, ?> attributes) {
     ObjectNode org = JSON.valueToTree(attributes);
     return store(organizations, org, "organizations");
   }
 
-  /** Requests received, refused ones included. */
+  /** {@return requests received, refused ones included} */
   public synchronized long requests() {
     return requests;
   }
 
-  /** Requests answered 429 for the per-minute limit (scripted ones included). */
+  /** {@return requests answered 429 for the per-minute limit (scripted ones included)} */
   public synchronized long rateLimited() {
     return rateLimited;
   }
 
-  /** Requests answered 429 {@code TooManyJobs}. */
+  /** {@return requests answered 429 {@code TooManyJobs}} */
   public synchronized long tooManyJobs() {
     return tooManyJobs;
   }
 
-  /** The most jobs that were queued or working at once. */
+  /** {@return the most jobs that were queued or working at once} */
   public synchronized int maxActiveJobs() {
     return maxActiveJobs;
   }
 
-  /** Jobs created so far. */
+  /** {@return jobs created so far} */
   public synchronized long jobsSubmitted() {
     return jobsSubmitted;
   }
 
-  /** Jobs queued or working now. */
+  /** {@return jobs queued or working now} */
   public synchronized int activeJobs() {
     settleJobs();
     return (int) jobs.values().stream().filter(j -> !finished(j)).count();
   }
 
-  /** Method and path of every request, in order (such as {@code POST /api/v2/users/create_many}). */
+  /**
+   * {@return method and path of every request, in order (such as {@code POST /api/v2/users/create_many})}
+   */
   public synchronized List<String> paths() {
     return List.copyOf(paths);
   }
 
-  /** Items received per bulk endpoint (such as {@code users/create_or_update}), summed. */
+  /** {@return items received per bulk endpoint (such as {@code users/create_or_update}), summed} */
   public synchronized Map<String, Integer> items() {
     return new TreeMap<>(items);
   }
