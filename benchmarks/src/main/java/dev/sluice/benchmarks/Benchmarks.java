@@ -31,11 +31,15 @@ public final class Benchmarks {
       case "hubspot":
         HubSpotBenchmark.main(rest);
         break;
+      case "zendesk":
+        ZendeskBenchmark.main(rest);
+        break;
       case "warehouse":
         WarehouseBenchmark.main(rest);
         break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, warehouse");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, zendesk,"
+            + " warehouse");
         System.exit(2);
     }
   }
