@@ -304,12 +304,14 @@ public final class SluiceScheduler implements AutoCloseable {
     String requestId = UUID.randomUUID().toString();
     return store.inTransaction(c -> {
       Store.Control control = store.lockKnown(c, syncName);
-      if (control.running && ifRunning == IfRunning.JOIN) {
-        String executionId = control.executionId;
-        return handle(syncName, TriggerHandle.Outcome.ALREADY_RUNNING, executionId, null);
+      // A run whose report is recorded is over, though its execution is not rescheduled yet
+      // (executionId is cleared then): a trigger asks for a new run, which follows at once.
+      boolean inProgress = control.running && control.executionId != null;
+      if (inProgress && ifRunning == IfRunning.JOIN) {
+        return handle(syncName, TriggerHandle.Outcome.ALREADY_RUNNING, control.executionId, null);
       }
       requestRun(c, syncName, requestId, source, control.running);
-      return handle(syncName, control.running ? TriggerHandle.Outcome.RERUN_QUEUED : TriggerHandle.Outcome.QUEUED,
+      return handle(syncName, inProgress ? TriggerHandle.Outcome.RERUN_QUEUED : TriggerHandle.Outcome.QUEUED,
           null, requestId);
     });
   }
