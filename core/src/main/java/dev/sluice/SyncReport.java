@@ -88,12 +88,14 @@ public final class SyncReport {
   private final List<RecordError> failedRecords;
   private final List<Change> sampleChanges;
   private final boolean fingerprintChanged;
-  private final RequestFigures requests;
   private final boolean destinationChanged;
   private final boolean sourceChanged;
   private final FailureKind failureKind;
   private final Throwable failureCause;
   private final List<RecordError> notFoundRecords;
+  private final long quarantined;
+  private final List<RecordError> quarantinedRecords;
+  private final RequestFigures requests;
 
   private SyncReport(Builder b) {
     this.destinationChanged = b.destinationChanged;
@@ -101,6 +103,8 @@ public final class SyncReport {
     this.failureKind = b.failureKind;
     this.failureCause = b.failureCause;
     this.notFoundRecords = List.copyOf(b.notFoundRecords);
+    this.quarantined = b.quarantined;
+    this.quarantinedRecords = List.copyOf(b.quarantinedRecords);
     this.syncName = b.syncName;
     this.runId = b.runId;
     this.mode = b.mode;
@@ -294,7 +298,27 @@ public final class SyncReport {
   }
 
   /**
-   * {@return whether the state was last written for another destination (its {@code identity()} differs):
+   * Records held back because they failed permanently the configured number of runs in a row
+   * ({@link Sync.Builder#quarantineAfter(int)}) and their data has not changed since: not sent,
+   * not failures of this run.
+   *
+   * @return how many records were quarantined
+   */
+  public long quarantined() {
+    return quarantined;
+  }
+
+  /**
+   * The quarantined records (the first {@value #MAX_LISTED_RECORDS}), each with why.
+   *
+   * @return the quarantined records
+   */
+  public List<RecordError> quarantinedRecords() {
+    return quarantinedRecords;
+  }
+
+  /**
+   * Whether the state was last written for another destination (its {@code identity()} differs):
    * the run started afresh, as if the state were empty, derived no deletes from it, and replaced
    * it with what this run confirmed}
    */
@@ -355,6 +379,9 @@ public final class SyncReport {
     if (alreadyExisted > 0) {
       sb.append(", already existed ").append(alreadyExisted);
     }
+    if (quarantined > 0) {
+      sb.append(", quarantined ").append(quarantined);
+    }
     if (requests.attempts() > 0 || requests.requests() > 0) {
       sb.append(" | ").append(requests);
     }
@@ -404,12 +431,14 @@ public final class SyncReport {
     private List<RecordError> failedRecords = List.of();
     private List<Change> sampleChanges = List.of();
     private boolean fingerprintChanged;
-    private RequestFigures requests = RequestFigures.NONE;
     private boolean destinationChanged;
     private boolean sourceChanged;
     private FailureKind failureKind;
     private Throwable failureCause;
     private List<RecordError> notFoundRecords = List.of();
+    private long quarantined;
+    private List<RecordError> quarantinedRecords = List.of();
+    private RequestFigures requests = RequestFigures.NONE;
 
     private Builder(String syncName, String runId, SyncMode mode) {
       this.syncName = Objects.requireNonNull(syncName, "syncName");
@@ -549,24 +578,7 @@ public final class SyncReport {
       return this;
     }
 
-    /**
-     * What delivery cost in requests.
-     *
-     * @param requests the figures
-     * @return this builder
-     */
-    public Builder requests(RequestFigures requests) {
-      this.requests = Objects.requireNonNull(requests, "requests");
-      return this;
-    }
-
-    /**
-     * What kind of failure ended the run, and the exception behind it (either may be null).
-     *
-     * @param kind the kind of failure, or null
-     * @param cause the underlying failure
-     * @return this builder
-     */
+    /** What kind of failure ended the run, and the exception behind it (either may be null). */
     public Builder failureCause(FailureKind kind, Throwable cause) {
       this.failureKind = kind;
       this.failureCause = cause;
@@ -585,15 +597,33 @@ public final class SyncReport {
     }
 
     /**
-     * Whether the state was written for another destination, or by another source.
+     * Records held back as quarantined.
      *
-     * @param destinationChanged whether the state was written for another destination
-     * @param sourceChanged whether the state was written by another source
+     * @param count how many
+     * @param records the listed ones
      * @return this builder
      */
+    public Builder quarantined(long count, List<RecordError> records) {
+      this.quarantined = count;
+      this.quarantinedRecords = records;
+      return this;
+    }
+
+    /** Whether the state was written for another destination, or by another source. */
     public Builder stateOrigin(boolean destinationChanged, boolean sourceChanged) {
       this.destinationChanged = destinationChanged;
       this.sourceChanged = sourceChanged;
+      return this;
+    }
+
+    /**
+     * What delivery cost in requests.
+     *
+     * @param requests the figures
+     * @return this builder
+     */
+    public Builder requests(RequestFigures requests) {
+      this.requests = Objects.requireNonNull(requests, "requests");
       return this;
     }
 

@@ -144,11 +144,7 @@ public final class DeliveryPolicy {
     return maxBackoff;
   }
 
-  /**
-   * The longest single rate-limit wait before the run stops instead.
-   *
-   * @return the calls before the breaker judges at all
-   */
+  /** {@return the longest single rate-limit wait before the run stops instead} */
   public Duration maxRateLimitWait() {
     return maxRateLimitWait;
   }

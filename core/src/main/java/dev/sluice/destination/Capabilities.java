@@ -138,6 +138,7 @@ public final class Capabilities {
     private boolean idempotentWrites;
     private RateLimiter rateLimit;
     private boolean requestsTakePermits;
+
     private boolean nonFiniteNumbers;
 
     private Builder() {}
@@ -145,7 +146,7 @@ public final class Capabilities {
     /**
      * Whether NaN and infinite doubles may be sent (see {@link Capabilities#nonFiniteNumbers()}).
      *
-     * @param accepted true if the destination takes them
+     * @param accepted whether the destination takes them
      * @return this builder
      */
     public Builder nonFiniteNumbers(boolean accepted) {

@@ -14,7 +14,7 @@ import java.util.Optional;
 public class RetryableDestinationException extends DestinationException {
   private static final long serialVersionUID = 1L;
 
-  /** How long the destination asked to wait before the next attempt, if it said. */
+  /** The wait the destination asked for, or null. */
   private final Duration requestedWait;
 
   /**

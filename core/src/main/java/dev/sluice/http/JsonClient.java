@@ -296,8 +296,8 @@ public final class JsonClient implements AutoCloseable {
     boolean granted = rateLimiter.acquirePermission();
     RequestCounter.countRateLimitWait(Duration.ofNanos(System.nanoTime() - start));
     if (!granted) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new RetryableDestinationException("interrupted while waiting for the rate limit '"
+      if (Thread.currentThread().isInterrupted() || RequestCounter.stopRequested()) {
+        throw new RetryableDestinationException("stopped while waiting for the rate limit '"
             + rateLimiter.getName() + "' before " + method + " " + shownPath);
       }
       throw new RateLimitedException("the rate limit '" + rateLimiter.getName() + "' granted no permit for "

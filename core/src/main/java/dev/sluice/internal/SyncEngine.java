@@ -95,6 +95,10 @@ public final class SyncEngine {
   private long alreadyExisted;
   private final List<RecordError> failedRecords = new ArrayList<>();
   private final List<RecordError> notFoundRecords = new ArrayList<>();
+  // Reader thread: quarantined records; keys that failed permanently before, with their strikes.
+  private long quarantined;
+  private final List<RecordError> quarantinedRecords = new ArrayList<>();
+  private final Map<String, Integer> strikes = new java.util.concurrent.ConcurrentHashMap<>();
   private SyncState state;
 
   // Why the run stops early; the first reason wins.
@@ -121,7 +125,7 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
-    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline);
+    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline, requests);
     this.check = new RecordCheck(caps.nonFiniteNumbers());
     this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
   }
@@ -253,6 +257,16 @@ public final class SyncEngine {
       stream = diff.open(plan.source);
     } catch (RuntimeException e) {
       failSource("the source failed to open: " + describe(e), e);
+      return false;
+    }
+    String missing = FieldNames.missing(plan.mapper.sourceFields(), stream.fieldNames());
+    if (missing != null) {
+      try {
+        stream.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the source failed: {}", Redaction.masked(e.toString()));
+      }
+      fail(SyncReport.FailureKind.MAPPING, missing, null);
       return false;
     }
     ExternalSort sorter = sort ? newSort() : null;
@@ -433,7 +447,7 @@ public final class SyncEngine {
       unchanged++;
       return;
     }
-    planChange(change);
+    planChange(change, diff);
   }
 
   /**
@@ -505,24 +519,49 @@ public final class SyncEngine {
       if (change == null) {
         unchanged++;
       } else {
-        planChange(change);
+        planChange(change, diff);
       }
     }
   }
 
-  /** Counts a change and plans it as the operation the mode gives it, if any. */
-  private void planChange(Change change) {
+  /**
+   * Counts a change and plans it as the operation the mode gives it, if any — unless the record
+   * failed permanently too many runs in a row with this very data (quarantine).
+   */
+  private void planChange(Change change, Differ.Comparison diff) {
+    String key = change.key();
+    long hash = change.hash();
     if (change.kind() == Change.Kind.ADD) {
       added++;
     } else {
       updated++;
     }
-    Operation op = Modes.operationFor(plan.mode, change.kind(), caps);
+    Change.Kind kind = change.kind();
+    Long previous = diff.previousHash();
+    if (plan.quarantineAfter > 0 && previous != null && !fingerprintChanged) {
+      int strikes = Quarantine.strikes(previous, hash, plan.quarantineAfter);
+      if (strikes >= plan.quarantineAfter) {
+        quarantine(key, "failed permanently " + strikes + " runs in a row; not sent again until its data changes");
+        return;
+      }
+      if (strikes > 0) {
+        this.strikes.put(key, strikes);
+        kind = Change.Kind.ADD; // the destination does not hold this data: an insert sync tries it again
+      }
+    }
+    Operation op = Modes.operationFor(plan.mode, kind, caps);
     if (op == null) {
       skipped++;
       return;
     }
     plan(op, change);
+  }
+
+  private void quarantine(String key, String reason) {
+    quarantined++;
+    if (quarantinedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
+      quarantinedRecords.add(new RecordError(key, reason, false));
+    }
   }
 
   private void reject(String key, String reason) {
@@ -704,7 +743,17 @@ public final class SyncEngine {
           }
           break;
         default:
-          recordFailure(outcome.key(), outcome.reason(), outcome.retryable());
+          String reason = outcome.reason();
+          if (!outcome.retryable() && !delete && plan.quarantineAfter > 0 && !dryRun) {
+            // Remembered as a strike: after quarantineAfter runs in a row the record is held back.
+            int strikes = this.strikes.getOrDefault(outcome.key(), 0) + 1;
+            state.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            if (strikes >= plan.quarantineAfter) {
+              reason = reason + " (failed permanently " + strikes + " runs in a row: quarantined, not sent again"
+                  + " until its data changes)";
+            }
+          }
+          recordFailure(outcome.key(), reason, outcome.retryable());
       }
     }
   }
@@ -836,7 +885,7 @@ public final class SyncEngine {
       status = Status.FAILED;
       kind = SyncReport.FailureKind.REJECTED;
       reason = "every record was rejected (" + rejected + "); see rejectedRecords";
-    } else if (failedNow > 0 || rejected > 0) {
+    } else if (failedNow > 0 || rejected > 0 || quarantined > 0) {
       status = Status.PARTIAL;
     } else {
       status = Status.SUCCEEDED;
@@ -852,10 +901,11 @@ public final class SyncEngine {
         .errors(rejectedRecords, failures)
         .sampleChanges(sample)
         .fingerprintChanged(fingerprintChanged)
-        .requests(requests.figures())
         .stateOrigin(destinationChanged, sourceChanged)
         .failureCause(status == Status.FAILED || status == Status.ABORTED ? kind : null, failCause)
         .notFoundRecords(notFoundList)
+        .quarantined(quarantined, quarantinedRecords)
+        .requests(requests.figures())
         .build();
   }
 

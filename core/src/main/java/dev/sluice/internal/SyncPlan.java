@@ -33,6 +33,8 @@ public final class SyncPlan {
   final int sortRunRecords;
   final dev.sluice.delivery.DeliveryPolicy delivery;
   final Delivery.Guards guards;
+  /** Runs in a row a record may fail permanently before it is quarantined; 0 never. */
+  final int quarantineAfter;
   /** Hash of {@link Destination#identity()}: which system the state describes. */
   final String destinationId;
   /** Hash of {@link Source#describe()}: what the state was read from. */
@@ -41,7 +43,8 @@ public final class SyncPlan {
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
       Clock clock, int dryRunSampleSize, String fingerprint, java.nio.file.Path spillDirectory,
-      int sortRunRecords, dev.sluice.delivery.DeliveryPolicy delivery) {
+      int sortRunRecords, dev.sluice.delivery.DeliveryPolicy delivery, int quarantineAfter) {
+    this.quarantineAfter = quarantineAfter;
     this.name = name;
     this.source = source;
     this.mapper = mapper;

@@ -62,8 +62,7 @@ public final class Convert {
    *
    * @param scale decimal places
    * @return the converter
-   * @throws IllegalArgumentException if {@code scale} is beyond {@link
-   *     ValueLimits#MAX_DECIMAL_SCALE}
+   * @throws IllegalArgumentException if {@code scale} is beyond {@link ValueLimits#MAX_DECIMAL_SCALE}
    */
   public static Converter<BigDecimal> toDecimal(int scale) {
     if (scale > ValueLimits.MAX_DECIMAL_SCALE || scale < -ValueLimits.MAX_DECIMAL_SCALE) {

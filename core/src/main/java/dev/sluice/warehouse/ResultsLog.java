@@ -90,14 +90,18 @@ public final class ResultsLog implements SyncListener {
   /**
    * Configures a results log written through {@code dataSource}.
    *
-   * @param dataSource where connections come from
-   * @return a builder to configure it with
+   * @param dataSource where the tables are
+   * @return a builder
    */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
 
-  /** {@return the statements that create the schema and both tables, for your migrations} */
+  /**
+   * The statements that create the schema and both tables, for your migrations.
+   *
+   * @return the DDL, one statement each
+   */
   public List<String> ddl() {
     boolean bq = dialect == WarehouseDialect.BIGQUERY;
     String text = bq ? "string" : "varchar";
@@ -298,7 +302,7 @@ public final class ResultsLog implements SyncListener {
     /**
      * The schema of both tables; default {@value Warehouse#DEFAULT_SCHEMA}.
      *
-     * @param schema the schema name
+     * @param schema letters, digits and underscores
      * @return this builder
      */
     public Builder schema(String schema) {
@@ -313,7 +317,7 @@ public final class ResultsLog implements SyncListener {
     /**
      * How long rows are kept; older ones are deleted after each run. Default 30 days.
      *
-     * @param retention how long rows are kept
+     * @param retention a positive duration
      * @return this builder
      */
     public Builder retention(Duration retention) {
@@ -328,7 +332,7 @@ public final class ResultsLog implements SyncListener {
     /**
      * The clock of the log's timestamps and of the retention; default the system clock.
      *
-     * @param clock the clock to read the time from
+     * @param clock the clock
      * @return this builder
      */
     public Builder clock(Clock clock) {
@@ -350,7 +354,7 @@ public final class ResultsLog implements SyncListener {
     /**
      * The dialect of the DDL's types (BigQuery's differ); default standard SQL.
      *
-     * @param dialect the SQL dialect
+     * @param dialect the warehouse's dialect
      * @return this builder
      */
     public Builder dialect(WarehouseDialect dialect) {
@@ -361,7 +365,7 @@ public final class ResultsLog implements SyncListener {
     /**
      * Builds the log; connects only when a run first writes.
      *
-     * @return the log; connects only when a run first writes
+     * @return the log, to add to syncs with {@code .listener(...)}
      */
     public ResultsLog build() {
       return new ResultsLog(this);
