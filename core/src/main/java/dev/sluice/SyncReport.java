@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * <p>Counts: {@code read} records came from the source; {@code rejected} of them could not be
  * mapped (or had no key); {@code mapped} could. Of the mapped records {@code unchanged} matched the
- * state; the rest were {@code added} or {@code updated}; {@code deleted} keys left the source (only
+ * state; the rest were {@code new} (a key the state did not have) or {@code changed};
+ * {@code removed} keys left the source (only
  * counted in {@link SyncMode#MIRROR} mode, and only after a complete read). Of those changes,
  * {@code skipped} were not sent because the mode excludes them, {@code delivered} were confirmed by
  * the destination, and {@code failed} were not. A dry run sends nothing, so its delivered and
@@ -226,18 +227,18 @@ public final class SyncReport {
     return rejected;
   }
 
-  /** {@return mapped records with a key the state did not have} */
-  public long added() {
+  /** {@return mapped records with a key the state did not have ({@link Change.Kind#NEW})} */
+  public long newRecords() {
     return added;
   }
 
-  /** {@return mapped records whose content changed} */
-  public long updated() {
+  /** {@return mapped records whose content changed ({@link Change.Kind#CHANGED})} */
+  public long changedRecords() {
     return updated;
   }
 
-  /** {@return keys that left the source (mirror mode, complete reads only)} */
-  public long deleted() {
+  /** {@return keys that left the source (mirror mode, complete reads only; {@link Change.Kind#REMOVED})} */
+  public long removedRecords() {
     return deleted;
   }
 
@@ -366,9 +367,9 @@ public final class SyncReport {
         .append(" in ").append(duration.toMillis()).append(" ms")
         .append(" | read ").append(read)
         .append(", rejected ").append(rejected)
-        .append(" | added ").append(added)
-        .append(", updated ").append(updated)
-        .append(", deleted ").append(deleted)
+        .append(" | new ").append(added)
+        .append(", changed ").append(updated)
+        .append(", removed ").append(deleted)
         .append(", unchanged ").append(unchanged)
         .append(", skipped ").append(skipped)
         .append(" | delivered ").append(delivered)
@@ -501,17 +502,18 @@ public final class SyncReport {
     /**
      * Diff counts.
      *
-     * @param added new keys
-     * @param updated changed records
-     * @param deleted keys gone from the source
+     * @param newRecords mapped records with a key the state did not have
+     * @param changedRecords mapped records whose content changed
+     * @param removedRecords keys that left the source
      * @param unchanged records identical to the state
      * @param skipped changes the mode does not send
      * @return this builder
      */
-    public Builder changeCounts(long added, long updated, long deleted, long unchanged, long skipped) {
-      this.added = added;
-      this.updated = updated;
-      this.deleted = deleted;
+    public Builder changeCounts(long newRecords, long changedRecords, long removedRecords, long unchanged,
+        long skipped) {
+      this.added = newRecords;
+      this.updated = changedRecords;
+      this.deleted = removedRecords;
       this.unchanged = unchanged;
       this.skipped = skipped;
       return this;

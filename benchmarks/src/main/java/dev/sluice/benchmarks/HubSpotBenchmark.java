@@ -76,8 +76,8 @@ final class HubSpotBenchmark {
                 .named("contacts").state(state).mode(SyncMode.MIRROR).concurrency(4).build().run();
             check(report);
             contactRuns.incrementAndGet();
-            deleted.addAndGet(report.deleted());
-            upserted.addAndGet(report.added() + report.updated());
+            deleted.addAndGet(report.removedRecords());
+            upserted.addAndGet(report.newRecords() + report.changedRecords());
             engineRequests.addAndGet(report.requests().requests());
           }
           return null;
@@ -90,7 +90,7 @@ final class HubSpotBenchmark {
                 .to(companies).named("companies").state(state).concurrency(4).build().run();
             check(report);
             companyRuns.incrementAndGet();
-            upserted.addAndGet(report.added() + report.updated());
+            upserted.addAndGet(report.newRecords() + report.changedRecords());
             engineRequests.addAndGet(report.requests().requests());
           }
           return null;

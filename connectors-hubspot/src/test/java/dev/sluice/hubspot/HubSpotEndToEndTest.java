@@ -49,7 +49,7 @@ class HubSpotEndToEndTest {
       SyncReport first = sync.run();
 
       assertThat(first.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
-      assertThat(first.added()).isEqualTo(10_000);
+      assertThat(first.newRecords()).isEqualTo(10_000);
       assertThat(first.delivered()).isEqualTo(10_000);
       assertHolds(fake, warehouse, 10_000);
 
@@ -62,9 +62,9 @@ class HubSpotEndToEndTest {
       SyncReport second = sync.run();
 
       assertThat(second.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
-      assertThat(second.added()).isEqualTo(25);
-      assertThat(second.updated()).isEqualTo(100);
-      assertThat(second.deleted()).isEqualTo(50);
+      assertThat(second.newRecords()).isEqualTo(25);
+      assertThat(second.changedRecords()).isEqualTo(100);
+      assertThat(second.removedRecords()).isEqualTo(50);
       assertThat(second.unchanged()).isEqualTo(9_850);
       assertThat(fake.requests() - requestsBefore).as("requests for 175 changes: properties, upserts, read, archive")
           .isLessThanOrEqualTo(6);

@@ -52,7 +52,7 @@ class HubSpotPacingTest {
       SyncReport next = Sync.from(customers).to(upserts).named("other").delivery(Fakes.FAST).build().run();
 
       assertThat(first.delivered()).isEqualTo(600);
-      assertThat(deletes.deleted()).isEqualTo(400);
+      assertThat(deletes.removedRecords()).isEqualTo(400);
       assertThat(deletes.requests().requests()).as("a schema read, then batch/read and batch/archive per 100 deletes")
           .isEqualTo(9);
       assertThat(deletes.requests().attempts()).isEqualTo(4);

@@ -177,7 +177,7 @@ class HubSpotTest {
 
     SyncReport report = sync.run();
 
-    assertThat(report.deleted()).isEqualTo(10);
+    assertThat(report.removedRecords()).isEqualTo(10);
     assertThat(report.delivered()).isEqualTo(10);
     assertThat(fake.objectsBy("contacts", "external_id")).hasSize(40).doesNotContainKey("cust-45");
     assertThat(fake.paths()).contains("POST /crm/v3/objects/contacts/batch/read",

@@ -72,9 +72,9 @@ class SalesforceEndToEndTest {
       SyncReport second = sync.run();
 
       assertThat(second.status()).as(second.summary()).isEqualTo(SyncReport.Status.SUCCEEDED);
-      assertThat(second.added()).isEqualTo(50);
-      assertThat(second.updated()).isEqualTo(300);
-      assertThat(second.deleted()).isEqualTo(100);
+      assertThat(second.newRecords()).isEqualTo(50);
+      assertThat(second.changedRecords()).isEqualTo(300);
+      assertThat(second.removedRecords()).isEqualTo(100);
       assertThat(fake.jobStates()).as("small changes go through Collections").hasSize(5);
       assertThat(fake.apiCalls() - callsAfterFirst).as("describe, 2 upserts, 1 Id query, 1 delete").isLessThanOrEqualTo(6);
       assertHolds(fake, warehouse, ROWS - 100 + 50);

@@ -116,7 +116,7 @@ class SalesforceTest {
       SyncReport second = sync.run();
 
       assertThat(second.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
-      assertThat(second.deleted()).isEqualTo(15);
+      assertThat(second.removedRecords()).isEqualTo(15);
       assertThat(second.delivered()).isEqualTo(15);
       Map<String, Map<String, Object>> held = fake.recordsBy("Contact", "Customer_Id__c");
       assertThat(held).hasSize(26).doesNotContainKeys("M0", "M14").containsKeys("M15", "M39", "OTHER");

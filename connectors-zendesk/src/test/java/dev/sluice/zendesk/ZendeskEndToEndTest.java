@@ -76,9 +76,9 @@ class ZendeskEndToEndTest {
       SyncReport second = sync.run();
 
       assertThat(second.status()).as(second.summary()).isEqualTo(SyncReport.Status.SUCCEEDED);
-      assertThat(second.added()).isEqualTo(50);
-      assertThat(second.updated()).isEqualTo(200);
-      assertThat(second.deleted()).isEqualTo(100);
+      assertThat(second.newRecords()).isEqualTo(50);
+      assertThat(second.changedRecords()).isEqualTo(200);
+      assertThat(second.removedRecords()).isEqualTo(100);
       assertThat(second.unchanged()).isEqualTo(19_700);
       assertThat(fake.requests() - requestsBefore)
           .as("fields, an org lookup, 3 upserts, a lookup and a delete for 100, and their polls").isLessThanOrEqualTo(20);

@@ -306,7 +306,7 @@ class ZendeskTest {
     source.remove("m2").remove("m4");
     SyncReport second = sync.run();
 
-    assertThat(second.deleted()).isEqualTo(2);
+    assertThat(second.removedRecords()).isEqualTo(2);
     assertThat(second.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
     assertThat(fake.usersByExternalId()).containsOnlyKeys("m1", "m3", "m5");
     users.close();

@@ -7,23 +7,27 @@ import java.util.Objects;
  * A difference between the source and the state of a sync, for one key. Immutable.
  *
  * <ul>
- *   <li>{@link Kind#ADD}: the key is not in the state; {@link #record()} is the new record.
- *   <li>{@link Kind#UPDATE}: the key is in the state with another hash; {@link #record()} is the
+ *   <li>{@link Kind#NEW}: the key is not in the state; {@link #record()} is the new record.
+ *   <li>{@link Kind#CHANGED}: the key is in the state with another hash; {@link #record()} is the
  *       new record.
- *   <li>{@link Kind#DELETE}: the key is in the state but no longer in the source; {@link #record()}
- *       holds only the key and {@link #hash()} is the hash the state had.
+ *   <li>{@link Kind#REMOVED}: the key is in the state but no longer in the source;
+ *       {@link #record()} holds only the key and {@link #hash()} is the hash the state had.
  * </ul>
+ *
+ * <p>The kinds are named apart from {@link dev.sluice.SyncMode} and
+ * {@link dev.sluice.destination.Operation}: the mode decides which operation each kind becomes
+ * (see {@link dev.sluice.SyncMode} for the table).
  */
 public final class Change {
 
   /** The kind of difference. */
   public enum Kind {
     /** A key the state does not have. */
-    ADD,
-    /** A key whose record changed. */
-    UPDATE,
+    NEW,
+    /** A key whose record changed since the destination last confirmed it. */
+    CHANGED,
     /** A key that left the source. */
-    DELETE
+    REMOVED
   }
 
   private final Kind kind;
@@ -37,33 +41,33 @@ public final class Change {
   }
 
   /**
-   * {@return a new key}
+   * {@return the change for a key the state does not have}
    *
    * @param record the record
    * @param hash the record's content hash
    */
-  public static Change add(Record record, long hash) {
-    return new Change(Kind.ADD, requireKeyed(record), hash);
+  public static Change newRecord(Record record, long hash) {
+    return new Change(Kind.NEW, requireKeyed(record), hash);
   }
 
   /**
-   * {@return a changed record}
+   * {@return the change for a key whose record changed}
    *
    * @param record the record
    * @param hash the record's content hash
    */
-  public static Change update(Record record, long hash) {
-    return new Change(Kind.UPDATE, requireKeyed(record), hash);
+  public static Change changedRecord(Record record, long hash) {
+    return new Change(Kind.CHANGED, requireKeyed(record), hash);
   }
 
   /**
-   * {@return a key that left the source; {@code previousHash} is its hash in the state}
+   * {@return the change for a key that left the source; {@code previousHash} is its hash in the state}
    *
    * @param key the record key
    * @param previousHash its hash in the state
    */
-  public static Change delete(String key, long previousHash) {
-    return new Change(Kind.DELETE, Record.keyOnly(Objects.requireNonNull(key, "key")), previousHash);
+  public static Change removedRecord(String key, long previousHash) {
+    return new Change(Kind.REMOVED, Record.keyOnly(Objects.requireNonNull(key, "key")), previousHash);
   }
 
   private static Record requireKeyed(Record record) {
@@ -82,12 +86,12 @@ public final class Change {
     return record.key();
   }
 
-  /** {@return the new record; for a delete, a record with the key and no fields} */
+  /** {@return the new record; for a removed key, a record with the key and no fields} */
   public Record record() {
     return record;
   }
 
-  /** {@return the new content hash; for a delete, the hash the state had} */
+  /** {@return the new content hash; for a removed key, the hash the state had} */
   public long hash() {
     return hash;
   }
@@ -108,6 +112,6 @@ public final class Change {
 
   @Override
   public String toString() {
-    return kind + " " + (kind == Kind.DELETE ? key() : record.toString());
+    return kind + " " + (kind == Kind.REMOVED ? key() : record.toString());
   }
 }

@@ -67,7 +67,7 @@ public final class HashingDiffer implements Differ.Comparison {
     if (kind == null) {
       return null;
     }
-    return kind == Change.Kind.ADD ? Change.add(record, hash) : Change.update(record, hash);
+    return kind == Change.Kind.NEW ? Change.newRecord(record, hash) : Change.changedRecord(record, hash);
   }
 
   /**
@@ -78,9 +78,9 @@ public final class HashingDiffer implements Differ.Comparison {
     boolean known = ordered ? advanceTo(key) : lookUp(key);
     previousHash = known ? found : null;
     if (!known) {
-      return Change.Kind.ADD;
+      return Change.Kind.NEW;
     }
-    return found == hash && !resendAll ? null : Change.Kind.UPDATE;
+    return found == hash && !resendAll ? null : Change.Kind.CHANGED;
   }
 
   @Override
@@ -101,14 +101,14 @@ public final class HashingDiffer implements Differ.Comparison {
       pendingDeletes.forEach(deletes);
       pendingDeletes.clear();
       while (cursorValid) {
-        deletes.accept(Change.delete(cursor.key(), cursor.hash()));
+        deletes.accept(Change.removedRecord(cursor.key(), cursor.hash()));
         cursorValid = cursor.next();
       }
     } else {
       StateCursor all = previous.cursor();
       while (all.next()) {
         if (!seen.contains(all.key())) {
-          deletes.accept(Change.delete(all.key(), all.hash()));
+          deletes.accept(Change.removedRecord(all.key(), all.hash()));
         }
       }
     }
@@ -152,7 +152,7 @@ public final class HashingDiffer implements Differ.Comparison {
         return true;
       }
       if (findDeletes) {
-        pendingDeletes.add(Change.delete(cursor.key(), cursor.hash()));
+        pendingDeletes.add(Change.removedRecord(cursor.key(), cursor.hash()));
       }
       cursorValid = cursor.next();
     }

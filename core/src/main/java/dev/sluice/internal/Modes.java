@@ -14,22 +14,22 @@ public final class Modes {
   static Operation operationFor(SyncMode mode, Change.Kind kind, Capabilities caps) {
     switch (mode) {
       case UPSERT:
-        return kind == Change.Kind.DELETE ? null : Operation.UPSERT;
+        return kind == Change.Kind.REMOVED ? null : Operation.UPSERT;
       case UPDATE:
         // A key new to the state may well exist in the destination: it is sent as an update, which
         // never creates (the destination answers "not found"). Without an UPDATE operation only
         // known keys go, as upserts, since an upsert of a new key would create it.
-        if (kind == Change.Kind.DELETE) {
+        if (kind == Change.Kind.REMOVED) {
           return null;
         }
-        if (kind == Change.Kind.ADD) {
+        if (kind == Change.Kind.NEW) {
           return caps.supports(Operation.UPDATE) ? Operation.UPDATE : null;
         }
         return preferred(Operation.UPDATE, caps);
       case INSERT:
-        return kind != Change.Kind.ADD ? null : preferred(Operation.INSERT, caps);
+        return kind != Change.Kind.NEW ? null : preferred(Operation.INSERT, caps);
       case MIRROR:
-        return kind == Change.Kind.DELETE ? Operation.DELETE : Operation.UPSERT;
+        return kind == Change.Kind.REMOVED ? Operation.DELETE : Operation.UPSERT;
       default:
         throw new IllegalArgumentException("unknown mode " + mode);
     }

@@ -511,7 +511,7 @@ public final class SyncEngine {
           change = null;
         } else {
           Record record = codec.read(key, sorted.payload());
-          change = kind == Change.Kind.ADD ? Change.add(record, hash) : Change.update(record, hash);
+          change = kind == Change.Kind.NEW ? Change.newRecord(record, hash) : Change.changedRecord(record, hash);
         }
       } else {
         change = diff.compare(codec.read(key, sorted.payload()), hash);
@@ -531,7 +531,7 @@ public final class SyncEngine {
   private void planChange(Change change, Differ.Comparison diff) {
     String key = change.key();
     long hash = change.hash();
-    if (change.kind() == Change.Kind.ADD) {
+    if (change.kind() == Change.Kind.NEW) {
       added++;
     } else {
       updated++;
@@ -546,7 +546,7 @@ public final class SyncEngine {
       }
       if (strikes > 0) {
         this.strikes.put(key, strikes);
-        kind = Change.Kind.ADD; // the destination does not hold this data: an insert sync tries it again
+        kind = Change.Kind.NEW; // the destination does not hold this data: an insert sync tries it again
       }
     }
     Operation op = Modes.operationFor(plan.mode, kind, caps);

@@ -8,7 +8,7 @@ public final class MetricNames {
 
   /** Counter of records, tagged {@link #TAG_OUTCOME}: read, rejected, delivered, failed. */
   public static final String RECORDS = "sluice.records";
-  /** Counter of diff results, tagged {@link #TAG_KIND}: added, updated, deleted, unchanged, skipped. */
+  /** Counter of diff results, tagged {@link #TAG_KIND}: new, changed, removed, unchanged, skipped. */
   public static final String CHANGES = "sluice.changes";
   /** Counter of batches answered by the destination, tagged {@link #TAG_OPERATION}. */
   public static final String BATCHES = "sluice.batches";

@@ -121,9 +121,9 @@ public final class SyncMetrics implements SyncListener {
     record(sync, MetricNames.RECORDS, MetricNames.TAG_OUTCOME, "rejected", report.rejected());
     record(sync, MetricNames.RECORDS, MetricNames.TAG_OUTCOME, "delivered", report.delivered());
     record(sync, MetricNames.RECORDS, MetricNames.TAG_OUTCOME, "failed", report.failed());
-    record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "added", report.added());
-    record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "updated", report.updated());
-    record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "deleted", report.deleted());
+    record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "new", report.newRecords());
+    record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "changed", report.changedRecords());
+    record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "removed", report.removedRecords());
     record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "unchanged", report.unchanged());
     record(sync, MetricNames.CHANGES, MetricNames.TAG_KIND, "skipped", report.skipped());
     record(sync, MetricNames.REQUESTS, MetricNames.TAG_KIND, "http", report.requests().requests());

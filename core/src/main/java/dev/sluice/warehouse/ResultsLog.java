@@ -187,8 +187,8 @@ public final class ResultsLog implements SyncListener {
         s.setTimestamp(i++, Timestamp.from(report.startedAt()));
         s.setTimestamp(i++, Timestamp.from(report.startedAt().plus(report.duration())));
         s.setLong(i++, report.duration().toMillis());
-        for (long count : new long[] {report.read(), report.rejected(), report.added(), report.updated(),
-            report.deleted(), report.unchanged(), report.delivered(), report.failed()}) {
+        for (long count : new long[] {report.read(), report.rejected(), report.newRecords(), report.changedRecords(),
+            report.removedRecords(), report.unchanged(), report.delivered(), report.failed()}) {
           s.setLong(i++, count);
         }
         s.executeUpdate();

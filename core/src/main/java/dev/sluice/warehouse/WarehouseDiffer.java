@@ -113,7 +113,7 @@ final class WarehouseDiffer implements Differ {
       if (verdict.duplicate()) {
         throw new DuplicateKeyException(record.key());
       }
-      return verdict.known() ? Change.update(record, verdict.hash()) : Change.add(record, verdict.hash());
+      return verdict.known() ? Change.changedRecord(record, verdict.hash()) : Change.newRecord(record, verdict.hash());
     }
 
     @Override
@@ -140,7 +140,7 @@ final class WarehouseDiffer implements Differ {
           statement.setFetchSize(session.warehouse.fetchSize);
           try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
-              deletes.accept(Change.delete(rows.getString(1), WarehouseSession.fromHex(rows.getString(2))));
+              deletes.accept(Change.removedRecord(rows.getString(1), WarehouseSession.fromHex(rows.getString(2))));
             }
           }
         } finally {

@@ -210,8 +210,8 @@ public final class Quickstart {
 
   private static void print(PrintStream out, SyncReport report, DemoReceiver receiver) {
     receiver.printReceived();
-    out.printf("  %s: read %d, added %d, updated %d, deleted %d, unchanged %d, delivered %d, failed %d%n",
-        report.status(), report.read(), report.added(), report.updated(), report.deleted(), report.unchanged(),
+    out.printf("  %s: read %d, new %d, changed %d, removed %d, unchanged %d, delivered %d, failed %d%n",
+        report.status(), report.read(), report.newRecords(), report.changedRecords(), report.removedRecords(), report.unchanged(),
         report.delivered(), report.failed());
   }
 }

@@ -28,10 +28,10 @@ class QuickstartTest {
         .contains("Created the demo warehouse")
         .contains("Started a webhook receiver that verifies every signature: POST http://127.0.0.1:")
         .contains("receiver verified and applied 200 requests, 100000 records; refused 0")
-        .contains("SUCCEEDED: read 100000, added 100000, updated 0, deleted 0, unchanged 0, delivered 100000, failed 0")
+        .contains("SUCCEEDED: read 100000, new 100000, changed 0, removed 0, unchanged 0, delivered 100000, failed 0")
         .contains("receiver verified and applied 0 requests, 0 records; refused 0")
-        .contains("SUCCEEDED: read 100000, added 0, updated 0, deleted 0, unchanged 100000, delivered 0, failed 0")
-        .contains("SUCCEEDED: read 100000, added 0, updated 3, deleted 0, unchanged 99997, delivered 3, failed 0")
+        .contains("SUCCEEDED: read 100000, new 0, changed 0, removed 0, unchanged 100000, delivered 0, failed 0")
+        .contains("SUCCEEDED: read 100000, new 0, changed 3, removed 0, unchanged 99997, delivered 3, failed 0")
         .contains("-> sluice.upsert 1 {email=customer1@example.com, full_name=Customer 1, plan=starter, ltv=12.34, score=32,")
         .contains("receiver verified and applied 1 request, 3 records; refused 0")
         .contains("The receiver holds 100000 customers from this invocation; customer 1 is {email=customer1@example.com,");
@@ -39,8 +39,8 @@ class QuickstartTest {
     String second = run(dir.resolve("warehouse.duckdb"));
 
     assertThat(second).contains("Using the demo warehouse")
-        .contains("SUCCEEDED: read 100000, added 0, updated 0, deleted 0, unchanged 100000, delivered 0, failed 0")
-        .contains("added 0, updated 3, deleted 0, unchanged 99997, delivered 3")
+        .contains("SUCCEEDED: read 100000, new 0, changed 0, removed 0, unchanged 100000, delivered 0, failed 0")
+        .contains("new 0, changed 3, removed 0, unchanged 99997, delivered 3")
         .contains("The receiver holds 3 customers from this invocation");
   }
 

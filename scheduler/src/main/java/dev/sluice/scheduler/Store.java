@@ -249,7 +249,7 @@ final class Store {
               + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           run.executionId(), r.runId(), sync, run.trigger(), run.instance(), r.mode().name(), r.status().name(),
           r.failure().orElse(null), r.startedAt(), r.duration().toMillis(), run.finishedAt(), r.read(), r.mapped(),
-          r.rejected(), r.added(), r.updated(), r.deleted(), r.unchanged(), r.skipped(), r.delivered(), r.failed(),
+          r.rejected(), r.newRecords(), r.changedRecords(), r.removedRecords(), r.unchanged(), r.skipped(), r.delivered(), r.failed(),
           r.notFound(), r.alreadyExisted(), r.fingerprintChanged());
       update(c, "delete from " + HISTORY + " where sync_name = ? and execution_id not in (select execution_id from "
           + HISTORY + " where sync_name = ? order by finished_at desc, execution_id desc limit ?)", sync, sync, historySize);

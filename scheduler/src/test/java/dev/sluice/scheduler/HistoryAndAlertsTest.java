@@ -62,7 +62,7 @@ class HistoryAndAlertsTest {
     assertThat(history).hasSize(3);
     assertThat(history).extracting(RunRecord::runId)
         .containsExactly(f.reports.get(4).runId(), f.reports.get(3).runId(), f.reports.get(2).runId());
-    assertThat(history.get(0).report().updated()).isEqualTo(1);
+    assertThat(history.get(0).report().changedRecords()).isEqualTo(1);
     assertThat(history.get(0).report().startedAt()).isEqualTo(f.reports.get(4).startedAt());
     assertThat(s.lastRun("customers").orElseThrow().runId()).isEqualTo(f.reports.get(4).runId());
   }

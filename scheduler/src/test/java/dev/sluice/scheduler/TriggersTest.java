@@ -39,7 +39,7 @@ class TriggersTest {
 
     RunRecord run = handle.await(WAIT);
     assertThat(run.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
-    assertThat(run.report().added()).isEqualTo(5);
+    assertThat(run.report().newRecords()).isEqualTo(5);
     assertThat(run.runId()).isEqualTo(f.reports.get(0).runId());
     assertThat(run.trigger()).isEqualTo("manual");
     assertThat(run.instance()).isEqualTo("a");

@@ -104,7 +104,7 @@ class TwoInstancesTest {
     assertThat(maxInFlight.get()).isEqualTo(1);
     assertThat(reports).hasSizeGreaterThanOrEqualTo(25)
         .allSatisfy(r -> assertThat(r.status()).isEqualTo(SyncReport.Status.SUCCEEDED));
-    assertThat(reports.get(0).added()).isEqualTo(2_000);
+    assertThat(reports.get(0).newRecords()).isEqualTo(2_000);
     assertThat(a.history("customers", 100)).hasSize(reports.size());
     assertThat(a.isRunning("customers")).isFalse();
   }

@@ -45,10 +45,10 @@ class DurableStateSyncTest {
     SyncReport second = sync(Source.of(rows), crm, FileStateStore.in(dir.resolve("state")), spill).run();
 
     assertThat(first.status()).isEqualTo(Status.SUCCEEDED);
-    assertThat(first.added()).isEqualTo(5_000);
+    assertThat(first.newRecords()).isEqualTo(5_000);
     assertThat(second.status()).isEqualTo(Status.SUCCEEDED);
-    assertThat(second.deleted()).isEqualTo(500);
-    assertThat(second.updated()).isEqualTo(500);
+    assertThat(second.removedRecords()).isEqualTo(500);
+    assertThat(second.changedRecords()).isEqualTo(500);
     assertThat(second.unchanged()).isEqualTo(4_000);
     assertThat(crm.keysSent(Operation.DELETE)).hasSize(500).allMatch(k -> k.endsWith("7"));
     assertThat(crm.size()).isEqualTo(4_500);
@@ -98,7 +98,7 @@ class DurableStateSyncTest {
     SyncReport settled = Sync.from(source).map(v2).to(crm).named("mapped").state(state).build().run();
 
     assertThat(changed.fingerprintChanged()).isTrue();
-    assertThat(changed.updated()).isEqualTo(300);
+    assertThat(changed.changedRecords()).isEqualTo(300);
     assertThat(changed.delivered()).isEqualTo(300);
     assertThat(changed.summary()).contains("the mapping or destination settings changed: every record was sent again");
     assertThat(settled.fingerprintChanged()).isFalse();

@@ -125,7 +125,7 @@ class FaultMatrixTest {
     });
     assertThat(api.records()).hasSize(99).doesNotContainKey(poison);
     assertThat(second.failedRecords()).extracting(RecordError::key).containsExactly(poison);
-    assertThat(second.added()).as("only the poison record is sent again").isEqualTo(1);
+    assertThat(second.newRecords()).as("only the poison record is sent again").isEqualTo(1);
   }
 
   @Test

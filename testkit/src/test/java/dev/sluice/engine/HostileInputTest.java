@@ -208,8 +208,8 @@ class HostileInputTest {
     SyncReport second = runWithin(sync);
 
     assertThat(rejection(first, "k\uD800").reason()).contains("key 'k\\uD800'").contains("not valid Unicode");
-    assertThat(first.deleted()).isZero();
-    assertThat(second.deleted()).isZero();
+    assertThat(first.removedRecords()).isZero();
+    assertThat(second.removedRecords()).isZero();
     assertThat(second.delivered()).isZero();
     assertThat(destination.contents()).containsOnlyKeys("a", "b", "c", "k?");
   }
@@ -283,7 +283,7 @@ class HostileInputTest {
       assertThat(rejection(first, "deep").reason()).contains("column 'doc'");
       assertThat(rejection(first, "deepish").reason()).contains("field 'doc");
       assertThat(destination.contents()).containsOnlyKeys("a", "b");
-      assertThat(second.deleted()).isZero();
+      assertThat(second.removedRecords()).isZero();
     }
   }
 
@@ -309,7 +309,7 @@ class HostileInputTest {
     assertThat(rejection(first, "nul\u0000key").reason()).contains("key 'nul\\u0000key'").contains("NUL");
     assertThat(first.delivered()).isEqualTo(4);
     assertThat(second.delivered()).isZero();
-    assertThat(second.deleted()).isZero();
+    assertThat(second.removedRecords()).isZero();
     assertThat(second.unchanged()).isEqualTo(4);
   }
 
@@ -334,7 +334,7 @@ class HostileInputTest {
 
     assertThat(second.rejected()).isEqualTo(4);
     assertThat(rejection(second, "k7").reason()).isEqualTo("column 'v': cannot be read");
-    assertThat(second.deleted()).isZero();
+    assertThat(second.removedRecords()).isZero();
     assertThat(destination.contents()).hasSize(50);
   }
 }

@@ -106,7 +106,7 @@ class HostileRecordsPropertyTest {
     SyncReport first = reports.get(0);
     assertThat(first.status()).as(context + ": %s", first).isIn(SyncReport.Status.PARTIAL, SyncReport.Status.SUCCEEDED);
     for (SyncReport report : reports) {
-      assertThat(report.deleted()).as(context + ": nothing in the source is deleted").isZero();
+      assertThat(report.removedRecords()).as(context + ": nothing in the source is deleted").isZero();
       assertThat(report.rejected()).as(context).isEqualTo(expectedRejections.size());
       Map<String, String> reasons = report.rejectedRecords().stream()
           .collect(Collectors.toMap(RecordError::key, RecordError::reason));

@@ -33,7 +33,7 @@ class HttpDeliveryTest {
 
       assertThat(first.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
       assertThat(first.delivered()).isEqualTo(3_000);
-      assertThat(second.deleted()).isEqualTo(500);
+      assertThat(second.removedRecords()).isEqualTo(500);
       assertThat(api.records().size()).isEqualTo(2_500);
       assertThat(api.records().get(SyntheticSource.key(10)).path("note").asText()).isEqualTo("revision 1");
       assertThat(api.records().get(SyntheticSource.key(10)).path("signed_up_at").asText()).endsWith("Z");

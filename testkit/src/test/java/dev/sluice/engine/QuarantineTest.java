@@ -50,7 +50,7 @@ class QuarantineTest {
         assertThat(e.reason()).contains("failed permanently 3 runs in a row");
       });
       assertThat(later.status()).isEqualTo(SyncReport.Status.PARTIAL);
-      assertThat(later.deleted()).as("a quarantined record is not a deleted one").isZero();
+      assertThat(later.removedRecords()).as("a quarantined record is not a deleted one").isZero();
     }
     assertThat(destination.keysSent(Operation.UPSERT).stream().filter("poison"::equals)).hasSize(3);
 

@@ -105,13 +105,13 @@ class RunOutcomesTest {
     SyncReport again = second.run();
 
     assertThat(report.destinationChanged()).isTrue();
-    assertThat(report.deleted()).as("no delete derived from the other destination's state").isZero();
-    assertThat(report.added()).isEqualTo(1);
+    assertThat(report.removedRecords()).as("no delete derived from the other destination's state").isZero();
+    assertThat(report.newRecords()).isEqualTo(1);
     assertThat(report.summary()).contains("written for another destination");
     assertThat(other.keysSent(Operation.DELETE)).isEmpty();
     assertThat(again.destinationChanged()).isFalse();
     assertThat(again.unchanged()).isEqualTo(1);
-    assertThat(again.deleted()).isZero();
+    assertThat(again.removedRecords()).isZero();
   }
 
   @Test
@@ -126,7 +126,7 @@ class RunOutcomesTest {
 
     assertThat(edited.sourceChanged()).isTrue();
     assertThat(edited.destinationChanged()).isFalse();
-    assertThat(edited.deleted()).isEqualTo(1);
+    assertThat(edited.removedRecords()).isEqualTo(1);
     assertThat(edited.summary()).contains("the source changed");
     assertThat(destination.contents()).containsOnlyKeys("a");
   }

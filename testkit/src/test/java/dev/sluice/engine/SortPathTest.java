@@ -57,7 +57,7 @@ class SortPathTest {
     List<String> rejectedKeys = report.rejectedRecords().stream().map(RecordError::key).collect(Collectors.toList());
     assertThat(rejectedKeys).isSortedAccordingTo(KeyOrder.COMPARATOR).startsWith("k0", "k1001", "k1008");
     assertThat(report.rejectedRecords()).allSatisfy(e -> assertThat(e.reason()).contains("email"));
-    assertThat(report.deleted()).isZero();
+    assertThat(report.removedRecords()).isZero();
     assertThat(crm.batches()).isEmpty();
   }
 
@@ -81,7 +81,7 @@ class SortPathTest {
     rows.removeIf(r -> r.key().equals("k2999") && r.get("version").equals(2));
     SyncReport fixed = sync(Source.of(rows), crm).run();
     assertThat(fixed.status()).isEqualTo(Status.SUCCEEDED);
-    assertThat(fixed.deleted()).isEqualTo(300);
+    assertThat(fixed.removedRecords()).isEqualTo(300);
     assertThat(crm.size()).isEqualTo(2_700);
   }
 
@@ -102,7 +102,7 @@ class SortPathTest {
     Collections.shuffle(rows, new Random(6));
     SyncReport again = sync(Source.of(rows), crm).run();
 
-    assertThat(first.added()).isEqualTo(1_200);
+    assertThat(first.newRecords()).isEqualTo(1_200);
     assertThat(sent).hasSize(1_200).isSortedAccordingTo(KeyOrder.COMPARATOR);
     assertThat(sent.indexOf("\ud83d\ude004")).isGreaterThan(sent.indexOf("\uffff2"));
     assertThat(again.status()).isEqualTo(Status.SUCCEEDED);
@@ -118,12 +118,12 @@ class SortPathTest {
     ForkedJvm.Result second = ForkedJvm.run("24m", SortProbe.class, "run", state.toString(), spill.toString(), "200000", "1");
 
     assertThat(first.exitCode).as("first run; it printed:%n%s", first.output).isZero();
-    assertThat(first.output).contains("added 200000");
+    assertThat(first.output).contains("new 200000");
     Matcher sorted = Pattern.compile("sorted 200000 records in (\\d+) runs on disk, (\\d+) merge passes").matcher(second.output);
     assertThat(sorted.find()).as("the sort's log line; it printed:%n%s", second.output).isTrue();
     assertThat(Integer.parseInt(sorted.group(2))).as("merge passes before the last").isGreaterThanOrEqualTo(2);
     assertThat(second.exitCode).as("second run; it printed:%n%s", second.output).isZero();
-    assertThat(second.output).contains("updated 2000, deleted 0, unchanged 198000").doesNotContain("OutOfMemoryError");
+    assertThat(second.output).contains("changed 2000, removed 0, unchanged 198000").doesNotContain("OutOfMemoryError");
     assertThat(filesUnder(spill)).isEmpty();
   }
 
@@ -140,7 +140,7 @@ class SortPathTest {
     SyncReport again = SortProbe.sync(SortProbe.shuffled(SyntheticSource.of(100_000), 100_000, null), state, spill).run();
 
     assertThat(rerun.status()).isEqualTo(Status.SUCCEEDED);
-    assertThat(rerun.added()).isEqualTo(100_000);
+    assertThat(rerun.newRecords()).isEqualTo(100_000);
     assertThat(again.unchanged()).isEqualTo(100_000);
     assertThat(filesUnder(spill)).as("the abandoned sort files are gone").isEmpty();
   }

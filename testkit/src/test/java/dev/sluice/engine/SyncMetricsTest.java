@@ -38,9 +38,9 @@ class SyncMetricsTest {
     assertThat(count(registry, MetricNames.RECORDS, MetricNames.TAG_OUTCOME, "read")).isEqualTo(251 + 250);
     assertThat(count(registry, MetricNames.RECORDS, MetricNames.TAG_OUTCOME, "delivered")).isEqualTo(250 + 2);
     assertThat(count(registry, MetricNames.RECORDS, MetricNames.TAG_OUTCOME, "failed")).isEqualTo(2);
-    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "added")).isEqualTo(251 + 1);
-    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "updated")).isEqualTo(1);
-    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "deleted")).isEqualTo(1);
+    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "new")).isEqualTo(251 + 1);
+    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "changed")).isEqualTo(1);
+    assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "removed")).isEqualTo(1);
     assertThat(count(registry, MetricNames.CHANGES, MetricNames.TAG_KIND, "unchanged")).isEqualTo(248);
     assertThat(count(registry, MetricNames.BATCHES, MetricNames.TAG_OPERATION, "upsert")).isEqualTo(3 + 1);
     assertThat(count(registry, MetricNames.BATCHES, MetricNames.TAG_OPERATION, "delete")).isEqualTo(1);

@@ -26,27 +26,27 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SyncModesTest {
 
-  enum Kind { ADD, UPDATE, DELETE, UNCHANGED }
+  enum Kind { NEW, CHANGED, REMOVED, UNCHANGED }
 
   static Stream<Arguments> table() {
     return Stream.of(
         // mode, kind, operation sent (null = not sent)
-        Arguments.of(SyncMode.UPSERT, Kind.ADD, Operation.UPSERT),
-        Arguments.of(SyncMode.UPSERT, Kind.UPDATE, Operation.UPSERT),
-        Arguments.of(SyncMode.UPSERT, Kind.DELETE, null),
+        Arguments.of(SyncMode.UPSERT, Kind.NEW, Operation.UPSERT),
+        Arguments.of(SyncMode.UPSERT, Kind.CHANGED, Operation.UPSERT),
+        Arguments.of(SyncMode.UPSERT, Kind.REMOVED, null),
         Arguments.of(SyncMode.UPSERT, Kind.UNCHANGED, null),
         // A key new to the state is sent as an update; this destination lacks it and says "not found".
-        Arguments.of(SyncMode.UPDATE, Kind.ADD, Operation.UPDATE),
-        Arguments.of(SyncMode.UPDATE, Kind.UPDATE, Operation.UPDATE),
-        Arguments.of(SyncMode.UPDATE, Kind.DELETE, null),
+        Arguments.of(SyncMode.UPDATE, Kind.NEW, Operation.UPDATE),
+        Arguments.of(SyncMode.UPDATE, Kind.CHANGED, Operation.UPDATE),
+        Arguments.of(SyncMode.UPDATE, Kind.REMOVED, null),
         Arguments.of(SyncMode.UPDATE, Kind.UNCHANGED, null),
-        Arguments.of(SyncMode.INSERT, Kind.ADD, Operation.INSERT),
-        Arguments.of(SyncMode.INSERT, Kind.UPDATE, null),
-        Arguments.of(SyncMode.INSERT, Kind.DELETE, null),
+        Arguments.of(SyncMode.INSERT, Kind.NEW, Operation.INSERT),
+        Arguments.of(SyncMode.INSERT, Kind.CHANGED, null),
+        Arguments.of(SyncMode.INSERT, Kind.REMOVED, null),
         Arguments.of(SyncMode.INSERT, Kind.UNCHANGED, null),
-        Arguments.of(SyncMode.MIRROR, Kind.ADD, Operation.UPSERT),
-        Arguments.of(SyncMode.MIRROR, Kind.UPDATE, Operation.UPSERT),
-        Arguments.of(SyncMode.MIRROR, Kind.DELETE, Operation.DELETE),
+        Arguments.of(SyncMode.MIRROR, Kind.NEW, Operation.UPSERT),
+        Arguments.of(SyncMode.MIRROR, Kind.CHANGED, Operation.UPSERT),
+        Arguments.of(SyncMode.MIRROR, Kind.REMOVED, Operation.DELETE),
         Arguments.of(SyncMode.MIRROR, Kind.UNCHANGED, null));
   }
 
@@ -69,17 +69,17 @@ class SyncModesTest {
 
     Map<String, Long> after = state.entries("s");
     switch (kind) {
-      case ADD:
+      case NEW:
         boolean created = expected != null && mode != SyncMode.UPDATE;
         assertThat(after.get("new")).isEqualTo(created ? RecordHash.of(record("new", 1)) : null);
         assertThat(destination.get("new")).isEqualTo(created ? record("new", 1) : null);
         break;
-      case UPDATE:
+      case CHANGED:
         Record now = expected == null ? record("changed", 1) : record("changed", 2);
         assertThat(after.get("changed")).isEqualTo(RecordHash.of(now));
         assertThat(destination.get("changed")).isEqualTo(now);
         break;
-      case DELETE:
+      case REMOVED:
         assertThat(after.containsKey("gone")).isEqualTo(expected == null);
         assertThat(destination.get("gone")).isEqualTo(expected == null ? record("gone", 1) : null);
         break;
@@ -91,10 +91,10 @@ class SyncModesTest {
     }
 
     assertThat(report.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
-    assertThat(report.added()).isEqualTo(1);
-    assertThat(report.updated()).isEqualTo(1);
+    assertThat(report.newRecords()).isEqualTo(1);
+    assertThat(report.changedRecords()).isEqualTo(1);
     assertThat(report.unchanged()).isEqualTo(1);
-    assertThat(report.deleted()).isEqualTo(mode == SyncMode.MIRROR ? 1 : 0);
+    assertThat(report.removedRecords()).isEqualTo(mode == SyncMode.MIRROR ? 1 : 0);
     long sentCount = mode == SyncMode.UPSERT ? 2 : mode == SyncMode.MIRROR ? 3 : 1;
     assertThat(report.delivered()).isEqualTo(sentCount);
     assertThat(report.skipped()).isEqualTo(mode == SyncMode.INSERT ? 1 : 0);
@@ -140,9 +140,9 @@ class SyncModesTest {
 
   private static String keyOf(Kind kind) {
     switch (kind) {
-      case ADD: return "new";
-      case UPDATE: return "changed";
-      case DELETE: return "gone";
+      case NEW: return "new";
+      case CHANGED: return "changed";
+      case REMOVED: return "gone";
       default: return "same";
     }
   }

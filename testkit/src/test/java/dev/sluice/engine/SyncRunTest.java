@@ -74,7 +74,7 @@ class SyncRunTest {
 
     assertThat(second.status()).isEqualTo(Status.SUCCEEDED);
     assertThat(destination.keysSent(Operation.UPSERT)).containsExactlyInAnyOrder("c3", "c7");
-    assertThat(second.added()).isEqualTo(2);
+    assertThat(second.newRecords()).isEqualTo(2);
     assertThat(second.unchanged()).isEqualTo(8);
     assertThat(destination.contents()).hasSize(10);
     assertThat(state.entries("customers")).hasSize(10);
@@ -94,7 +94,7 @@ class SyncRunTest {
 
     destination.clearFailures();
     SyncReport third = sync.run();
-    assertThat(third.updated()).isEqualTo(1);
+    assertThat(third.changedRecords()).isEqualTo(1);
     assertThat(third.delivered()).isEqualTo(1);
     assertThat(destination.get("c1")).isEqualTo(customer(1, "changed"));
   }
@@ -113,7 +113,7 @@ class SyncRunTest {
         .contains("duplicate key 'c0'").contains("keys must be unique"));
     assertThat(destination.keysSent(Operation.DELETE)).isEmpty();
     assertThat(destination.get("c2")).isNotNull();
-    assertThat(report.deleted()).isZero();
+    assertThat(report.removedRecords()).isZero();
   }
 
   @Test
@@ -220,7 +220,7 @@ class SyncRunTest {
     SyncReport report = sync.run();
 
     assertThat(report.rejected()).isEqualTo(1);
-    assertThat(report.deleted()).isZero();
+    assertThat(report.removedRecords()).isZero();
     assertThat(destination.contents()).containsOnlyKeys("1", "2");
   }
 
@@ -276,16 +276,16 @@ class SyncRunTest {
     assertThat(preview.dryRun()).isTrue();
     assertThat(destination.batches()).isEmpty();
     assertThat(state.entries("customers")).isEqualTo(before);
-    assertThat(preview.added()).isEqualTo(1);
-    assertThat(preview.updated()).isEqualTo(1);
-    assertThat(preview.deleted()).isEqualTo(1);
+    assertThat(preview.newRecords()).isEqualTo(1);
+    assertThat(preview.changedRecords()).isEqualTo(1);
+    assertThat(preview.removedRecords()).isEqualTo(1);
     assertThat(preview.unchanged()).isEqualTo(2);
     assertThat(preview.delivered()).isZero();
     assertThat(preview.sampleChanges()).hasSize(2);
-    assertThat(preview.sampleChanges()).extracting(Change::kind).containsExactly(Change.Kind.UPDATE, Change.Kind.ADD);
+    assertThat(preview.sampleChanges()).extracting(Change::kind).containsExactly(Change.Kind.CHANGED, Change.Kind.NEW);
 
     SyncReport real = sync.run();
-    assertThat(real.added() + real.updated() + real.deleted()).isEqualTo(3);
+    assertThat(real.newRecords() + real.changedRecords() + real.removedRecords()).isEqualTo(3);
   }
 
   @Test
@@ -343,7 +343,7 @@ class SyncRunTest {
     assertThat(state.entries("customers")).hasSize(20).containsOnlyKeys(destination.contents().keySet());
 
     SyncReport next = sync(source, SyncMode.UPSERT).run();
-    assertThat(next.added()).isEqualTo(30);
+    assertThat(next.newRecords()).isEqualTo(30);
     assertThat(destination.contents()).hasSize(50);
   }
 

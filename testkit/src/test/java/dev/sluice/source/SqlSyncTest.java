@@ -75,11 +75,11 @@ class SqlSyncTest {
     SyncReport second = sync.run();
 
     assertThat(first.status()).isEqualTo(Status.SUCCEEDED);
-    assertThat(first.added()).isEqualTo(1000);
+    assertThat(first.newRecords()).isEqualTo(1000);
     assertThat(second.status()).isEqualTo(Status.SUCCEEDED);
-    assertThat(second.updated()).isEqualTo(10);
-    assertThat(second.added()).isEqualTo(2);
-    assertThat(second.deleted()).isEqualTo(5);
+    assertThat(second.changedRecords()).isEqualTo(10);
+    assertThat(second.newRecords()).isEqualTo(2);
+    assertThat(second.removedRecords()).isEqualTo(5);
     assertThat(second.unchanged()).isEqualTo(1000 - 10 - 5);
     assertThat(crm.keysSent(Operation.DELETE)).containsExactlyInAnyOrder("996", "997", "998", "999", "1000");
     assertThat(crm.size()).isEqualTo(997);

@@ -76,7 +76,7 @@ class WarehouseEngineTest {
     SyncReport changed = v2.run();
     assertThat(changed.fingerprintChanged()).isTrue();
     assertThat(changed.read()).isEqualTo(3);
-    assertThat(changed.updated()).isEqualTo(3);
+    assertThat(changed.changedRecords()).isEqualTo(3);
     assertThat(v2.run().read()).isZero();
   }
 

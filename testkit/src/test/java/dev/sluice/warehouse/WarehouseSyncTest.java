@@ -84,7 +84,7 @@ class WarehouseSyncTest {
     SyncReport first = mirror.run();
     assertThat(first.status()).as(first.summary()).isEqualTo(Status.PARTIAL);
     assertThat(first.read()).isEqualTo(100);
-    assertThat(first.added()).isEqualTo(100);
+    assertThat(first.newRecords()).isEqualTo(100);
     assertThat(first.delivered()).isEqualTo(99);
     assertThat(destination.contents()).hasSize(99).doesNotContainKey("7");
     assertThat(destination.get("1")).isEqualTo(Record.builder("1").set("email", "c1@example.com").set("tier", "free")
@@ -103,9 +103,9 @@ class WarehouseSyncTest {
     SyncReport second = mirror.run();
     assertThat(second.status()).as(second.summary()).isEqualTo(Status.PARTIAL);
     assertThat(second.read()).as("rows that left the warehouse").isEqualTo(5);
-    assertThat(second.added()).isEqualTo(2); // 7 (failed before) and 101
-    assertThat(second.updated()).isEqualTo(3);
-    assertThat(second.deleted()).isEqualTo(2);
+    assertThat(second.newRecords()).isEqualTo(2); // 7 (failed before) and 101
+    assertThat(second.changedRecords()).isEqualTo(3);
+    assertThat(second.removedRecords()).isEqualTo(2);
     assertThat(second.failedRecords()).singleElement().satisfies(e -> assertThat(e.key()).isEqualTo("2"));
     assertThat(destination.keysSent(Operation.UPSERT)).containsExactlyInAnyOrder("1", "2", "3", "7", "101");
     assertThat(destination.keysSent(Operation.DELETE)).containsExactlyInAnyOrder("20", "21");
@@ -162,7 +162,7 @@ class WarehouseSyncTest {
 
     Databases.execute(db, "update " + table + "_flags set fail = false");
     SyncReport repaired = sync1.run();
-    assertThat(repaired.deleted()).isEqualTo(100);
+    assertThat(repaired.removedRecords()).isEqualTo(100);
     assertThat(destination.contents()).hasSize(2900);
     assertThat(state(warehouse, sync)).hasSize(2900);
   }

@@ -79,11 +79,11 @@ class ScheduledServiceTest {
     try (ScheduledService service = ScheduledService.start(postgres.getPostgresDatabase(), settings,
         new PrintStream(output, true, StandardCharsets.UTF_8))) {
       // The watcher's first poll runs the sync: nothing was synced yet.
-      assertThat(awaitRun(service, run -> run.report().added() == 1000).trigger()).isEqualTo("watch");
+      assertThat(awaitRun(service, run -> run.report().newRecords() == 1000).trigger()).isEqualTo("watch");
       assertThat(service.crm().size()).isEqualTo(1000);
 
       service.changeCustomers(3);
-      RunRecord changed = awaitRun(service, run -> run.report().updated() == 3);
+      RunRecord changed = awaitRun(service, run -> run.report().changedRecords() == 3);
       assertThat(changed.trigger()).contains("watch");
 
       String event = "{\"eventType\":\"job.run.completed\",\"data\":{\"jobId\":\"" + ScheduledService.DBT_JOB
@@ -100,6 +100,6 @@ class ScheduledServiceTest {
           HttpResponse.BodyHandlers.ofString());
       assertThat(runs.body()).contains("dbt-cloud", "watch", "manual", "SUCCEEDED");
     }
-    assertThat(output.toString(StandardCharsets.UTF_8)).contains("Scheduling customers-to-crm", "updated 3");
+    assertThat(output.toString(StandardCharsets.UTF_8)).contains("Scheduling customers-to-crm", "changed 3");
   }
 }

@@ -89,9 +89,9 @@ public final class SluiceStatus {
     m.put("startedAt", r.startedAt().toString());
     m.put("finishedAt", run.finishedAt().toString());
     m.put("read", r.read());
-    m.put("added", r.added());
-    m.put("updated", r.updated());
-    m.put("deleted", r.deleted());
+    m.put("new", r.newRecords());
+    m.put("changed", r.changedRecords());
+    m.put("removed", r.removedRecords());
     m.put("delivered", r.delivered());
     m.put("failed", r.failed());
     m.put("rejected", r.rejected());
