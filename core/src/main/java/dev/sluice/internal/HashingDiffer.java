@@ -34,12 +34,6 @@ public final class HashingDiffer implements Differ.Comparison {
 
   // unordered mode
   private final Set<String> seen;
-  private Long previousHash;
-
-  @Override
-  public Long previousHash() {
-    return previousHash;
-  }
 
   public HashingDiffer(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll) {
     this.resendAll = resendAll;
@@ -62,7 +56,6 @@ public final class HashingDiffer implements Differ.Comparison {
   public Change compare(Record record, long hash) {
     String key = record.key();
     Long old = ordered ? advanceTo(key) : lookUp(key);
-    previousHash = old;
     if (old == null) {
       return Change.add(record, hash);
     }

@@ -99,6 +99,12 @@ public final class SyncEngine {
   private long quarantined;
   private final List<RecordError> quarantinedRecords = new ArrayList<>();
   private final Map<String, Integer> strikes = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The name suffix of the state that holds a sync's strikes. */
+  static final String QUARANTINE_SUFFIX = "#strikes";
+  private SyncState quarantineState;
+  private final Map<String, Long> quarantineMarks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> quarantineSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private boolean readComplete;
   private SyncState state;
 
   // Why the run stops early; the first reason wins.
@@ -170,10 +176,11 @@ public final class SyncEngine {
     dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
     try {
       state = plan.state.open(plan.name);
+      openQuarantine();
       plan.destination.open(context);
       destinationOpened = true;
       notifyListeners(l -> l.onRunStarted(context));
-      readAndDiff();
+      readComplete = readAndDiff();
       flushAll();
     } catch (Throwable e) {
       // Whatever it is (an Error too), the run ends with a report instead of throwing.
@@ -186,6 +193,7 @@ public final class SyncEngine {
       if (state != null) {
         closeState();
       }
+      closeQuarantine(readComplete && failReason == null && abortReason == null);
       if (destinationOpened) {
         try {
           plan.destination.finish(context);
@@ -477,25 +485,90 @@ public final class SyncEngine {
     } else {
       updated++;
     }
-    Change.Kind kind = change.kind();
-    Long previous = diff.previousHash();
-    if (plan.quarantineAfter > 0 && previous != null && !fingerprintChanged) {
-      int strikes = Quarantine.strikes(previous, hash, plan.quarantineAfter);
+    Long mark = quarantineMarks.get(key);
+    if (mark != null) {
+      quarantineSeen.add(key);
+      int strikes = fingerprintChanged ? 0 : Quarantine.strikes(mark, hash, plan.quarantineAfter);
       if (strikes >= plan.quarantineAfter) {
         quarantine(key, "failed permanently " + strikes + " runs in a row; not sent again until its data changes");
         return;
       }
-      if (strikes > 0) {
-        this.strikes.put(key, strikes);
-        kind = Change.Kind.ADD; // the destination does not hold this data: an insert sync tries it again
-      }
+      this.strikes.put(key, strikes);
     }
-    Operation op = Modes.operationFor(plan.mode, kind, caps);
+    Operation op = Modes.operationFor(plan.mode, change.kind(), caps);
     if (op == null) {
       skipped++;
       return;
     }
     plan(op, change);
+  }
+
+  /**
+   * Opens the sync's strikes: a small state of its own, named after the sync, holding for each
+   * record that failed permanently a marker of its data and of how many runs in a row it failed.
+   * The sync's own state stays what the destination confirmed.
+   */
+  private void openQuarantine() {
+    if (plan.quarantineAfter == 0) {
+      return;
+    }
+    SyncState strikesState;
+    try {
+      strikesState = plan.state.open(plan.name + QUARANTINE_SUFFIX);
+    } catch (RuntimeException e) {
+      log.warn("the strikes of failed records cannot be read; no record is quarantined in this run: {}",
+          Redaction.masked(e.toString()));
+      return;
+    }
+    try {
+      dev.sluice.state.StateCursor cursor = strikesState.cursor();
+      while (cursor.next()) {
+        quarantineMarks.put(cursor.key(), cursor.hash());
+      }
+    } catch (RuntimeException e) {
+      strikesState.close();
+      throw e;
+    }
+    if (dryRun) {
+      strikesState.close();
+    } else {
+      quarantineState = strikesState;
+    }
+  }
+
+  /** Called under the lock: a record delivered (or already there) starts with no strikes again. */
+  private void clearStrikes(String key) {
+    if (quarantineState != null && quarantineMarks.remove(key) != null) {
+      quarantineState.remove(key);
+    }
+  }
+
+  /** Commits the strikes (dropping those of keys a complete read no longer has) and closes them. */
+  private void closeQuarantine(boolean readComplete) {
+    if (quarantineState == null) {
+      return;
+    }
+    try {
+      synchronized (lock) {
+        if (readComplete) {
+          for (String key : new ArrayList<>(quarantineMarks.keySet())) {
+            if (!quarantineSeen.contains(key)) {
+              quarantineState.remove(key);
+            }
+          }
+        }
+        quarantineState.commit("strikes");
+      }
+    } catch (RuntimeException e) {
+      log.warn("recording the strikes of failed records failed; they count again from zero: {}",
+          Redaction.masked(e.toString()));
+    } finally {
+      try {
+        quarantineState.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the strikes state failed: {}", Redaction.masked(e.toString()));
+      }
+    }
   }
 
   private void quarantine(String key, String reason) {
@@ -657,6 +730,7 @@ public final class SyncEngine {
     for (int i = 0; i < records.size(); i++) {
       if (result.succeeded(i)) {
         delivered++;
+        clearStrikes(records.get(i).key());
         if (!dryRun) {
           if (delete) {
             state.remove(records.get(i).key());
@@ -679,16 +753,19 @@ public final class SyncEngine {
         case ALREADY_EXISTS:
           // Insert never updates: recorded, so it is not sent again until its data changes.
           alreadyExisted++;
+          clearStrikes(records.get(i).key());
           if (!dryRun) {
             state.put(records.get(i).key(), hashes[i]);
           }
           break;
         default:
           String reason = outcome.reason();
-          if (!outcome.retryable() && !delete && plan.quarantineAfter > 0 && !dryRun) {
+          if (!outcome.retryable() && !delete && quarantineState != null) {
             // Remembered as a strike: after quarantineAfter runs in a row the record is held back.
             int strikes = this.strikes.getOrDefault(outcome.key(), 0) + 1;
-            state.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            quarantineState.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            quarantineMarks.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            quarantineSeen.add(outcome.key());
             if (strikes >= plan.quarantineAfter) {
               reason = reason + " (failed permanently " + strikes + " runs in a row: quarantined, not sent again"
                   + " until its data changes)";
