@@ -101,7 +101,8 @@ class HubSpotSecretScanTest {
       SyncReport report = Sync.from(source).to(HubSpot.builder("contacts").baseUrl(fake.baseUrl()).oauth(oauth)
           .idProperty("external_id").build()).named("scan-forms").delivery(Fakes.FAST).build().run();
 
-      assertThat(report.failed()).isPositive();
+      // The first echo answers the token refresh itself: the run fails, saying so with the secrets masked.
+      assertThat(report.status()).isEqualTo(SyncReport.Status.FAILED);
       reported.add(report.toString());
       report.failure().ifPresent(reported::add);
       report.failedRecords().forEach(e -> reported.add(e.reason()));
