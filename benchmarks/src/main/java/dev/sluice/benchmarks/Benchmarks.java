@@ -31,8 +31,11 @@ public final class Benchmarks {
       case "hubspot":
         HubSpotBenchmark.main(rest);
         break;
+      case "salesforce":
+        SalesforceBenchmark.main(rest);
+        break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, salesforce");
         System.exit(2);
     }
   }

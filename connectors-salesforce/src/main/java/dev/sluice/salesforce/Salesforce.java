@@ -335,7 +335,7 @@ public final class Salesforce implements AsyncDestination {
     private int bulkThreshold = DEFAULT_BULK_THRESHOLD;
     private int bulkJobRecords = BULK_JOB_RECORDS;
     private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
-    private Duration pollInitial = Duration.ofSeconds(1);
+    private Duration pollInitial = Duration.ofMillis(250);
     private Duration pollMax = Duration.ofSeconds(30);
     private Duration maxJobWait = Duration.ofHours(2);
     private double apiReserve = DEFAULT_API_RESERVE;
@@ -430,7 +430,11 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** The first wait before polling a closed Bulk job, and the longest (each wait is 1.5 times the last); default 1 s and 30 s. */
+    /**
+     * The first wait before polling a closed Bulk job, and the longest; each wait is twice the last
+     * (0.25, 0.5, 1, 2, 4 … 30 s by default), so a quick job is seen soon and a job of minutes costs
+     * about ten polls.
+     */
     public Builder pollInterval(Duration first, Duration longest) {
       this.pollInitial = positive(first, "first poll interval");
       this.pollMax = positive(longest, "longest poll interval");

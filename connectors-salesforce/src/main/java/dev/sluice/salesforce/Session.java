@@ -42,7 +42,19 @@ final class Session implements AuthProvider, AutoCloseable {
   Session(SalesforceAuth auth, Clock clock, Duration timeout) {
     this.auth = auth;
     this.clock = clock;
-    JsonClient.Builder b = JsonClient.builder(auth.tokenUrl).clock(clock).responseTimeout(timeout)
+    // The token client masks what this session holds now: the assertion it posts, the token it gets.
+    AuthProvider masking = new AuthProvider() {
+      @Override
+      public Map<String, String> headers() {
+        return Map.of();
+      }
+
+      @Override
+      public Set<String> secrets() {
+        return Session.this.secrets();
+      }
+    };
+    JsonClient.Builder b = JsonClient.builder(auth.tokenUrl).auth(masking).clock(clock).responseTimeout(timeout)
         .userAgent("sluice-salesforce");
     auth.secrets().forEach(b::secret);
     this.tokenClient = b.build();
