@@ -25,17 +25,19 @@ public final class RecordError {
     this.retryable = retryable;
   }
 
-  /** The record key, or null for a row without one. */
+  /** {@return the record key, or null for a row without one} */
   public String key() {
     return key;
   }
 
-  /** Why the record was not delivered. */
+  /** {@return why the record was not delivered} */
   public String reason() {
     return reason;
   }
 
-  /** Whether the failure may pass without changing the record (always false for rejections). */
+  /**
+   * {@return whether the failure may pass without changing the record (always false for rejections)}
+   */
   public boolean retryable() {
     return retryable;
   }

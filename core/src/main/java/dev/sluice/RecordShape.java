@@ -26,8 +26,9 @@ public final class RecordShape {
   }
 
   /**
-   * Returns a shape with the given field names in this order.
+   * {@return a shape with the given field names in this order}
    *
+   * @param names the field names, in order
    * @throws IllegalArgumentException if a name is null, empty or repeated
    */
   public static RecordShape of(String... names) {
@@ -47,27 +48,39 @@ public final class RecordShape {
     return new RecordShape(copy);
   }
 
-  /** Returns a shape with the given field names in this order. */
+  /**
+   * {@return a shape with the given field names in this order}
+   *
+   * @param names the field names, in order
+   */
   public static RecordShape of(List<String> names) {
     return of(names.toArray(new String[0]));
   }
 
-  /** Number of fields. */
+  /** {@return the number of fields} */
   public int size() {
     return names.length;
   }
 
-  /** The field name at {@code index}. */
+  /**
+   * {@return the field name at {@code index}}
+   *
+   * @param index the position, from 0
+   */
   public String name(int index) {
     return names[index];
   }
 
-  /** The field names, in order. */
+  /** {@return the field names, in order} */
   public List<String> names() {
     return List.of(names);
   }
 
-  /** The position of {@code name}, or -1 when the shape has no such field. */
+  /**
+   * {@return the position of {@code name}, or -1 when the shape has no such field}
+   *
+   * @param name the name
+   */
   public int indexOf(String name) {
     for (int i = 0; i < names.length; i++) {
       if (names[i].equals(name)) {
@@ -82,7 +95,10 @@ public final class RecordShape {
    * {@link Record}.
    *
    * @param key the record key; null is allowed here and makes the engine reject the record
-   * @throws IllegalArgumentException if the number of values differs from the number of fields, or a
+   * @param values the values, in field order
+   * @return the record
+   * @throws IllegalArgumentException if the number of values differs from the number of fields, or
+   *     a
    *     value is not JSON-compatible
    */
   public Record record(String key, Object... values) {

@@ -13,7 +13,14 @@ public final class RunContext {
   private final boolean dryRun;
   private final List<String> fields;
 
-  /** Describes one run whose mapper does not declare its fields. */
+  /**
+   * Describes one run whose mapper does not declare its fields.
+   *
+   * @param syncName the name of the sync
+   * @param runId the run's id
+   * @param mode the sync mode
+   * @param dryRun whether it is a dry run
+   */
   public RunContext(String syncName, String runId, SyncMode mode, boolean dryRun) {
     this(syncName, runId, mode, dryRun, null);
   }
@@ -22,6 +29,10 @@ public final class RunContext {
    * Describes one run.
    *
    * @param fields the fields every mapped record has, or null when the mapper does not say
+   * @param syncName the name of the sync
+   * @param runId the run's id
+   * @param mode the sync mode
+   * @param dryRun whether it is a dry run
    */
   public RunContext(String syncName, String runId, SyncMode mode, boolean dryRun, List<String> fields) {
     this.syncName = Objects.requireNonNull(syncName, "syncName");
@@ -32,30 +43,30 @@ public final class RunContext {
   }
 
   /**
-   * The names of the fields every record of this run has, when the mapper declares them
+   * {@return the names of the fields every record of this run has, when the mapper declares them
    * ({@link dev.sluice.map.Mapper#fields()}): what a destination checks against its schema in
-   * {@link dev.sluice.destination.Destination#open(RunContext)}.
+   * {@link dev.sluice.destination.Destination#open(RunContext)}}
    */
   public Optional<List<String>> fields() {
     return Optional.ofNullable(fields);
   }
 
-  /** The name of the sync. */
+  /** {@return the name of the sync} */
   public String syncName() {
     return syncName;
   }
 
-  /** The id of this run, unique per run. */
+  /** {@return the id of this run, unique per run} */
   public String runId() {
     return runId;
   }
 
-  /** The sync's mode. */
+  /** {@return the sync's mode} */
   public SyncMode mode() {
     return mode;
   }
 
-  /** Whether this is a dry run, in which nothing is written. */
+  /** {@return whether this is a dry run, in which nothing is written} */
   public boolean dryRun() {
     return dryRun;
   }

@@ -8,12 +8,21 @@ package dev.sluice;
 public class SluiceException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with a message that says what went wrong and what to do about it. */
+  /**
+   * An exception with a message that says what went wrong and what to do about it.
+   *
+   * @param message what went wrong, and what to do about it
+   */
   public SluiceException(String message) {
     super(message);
   }
 
-  /** An exception with a message and the underlying cause. */
+  /**
+   * An exception with a message and the underlying cause.
+   *
+   * @param message what went wrong, and what to do about it
+   * @param cause the underlying failure
+   */
   public SluiceException(String message, Throwable cause) {
     super(message, cause);
   }

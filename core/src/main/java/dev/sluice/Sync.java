@@ -15,9 +15,12 @@ import dev.sluice.source.Source;
 import dev.sluice.diff.RecordHash;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Callable;
 
 /**
  * A sync: read records from a {@link Source}, map them, find what changed since the last run, and
@@ -35,34 +38,55 @@ import java.util.Objects;
  *
  * <p>A built sync is immutable and reusable: call {@link #run()} on a schedule. Runs of one sync
  * do not overlap; a second concurrent run fails at once (its state is locked). Different syncs may
- * run at the same time.
+ * run at the same time. A run in progress can be stopped from another thread with {@link #cancel()},
+ * and ends by itself at its {@link Builder#deadline(Duration) deadline}.
+ *
+ * <p><b>Executors and schedulers.</b> A sync is a {@link Callable} whose {@link #call()} is
+ * {@link #run()}, and it is safe to hand to any executor or scheduler: it holds no thread and no
+ * per-run state of its own, may run on any thread, and never throws for what a report can describe
+ * (a failed source, destination or state store ends the run as {@code FAILED} or
+ * {@code ABORTED}), so a scheduled task is never cancelled by a failed run.
+ *
+ * <pre>{@code
+ * ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+ * Future<SyncReport> now = scheduler.submit(sync);
+ * scheduler.scheduleWithFixedDelay(() -> log.info(sync.call().summary()), 0, 15, TimeUnit.MINUTES);
+ * }</pre>
  */
-public final class Sync {
+public final class Sync implements Callable<SyncReport> {
 
   private final SyncPlan plan;
+  private final Duration deadline;
+  private final AtomicReference<SyncEngine> running = new AtomicReference<>();
 
-  private Sync(SyncPlan plan) {
+  private Sync(SyncPlan plan, Duration deadline) {
     this.plan = plan;
+    this.deadline = deadline;
   }
 
-  /** Starts a sync that reads from {@code source}. */
+  /**
+   * Starts a sync that reads from {@code source}.
+   *
+   * @param source the source
+   * @return a builder to configure it with
+   */
   public static SourceStage from(Source source) {
     return new SourceStage(Objects.requireNonNull(source, "source"));
   }
 
-  /** The sync's name, which keys its state. */
+  /** {@return the sync's name, which keys its state} */
   public String name() {
     return plan.name;
   }
 
-  /** The sync's mode. */
+  /** {@return the sync's mode} */
   public SyncMode mode() {
     return plan.mode;
   }
 
   /**
-   * A hash of the mapper's and the destination's descriptions ({@link Mapper#describe()},
-   * {@link Destination#describe()}), stored with the state at each commit. When it differs from
+   * {@return a hash of the mapper's and the destination's descriptions ({@link Mapper#describe()},
+   * {@link Destination#describe()}), stored with the state at each commit} When it differs from
    * the stored one, the next run re-sends every record and its report says so.
    */
   public String fingerprint() {
@@ -77,7 +101,49 @@ public final class Sync {
    * @return what the run did; its status tells whether it completed
    */
   public SyncReport run() {
-    return SyncEngine.run(plan, false);
+    return start(false);
+  }
+
+  /**
+   * Stops the run in progress, if any, as soon as it can: no further batch or attempt is made and
+   * waits end at once (a request already sent ends within the connector's request timeout). Its
+   * {@link #run()} then returns the report, ABORTED: what the destination confirmed is committed,
+   * everything else stays pending for the next run.
+   *
+   * @return whether a run was in progress
+   */
+  public boolean cancel() {
+    SyncEngine engine = running.get();
+    if (engine == null) {
+      return false;
+    }
+    engine.cancel();
+    return true;
+  }
+
+  /** {@return the longest a run may take, if set: see {@link Builder#deadline(Duration)}} */
+  public java.util.Optional<Duration> deadline() {
+    return java.util.Optional.ofNullable(deadline);
+  }
+
+  private SyncReport start(boolean dryRun) {
+    SyncEngine engine = SyncEngine.prepare(plan, dryRun, deadline);
+    running.set(engine);
+    try {
+      return engine.run();
+    } finally {
+      running.compareAndSet(engine, null);
+    }
+  }
+
+  /**
+   * Runs the sync once, as {@link #run()} does: for executors and schedulers.
+   *
+   * @return what the run did; its status tells whether it completed
+   */
+  @Override
+  public SyncReport call() {
+    return run();
   }
 
   /**
@@ -85,9 +151,11 @@ public final class Sync {
    * current state, and reports the change counts with a sample of the changes (the first
    * {@value Builder#DEFAULT_DRY_RUN_SAMPLE} by default). Nothing is written anywhere. A dry run
    * holds the sync's state like a run does, so it cannot overlap a run of the same sync.
+   *
+   * @return the report of what a run would do
    */
   public SyncReport dryRun() {
-    return SyncEngine.run(plan, true);
+    return start(true);
   }
 
   @Override
@@ -104,12 +172,22 @@ public final class Sync {
       this.source = source;
     }
 
-    /** Maps each record with {@code mapper} (a {@link dev.sluice.map.Mapping} or your own). */
+    /**
+     * Maps each record with {@code mapper} (a {@link dev.sluice.map.Mapping} or your own).
+     *
+     * @param mapper the mapper
+     * @return the next stage, which names the destination
+     */
     public MappedStage map(Mapper mapper) {
       return new MappedStage(source, Objects.requireNonNull(mapper, "mapper"));
     }
 
-    /** Delivers records as the source produces them, without mapping. */
+    /**
+     * Delivers records as the source produces them, without mapping.
+     *
+     * @param destination the destination
+     * @return this builder
+     */
     public Builder to(Destination destination) {
       return new MappedStage(source, Mapper.identity()).to(destination);
     }
@@ -125,7 +203,12 @@ public final class Sync {
       this.mapper = mapper;
     }
 
-    /** Delivers to {@code destination}. */
+    /**
+     * Delivers to {@code destination}.
+     *
+     * @param destination the destination
+     * @return this builder
+     */
     public Builder to(Destination destination) {
       return new Builder(source, mapper, Objects.requireNonNull(destination, "destination"));
     }
@@ -164,6 +247,8 @@ public final class Sync {
     private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private int sortRunRecords = DEFAULT_SORT_RUN_RECORDS;
     private DeliveryPolicy delivery = DeliveryPolicy.ofDefaults();
+    private Duration deadline;
+    private Differ differ = Differ.hashing();
 
     private Builder(Source source, Mapper mapper, Destination destination) {
       this.source = source;
@@ -175,6 +260,9 @@ public final class Sync {
      * Names the sync. The name keys its state and appears in logs, metrics and reports. Required
      * when the sync uses a {@link #state(StateStore) state store} that may hold other syncs;
      * defaults to {@value #DEFAULT_NAME} otherwise.
+     *
+     * @param name the sync's name
+     * @return this builder
      */
     public Builder named(String name) {
       Objects.requireNonNull(name, "name");
@@ -185,7 +273,12 @@ public final class Sync {
       return this;
     }
 
-    /** What to send (see {@link SyncMode}); default {@link SyncMode#UPSERT}. */
+    /**
+     * What to send (see {@link SyncMode}); default {@link SyncMode#UPSERT}.
+     *
+     * @param mode the sync mode
+     * @return this builder
+     */
     public Builder mode(SyncMode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
       return this;
@@ -195,6 +288,9 @@ public final class Sync {
      * Where the sync keeps the hash of each delivered record. Default: a new
      * {@link InMemoryStateStore} owned by this sync (so state lasts as long as the {@code Sync}
      * object). A shared or durable store requires {@link #named(String)}.
+     *
+     * @param state the state store
+     * @return this builder
      */
     public Builder state(StateStore state) {
       this.state = Objects.requireNonNull(state, "state");
@@ -205,6 +301,9 @@ public final class Sync {
      * Records per batch; default the destination's {@link Capabilities#maxRecordsPerBatch()}, or
      * {@value #DEFAULT_BATCH_SIZE} if that is larger. Batches are cut at the smaller of this and
      * the destination's limits.
+     *
+     * @param batchSize records per batch
+     * @return this builder
      */
     public Builder batchSize(int batchSize) {
       if (batchSize < 1) {
@@ -217,6 +316,9 @@ public final class Sync {
     /**
      * Batches in flight at once, from 1 to {@value #MAX_CONCURRENCY}; default
      * {@value #DEFAULT_CONCURRENCY}. Memory in flight is bounded by concurrency × batch size.
+     *
+     * @param concurrency batches in flight
+     * @return this builder
      */
     public Builder concurrency(int concurrency) {
       if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
@@ -227,19 +329,34 @@ public final class Sync {
       return this;
     }
 
-    /** Adds a listener for run events; may be called more than once. */
+    /**
+     * Adds a listener for run events; may be called more than once.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(SyncListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
-    /** The clock for report timestamps and durations; default the system clock (UTC). */
+    /**
+     * The clock for report timestamps and durations; default the system clock (UTC).
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** How many changes a dry run lists; default {@value #DEFAULT_DRY_RUN_SAMPLE}, 0 for none. */
+    /**
+     * How many changes a dry run lists; default {@value #DEFAULT_DRY_RUN_SAMPLE}, 0 for none.
+     *
+     * @param size how many changes
+     * @return this builder
+     */
     public Builder dryRunSampleSize(int size) {
       if (size < 0) {
         throw new IllegalArgumentException("dryRunSampleSize must not be negative, was " + size);
@@ -252,6 +369,9 @@ public final class Sync {
      * Where an unordered source is sorted when it is too large to sort in memory (and the state
      * store cannot look keys up); default the system's temporary directory. Files are removed at
      * the end of each run.
+     *
+     * @param directory the directory
+     * @return this builder
      */
     public Builder spillDirectory(Path directory) {
       this.spillDirectory = Objects.requireNonNull(directory, "directory");
@@ -263,6 +383,9 @@ public final class Sync {
      * to the {@link #spillDirectory(Path) spill directory}; default
      * {@value #DEFAULT_SORT_RUN_RECORDS} (about 50 MB of ten-field records). Lower it for small
      * heaps.
+     *
+     * @param records records per sorted run, at least 1
+     * @return this builder
      */
     public Builder sortRunRecords(int records) {
       if (records < 1) {
@@ -276,6 +399,9 @@ public final class Sync {
      * How batches are delivered: retries, rate-limit waits, circuit breaker, isolation of bad
      * records; default {@link DeliveryPolicy#ofDefaults()}. Applies to synchronous destinations;
      * an {@link dev.sluice.destination.AsyncDestination} is submitted to once per batch.
+     *
+     * @param policy the delivery policy
+     * @return this builder
      */
     public Builder delivery(DeliveryPolicy policy) {
       this.delivery = Objects.requireNonNull(policy, "policy");
@@ -283,8 +409,41 @@ public final class Sync {
     }
 
     /**
+     * The longest a run may take, measured on the delivery policy's clock: past it no further
+     * batch or attempt is made, waits end, and the run returns ABORTED with what the destination
+     * confirmed committed and the rest pending. Default: no deadline (every wait is still bounded
+     * by the {@link DeliveryPolicy}).
+     *
+     * @param deadline the longest a run may take; positive
+     * @return this builder
+     */
+    public Builder deadline(Duration deadline) {
+      Objects.requireNonNull(deadline, "deadline");
+      if (deadline.isNegative() || deadline.isZero()) {
+        throw new IllegalArgumentException("deadline must be positive, was " + deadline);
+      }
+      this.deadline = deadline;
+      return this;
+    }
+
+    /**
+     * How the sync finds what changed; default {@link Differ#hashing()}, which reads every record
+     * and compares its hash with the state. The warehouse-side differ
+     * ({@code dev.sluice.warehouse.Warehouse#differ()}) computes the changes in SQL instead, so that
+     * only changed rows leave the warehouse; it needs the warehouse's own state store.
+     *
+     * @param differ the differ
+     * @return this builder
+     */
+    public Builder differ(Differ differ) {
+      this.differ = Objects.requireNonNull(differ, "differ");
+      return this;
+    }
+
+    /**
      * Builds the sync.
      *
+     * @return the sync
      * @throws IllegalStateException if the destination cannot serve the mode, or a state store
      *     was set without a name
      */
@@ -295,7 +454,8 @@ public final class Sync {
       if (problem != null) {
         throw new IllegalStateException("mode " + mode + " " + problem + ", but the destination "
             + destination.getClass().getSimpleName() + " supports only " + caps.operations()
-            + "; choose another mode");
+            + " as configured (" + dev.sluice.http.Redaction.masked(String.valueOf(destination))
+            + "); choose another mode, or configure the destination for it");
       }
       if (state != null && name == null) {
         throw new IllegalStateException("name the sync with named(...) when you set a state store:"
@@ -308,8 +468,8 @@ public final class Sync {
           name == null ? DEFAULT_NAME : name,
           source, mapper, destination, mode,
           state == null ? new InMemoryStateStore() : state,
-          Differ.hashing(), batch, concurrency, listeners, clock, dryRunSampleSize,
-          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery));
+          differ, batch, concurrency, listeners, clock, dryRunSampleSize,
+          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery), deadline);
     }
 
     private static String fingerprint(Mapper mapper, Destination destination) {

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.delivery.RequestFigures;
 import dev.sluice.diff.Change;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,28 @@ public final class SyncReport {
     ABORTED
   }
 
+  /** What made a run fail or stop, for code that reacts to it (see {@link #failureKind()}). */
+  public enum FailureKind {
+    /** The source could not be opened or read to its end. */
+    SOURCE,
+    /** The mapping cannot work with this source (say, it names a column the query lacks). */
+    MAPPING,
+    /** Two records had the same key. */
+    DUPLICATE_KEY,
+    /** A source declared ordered by key produced a key out of order. */
+    KEY_ORDER,
+    /** The state store failed, or this run lost its lease on the sync to another run. */
+    STATE,
+    /** The destination refused all further work, or failed every change it was sent. */
+    DESTINATION,
+    /** Every record the source produced was rejected. */
+    REJECTED,
+    /** The run was stopped from outside (interrupted or cancelled). */
+    STOPPED,
+    /** A bug or resource exhaustion: an unexpected exception or error ({@link #failureCause()}). */
+    INTERNAL
+  }
+
   private final String syncName;
   private final String runId;
   private final SyncMode mode;
@@ -65,8 +88,19 @@ public final class SyncReport {
   private final List<RecordError> failedRecords;
   private final List<Change> sampleChanges;
   private final boolean fingerprintChanged;
+  private final RequestFigures requests;
+  private final boolean destinationChanged;
+  private final boolean sourceChanged;
+  private final FailureKind failureKind;
+  private final Throwable failureCause;
+  private final List<RecordError> notFoundRecords;
 
   private SyncReport(Builder b) {
+    this.destinationChanged = b.destinationChanged;
+    this.sourceChanged = b.sourceChanged;
+    this.failureKind = b.failureKind;
+    this.failureCause = b.failureCause;
+    this.notFoundRecords = List.copyOf(b.notFoundRecords);
     this.syncName = b.syncName;
     this.runId = b.runId;
     this.mode = b.mode;
@@ -91,44 +125,64 @@ public final class SyncReport {
     this.failedRecords = List.copyOf(b.failedRecords);
     this.sampleChanges = List.copyOf(b.sampleChanges);
     this.fingerprintChanged = b.fingerprintChanged;
+    this.requests = b.requests;
   }
 
   /**
    * Starts a report; the engine fills it in. Public so that tests of listeners and report
    * consumers can make one.
+   *
+   * @param syncName the name of the sync
+   * @param runId the run's id
+   * @param mode the sync mode
+   * @return a builder to configure it with
    */
   public static Builder builder(String syncName, String runId, SyncMode mode) {
     return new Builder(syncName, runId, mode);
   }
 
-  /** The name of the sync. */
+  /** {@return the name of the sync} */
   public String syncName() {
     return syncName;
   }
 
-  /** The id of this run. */
+  /** {@return the id of this run} */
   public String runId() {
     return runId;
   }
 
-  /** The mode the sync ran in. */
+  /** {@return the mode the sync ran in} */
   public SyncMode mode() {
     return mode;
   }
 
-  /** Whether this was a dry run (nothing sent, state unchanged). */
+  /** {@return whether this was a dry run (nothing sent, state unchanged)} */
   public boolean dryRun() {
     return dryRun;
   }
 
-  /** How the run ended. */
+  /** {@return how the run ended} */
   public Status status() {
     return status;
   }
 
-  /** Why the run failed or was aborted; empty when it completed. */
+  /** {@return why the run failed or was aborted; empty when it completed} */
   public Optional<String> failure() {
     return Optional.ofNullable(failure);
+  }
+
+  /** What kind of failure ended a FAILED or ABORTED run; empty when it completed. */
+  public Optional<FailureKind> failureKind() {
+    return Optional.ofNullable(failureKind);
+  }
+
+  /**
+   * The exception behind the failure, when there was one (a source's {@code SourceException}, a
+   * {@code StateStoreException}, an error); empty otherwise. Its message is what {@link #failure()}
+   * shows, with secrets masked there — log the cause with care.
+   */
+  public Optional<Throwable> failureCause() {
+    return Optional.ofNullable(failureCause);
   }
 
   /** When the run started. */
@@ -136,85 +190,125 @@ public final class SyncReport {
     return startedAt;
   }
 
-  /** How long the run took. */
+  /** {@return how long the run took} */
   public Duration duration() {
     return duration;
   }
 
-  /** Records read from the source. */
+  /**
+   * Records read from the source.
+   *
+   * @return the records read from the source
+   */
   public long read() {
     return read;
   }
 
-  /** Records the mapper accepted. */
+  /**
+   * Records the mapper accepted.
+   *
+   * @return the records the mapper accepted
+   */
   public long mapped() {
     return mapped;
   }
 
-  /** Records rejected (no key, or the mapping refused them). */
+  /**
+   * Records rejected (no key, or the mapping refused them).
+   *
+   * @return the records rejected
+   */
   public long rejected() {
     return rejected;
   }
 
-  /** Mapped records with a key the state did not have. */
+  /** {@return mapped records with a key the state did not have} */
   public long added() {
     return added;
   }
 
-  /** Mapped records whose content changed. */
+  /** {@return mapped records whose content changed} */
   public long updated() {
     return updated;
   }
 
-  /** Keys that left the source (mirror mode, complete reads only). */
+  /** {@return keys that left the source (mirror mode, complete reads only)} */
   public long deleted() {
     return deleted;
   }
 
-  /** Mapped records identical to the state. */
+  /** {@return mapped records identical to the state} */
   public long unchanged() {
     return unchanged;
   }
 
-  /** Changes the mode does not send. */
+  /** {@return changes the mode does not send} */
   public long skipped() {
     return skipped;
   }
 
-  /** Changes the destination confirmed. */
+  /** {@return changes the destination confirmed} */
   public long delivered() {
     return delivered;
   }
 
-  /** Changes the destination did not confirm; they stay pending and are sent again next run. */
+  /**
+   * {@return changes the destination did not confirm; they stay pending and are sent again next run}
+   */
   public long failed() {
     return failed;
   }
 
   /**
-   * Updates the destination answered with "not found" ({@link SyncMode#UPDATE} never creates):
-   * not failures; they are tried again next run.
+   * {@return updates the destination answered with "not found" ({@link SyncMode#UPDATE} never creates):
+   * not failures; they are tried again next run}
    */
   public long notFound() {
     return notFound;
   }
 
   /**
-   * Inserts the destination answered with "already exists" ({@link SyncMode#INSERT} never
-   * updates): not failures; the keys are recorded and not sent again until their data changes.
+   * {@return inserts the destination answered with "already exists" ({@link SyncMode#INSERT} never
+   * updates): not failures; the keys are recorded and not sent again until their data changes}
    */
   public long alreadyExisted() {
     return alreadyExisted;
   }
 
-  /** Rejected records with reasons (the first {@value #MAX_LISTED_RECORDS}). */
+  /** {@return rejected records with reasons (the first {@value #MAX_LISTED_RECORDS})} */
   public List<RecordError> rejectedRecords() {
     return rejectedRecords;
   }
 
-  /** Failed records with reasons (the first {@value #MAX_LISTED_RECORDS}). */
+  /** {@return failed records with reasons (the first {@value #MAX_LISTED_RECORDS})} */
   public List<RecordError> failedRecords() {
     return failedRecords;
+  }
+
+  /**
+   * The updates the destination answered "not found" (the first {@value #MAX_LISTED_RECORDS}),
+   * with what it said: not failures; they are tried again next run.
+   */
+  public List<RecordError> notFoundRecords() {
+    return notFoundRecords;
+  }
+
+  /**
+   * Whether the state was last written for another destination (its {@code identity()} differs):
+   * the run started afresh, as if the state were empty, derived no deletes from it, and replaced
+   * it with what this run confirmed.
+   */
+  public boolean destinationChanged() {
+    return destinationChanged;
+  }
+
+  /**
+   * Whether the state was last written by a sync reading another source (its {@code describe()}
+   * differs), such as an edited query. Mirror semantics apply as usual: keys the new source lacks
+   * are deleted.
+   */
+  public boolean sourceChanged() {
+    return sourceChanged;
   }
 
   /**
@@ -225,12 +319,22 @@ public final class SyncReport {
     return fingerprintChanged;
   }
 
+  /**
+   * What delivery cost: HTTP requests, write attempts, retries, rate-limit answers, time spent
+   * waiting for the rate limit, batches split.
+   *
+   * @return the figures
+   */
+  public RequestFigures requests() {
+    return requests;
+  }
+
   /** For a dry run, the first changes it would send; empty otherwise. */
   public List<Change> sampleChanges() {
     return sampleChanges;
   }
 
-  /** One line for logs: status and counts. */
+  /** {@return one line for logs: status and counts} */
   public String summary() {
     StringBuilder sb = new StringBuilder()
         .append(syncName).append(' ').append(dryRun ? "dry run " : "run ").append(runId)
@@ -251,8 +355,17 @@ public final class SyncReport {
     if (alreadyExisted > 0) {
       sb.append(", already existed ").append(alreadyExisted);
     }
+    if (requests.attempts() > 0 || requests.requests() > 0) {
+      sb.append(" | ").append(requests);
+    }
     if (fingerprintChanged) {
       sb.append(" | the mapping or destination settings changed: every record was sent again");
+    }
+    if (destinationChanged) {
+      sb.append(" | the state was written for another destination: started afresh, no deletes derived from it");
+    }
+    if (sourceChanged) {
+      sb.append(" | the source changed since the state was written");
     }
     if (failure != null) {
       sb.append(" | ").append(failure);
@@ -291,6 +404,12 @@ public final class SyncReport {
     private List<RecordError> failedRecords = List.of();
     private List<Change> sampleChanges = List.of();
     private boolean fingerprintChanged;
+    private RequestFigures requests = RequestFigures.NONE;
+    private boolean destinationChanged;
+    private boolean sourceChanged;
+    private FailureKind failureKind;
+    private Throwable failureCause;
+    private List<RecordError> notFoundRecords = List.of();
 
     private Builder(String syncName, String runId, SyncMode mode) {
       this.syncName = Objects.requireNonNull(syncName, "syncName");
@@ -298,27 +417,51 @@ public final class SyncReport {
       this.mode = Objects.requireNonNull(mode, "mode");
     }
 
-    /** Marks a dry run. */
+    /**
+     * Marks a dry run.
+     *
+     * @param dryRun whether it is a dry run
+     * @return this builder
+     */
     public Builder dryRun(boolean dryRun) {
       this.dryRun = dryRun;
       return this;
     }
 
-    /** How the run ended, and why when it did not complete (null otherwise). */
+    /**
+     * How the run ended, and why when it did not complete (null otherwise).
+     *
+     * @param status how the run ended
+     * @param failure why the run did not complete, or null when it did
+     * @return this builder
+     */
     public Builder status(Status status, String failure) {
       this.status = status;
       this.failure = failure;
       return this;
     }
 
-    /** When the run started and how long it took. */
+    /**
+     * When the run started and how long it took.
+     *
+     * @param startedAt when the run started
+     * @param duration how long
+     * @return this builder
+     */
     public Builder timing(Instant startedAt, Duration duration) {
       this.startedAt = startedAt;
       this.duration = duration;
       return this;
     }
 
-    /** Source and mapping counts. */
+    /**
+     * Source and mapping counts.
+     *
+     * @param read records read
+     * @param mapped records the mapper accepted
+     * @param rejected records rejected
+     * @return this builder
+     */
     public Builder readCounts(long read, long mapped, long rejected) {
       this.read = read;
       this.mapped = mapped;
@@ -326,7 +469,16 @@ public final class SyncReport {
       return this;
     }
 
-    /** Diff counts. */
+    /**
+     * Diff counts.
+     *
+     * @param added new keys
+     * @param updated changed records
+     * @param deleted keys gone from the source
+     * @param unchanged records identical to the state
+     * @param skipped changes the mode does not send
+     * @return this builder
+     */
     public Builder changeCounts(long added, long updated, long deleted, long unchanged, long skipped) {
       this.added = added;
       this.updated = updated;
@@ -336,36 +488,95 @@ public final class SyncReport {
       return this;
     }
 
-    /** Delivery counts. */
+    /**
+     * Delivery counts.
+     *
+     * @param delivered changes the destination confirmed
+     * @param failed changes the destination did not confirm
+     * @return this builder
+     */
     public Builder deliveryCounts(long delivered, long failed) {
       this.delivered = delivered;
       this.failed = failed;
       return this;
     }
 
-    /** Updates answered "not found" and inserts answered "already exists". */
+    /**
+     * Updates answered "not found" and inserts answered "already exists".
+     *
+     * @param notFound updates answered "not found"
+     * @param alreadyExisted inserts answered "already exists"
+     * @return this builder
+     */
     public Builder outcomeCounts(long notFound, long alreadyExisted) {
       this.notFound = notFound;
       this.alreadyExisted = alreadyExisted;
       return this;
     }
 
-    /** The listed rejected and failed records. */
+    /**
+     * The listed rejected and failed records.
+     *
+     * @param rejectedRecords the listed rejected records
+     * @param failedRecords the listed failed records
+     * @return this builder
+     */
     public Builder errors(List<RecordError> rejectedRecords, List<RecordError> failedRecords) {
       this.rejectedRecords = rejectedRecords;
       this.failedRecords = failedRecords;
       return this;
     }
 
-    /** The changes a dry run would send (a sample). */
+    /**
+     * The changes a dry run would send (a sample).
+     *
+     * @param sampleChanges the sample
+     * @return this builder
+     */
     public Builder sampleChanges(List<Change> sampleChanges) {
       this.sampleChanges = sampleChanges;
       return this;
     }
 
-    /** Marks a run that re-sent everything because the sync's fingerprint changed. */
+    /**
+     * Marks a run that re-sent everything because the sync's fingerprint changed.
+     *
+     * @param changed whether the fingerprint changed
+     * @return this builder
+     */
     public Builder fingerprintChanged(boolean changed) {
       this.fingerprintChanged = changed;
+      return this;
+    }
+
+    /**
+     * What delivery cost in requests.
+     *
+     * @param requests the figures
+     * @return this builder
+     */
+    public Builder requests(RequestFigures requests) {
+      this.requests = Objects.requireNonNull(requests, "requests");
+      return this;
+    }
+
+    /** What kind of failure ended the run, and the exception behind it (either may be null). */
+    public Builder failureCause(FailureKind kind, Throwable cause) {
+      this.failureKind = kind;
+      this.failureCause = cause;
+      return this;
+    }
+
+    /** The listed updates answered "not found". */
+    public Builder notFoundRecords(List<RecordError> records) {
+      this.notFoundRecords = records;
+      return this;
+    }
+
+    /** Whether the state was written for another destination, or by another source. */
+    public Builder stateOrigin(boolean destinationChanged, boolean sourceChanged) {
+      this.destinationChanged = destinationChanged;
+      this.sourceChanged = sourceChanged;
       return this;
     }
 

@@ -19,6 +19,10 @@ final class Values {
   private Values() {}
 
   static Object normalize(Object value, String key, String field) {
+    return normalize(value, key, field, 0);
+  }
+
+  private static Object normalize(Object value, String key, String field, int depth) {
     if (value == null) {
       return null;
     }
@@ -57,11 +61,16 @@ final class Values {
     if (value instanceof Character || value instanceof UUID || value instanceof Enum) {
       return value instanceof Enum ? ((Enum<?>) value).name() : value.toString();
     }
+    if ((value instanceof List || value instanceof Map) && depth == ValueLimits.MAX_NESTING_DEPTH) {
+      // Checked before descending: a self-containing map would otherwise recurse until the stack ends.
+      throw new IllegalArgumentException("record '" + key + "', field '" + field + "': nested deeper than "
+          + ValueLimits.MAX_NESTING_DEPTH + " levels of lists and maps (the limit)");
+    }
     if (value instanceof List) {
       List<?> list = (List<?>) value;
       List<Object> copy = new ArrayList<>(list.size());
       for (int i = 0; i < list.size(); i++) {
-        copy.add(normalize(list.get(i), key, field + "[" + i + "]"));
+        copy.add(normalize(list.get(i), key, field + "[" + i + "]", depth + 1));
       }
       return Collections.unmodifiableList(copy);
     }
@@ -75,7 +84,7 @@ final class Values {
                   + (e.getKey() == null ? "null" : e.getKey().getClass().getName()));
         }
         String name = (String) e.getKey();
-        copy.put(name, normalize(e.getValue(), key, field + "." + name));
+        copy.put(name, normalize(e.getValue(), key, field + "." + name, depth + 1));
       }
       return Collections.unmodifiableMap(copy);
     }

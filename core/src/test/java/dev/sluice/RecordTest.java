@@ -98,4 +98,58 @@ class RecordTest {
     Record r = Record.builder(null).set("a", 1).build();
     assertThat(r.key()).isNull();
   }
+
+  @Test
+  void typedAccessorsReadEachValueTypeWithoutACast() {
+    Instant at = Instant.parse("2024-05-01T08:00:00Z");
+    Record r = Record.builder("42")
+        .set("email", "ada@example.com")
+        .set("count", 7)
+        .set("big", 7_000_000_000L)
+        .set("whole", new BigDecimal("12.000"))
+        .set("price", new BigDecimal("19.90"))
+        .set("at", at)
+        .set("day", java.time.LocalDate.of(2024, 5, 1))
+        .set("active", true)
+        .set("tags", List.of("a", "b"))
+        .set("address", Map.of("city", "London"))
+        .set("nothing", null)
+        .build();
+
+    assertThat(r.getText("email")).isEqualTo("ada@example.com");
+    assertThat(r.getLong("count")).isEqualTo(7L);
+    assertThat(r.getLong("big")).isEqualTo(7_000_000_000L);
+    assertThat(r.getLong("whole")).isEqualTo(12L);
+    assertThat(r.getDecimal("price")).isEqualByComparingTo("19.90");
+    assertThat(r.getDecimal("count")).isEqualByComparingTo("7");
+    assertThat(r.getInstant("at")).isEqualTo(at);
+    assertThat(r.getDate("day")).isEqualTo(java.time.LocalDate.of(2024, 5, 1));
+    assertThat(r.getBoolean("active")).isTrue();
+    assertThat(r.getList("tags")).containsExactly("a", "b");
+    assertThat(r.getMap("address")).containsEntry("city", "London");
+    assertThat(r.getText("nothing")).isNull();
+    assertThat(r.getLong("nothing")).isNull();
+    assertThat(r.getMap("nothing")).isNull();
+  }
+
+  @Test
+  void aTypedAccessorNamesTheKeyTheFieldAndWhatItFoundOnAMismatch() {
+    Record r = Record.builder("42").set("email", "ada@example.com").set("price", new BigDecimal("19.90"))
+        .set("ratio", 0.5).build();
+
+    assertThatThrownBy(() -> r.getLong("email"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("record '42', field 'email': the value is text, not a whole number; convert it in the mapping"
+            + " with Convert.toLong(), or read it with get(field)");
+    assertThatThrownBy(() -> r.getLong("price"))
+        .hasMessageStartingWith("record '42', field 'price': the decimal has a fraction or does not fit a long");
+    assertThatThrownBy(() -> r.getDecimal("ratio"))
+        .hasMessageStartingWith("record '42', field 'ratio': the value is a Double, not a decimal");
+    assertThatThrownBy(() -> r.getInstant("email"))
+        .hasMessageStartingWith("record '42', field 'email': the value is text, not an instant");
+    assertThatThrownBy(() -> r.getList("price"))
+        .hasMessage("record '42', field 'price': the value is a BigDecimal, not a list");
+    assertThatThrownBy(() -> r.getText("emial"))
+        .hasMessage("record '42', field 'emial': no such field; the record has email, price, ratio");
+  }
 }

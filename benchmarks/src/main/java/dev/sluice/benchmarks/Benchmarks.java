@@ -34,8 +34,12 @@ public final class Benchmarks {
       case "salesforce":
         SalesforceBenchmark.main(rest);
         break;
+      case "warehouse":
+        WarehouseBenchmark.main(rest);
+        break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, salesforce");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, salesforce,"
+            + " warehouse");
         System.exit(2);
     }
   }

@@ -1,20 +1,34 @@
 package dev.sluice.benchmarks;
 
 import dev.sluice.Sync;
+import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
+import dev.sluice.delivery.RateLimitRegistry;
 import dev.sluice.hubspot.HubSpot;
 import dev.sluice.hubspot.HubSpotTier;
 import dev.sluice.map.Mapping;
-import dev.sluice.testkit.hubspot.HubSpotFake;
+import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.SyntheticSource;
+import dev.sluice.testkit.hubspot.HubSpotFake;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A sync into the HubSpot fake enforcing a Professional account's 190 requests per rolling 10
- * seconds, 100 contacts per request: a ceiling of 1,900 records/s. It runs for at least the given
- * time and prints records/s as a share of the ceiling — over the whole run, and over whole windows
- * after the first (a rolling window lets the first 190 requests through at once) — and the 429s.
+ * A mixed workload against one HubSpot portal: the fake enforces a Professional account's 190
+ * requests per rolling 10 seconds, and two syncs share the portal's budget (one
+ * {@link RateLimitRegistry}, {@code portal(...)}) at the same time, run after run, for at least the
+ * given time: contacts in MIRROR mode, whose source alternately loses and regains a third of its
+ * rows (so each other run archives them: {@code batch/read} then {@code batch/archive} per 100
+ * deletes) and changes some, and companies in UPSERT mode with a third changed each run. Every run
+ * reads its object's properties first. It prints requests per second by endpoint, as a share of
+ * the ceiling (19/s) over whole windows after the first (a rolling window lets the first 190
+ * through at once), and the 429s.
  *
  * <p>Arguments: {@code [seconds=70]}.
  */
@@ -22,43 +36,93 @@ final class HubSpotBenchmark {
 
   private static final int LIMIT = 190;
   private static final Duration WINDOW = Duration.ofSeconds(10);
-  private static final int PER_REQUEST = 100;
-  private static final double CEILING = LIMIT * PER_REQUEST / (double) WINDOW.toSeconds();
+  private static final double CEILING = LIMIT / (double) WINDOW.toSeconds();
 
   private HubSpotBenchmark() {}
 
-  static void main(String[] args) {
+  static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 70;
-    int records = (int) (CEILING * seconds) + LIMIT * PER_REQUEST; // the first window's burst comes on top
-    System.out.printf("hubspot benchmark: %,d contacts into the fake at %d requests per rolling %s,"
-        + " %d per request (ceiling %.0f records/s)%n", records, LIMIT, WINDOW, PER_REQUEST, CEILING);
+    System.out.printf("hubspot benchmark: two syncs sharing one portal at %d requests per rolling %s (ceiling %.0f"
+        + " requests/s), upserts, mirror deletes and schema reads, for %d s%n", LIMIT, WINDOW, CEILING, seconds);
     try (HubSpotFake fake = HubSpotFake.start().rateLimit(LIMIT, WINDOW)) {
       fake.define("contacts", HubSpotFake.Property.string("external_id").unique(),
           HubSpotFake.Property.string("country"), HubSpotFake.Property.number("lifetime_value"),
           HubSpotFake.Property.number("lead_score"), HubSpotFake.Property.bool("active"),
-          HubSpotFake.Property.datetime("signed_up_at"));
-      HubSpot hubspot = HubSpot.builder("contacts").baseUrl(fake.baseUrl()).privateAppToken(HubSpotFake.DEFAULT_TOKEN)
-          .idProperty("external_id").tier(HubSpotTier.PROFESSIONAL).build();
-      Mapping mapping = Mapping.builder()
-          .copy("email", "country", "lifetime_value", "lead_score", "active", "signed_up_at")
-          .rename("name", "firstname")
-          .build();
-
-      SyncReport report = Sync.from(SyntheticSource.of(records)).map(mapping).to(hubspot).named("bench-hubspot")
-          .concurrency(4).build().run();
-
-      double seconds1 = report.duration().toNanos() / 1e9;
-      double overall = report.delivered() / seconds1;
+          HubSpotFake.Property.datetime("signed_up_at"), HubSpotFake.Property.string("note"));
+      fake.define("companies", HubSpotFake.Property.string("company_ref").unique(),
+          HubSpotFake.Property.string("country"), HubSpotFake.Property.number("lifetime_value"),
+          HubSpotFake.Property.string("note"));
+      RateLimitRegistry budgets = RateLimitRegistry.create();
+      long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+      ExecutorService two = Executors.newFixedThreadPool(2);
+      AtomicLong contactRuns = new AtomicLong();
+      AtomicLong companyRuns = new AtomicLong();
+      AtomicLong deleted = new AtomicLong();
+      AtomicLong upserted = new AtomicLong();
+      AtomicLong engineRequests = new AtomicLong();
+      long start = System.nanoTime();
+      try (HubSpot contacts = HubSpot.builder("contacts").baseUrl(fake.baseUrl()).privateAppToken(HubSpotFake.DEFAULT_TOKEN)
+              .idProperty("external_id").tier(HubSpotTier.PROFESSIONAL).portal("1234567", budgets).build();
+          HubSpot companies = HubSpot.builder("companies").baseUrl(fake.baseUrl())
+              .privateAppToken(HubSpotFake.DEFAULT_TOKEN).idProperty("company_ref").tier(HubSpotTier.PROFESSIONAL)
+              .portal("1234567", budgets).build()) {
+        Future<?> mirror = two.submit(() -> {
+          InMemoryStateStore state = new InMemoryStateStore();
+          Mapping mapping = Mapping.builder().copy("email", "country", "lifetime_value", "lead_score", "active",
+              "signed_up_at", "note").rename("name", "firstname").build();
+          for (int round = 0; System.nanoTime() < deadline; round++) {
+            int size = round % 2 == 0 ? 6_000 : 4_000; // every other run deletes 2,000 contacts
+            SyncReport report = Sync.from(SyntheticSource.of(size).withRevision(round, 5)).map(mapping).to(contacts)
+                .named("contacts").state(state).mode(SyncMode.MIRROR).concurrency(4).build().run();
+            check(report);
+            contactRuns.incrementAndGet();
+            deleted.addAndGet(report.deleted());
+            upserted.addAndGet(report.added() + report.updated());
+            engineRequests.addAndGet(report.requests().requests());
+          }
+          return null;
+        });
+        Future<?> upserts = two.submit(() -> {
+          InMemoryStateStore state = new InMemoryStateStore();
+          Mapping mapping = Mapping.builder().copy("country", "lifetime_value", "note").build();
+          for (int round = 0; System.nanoTime() < deadline; round++) {
+            SyncReport report = Sync.from(SyntheticSource.of(3_000).withRevision(round + 1, 3)).map(mapping)
+                .to(companies).named("companies").state(state).concurrency(4).build().run();
+            check(report);
+            companyRuns.incrementAndGet();
+            upserted.addAndGet(report.added() + report.updated());
+            engineRequests.addAndGet(report.requests().requests());
+          }
+          return null;
+        });
+        mirror.get();
+        upserts.get();
+      } finally {
+        two.shutdownNow();
+      }
+      double elapsed = (System.nanoTime() - start) / 1e9;
       List<Long> accepted = fake.acceptedAt();
-      double steady = steadyRequestsPerSecond(accepted) * PER_REQUEST;
+      double steady = steadyRequestsPerSecond(accepted);
       long total = fake.requests();
-      System.out.printf("%s: %,d records delivered in %.1f s, %d requests, %d answered 429 (%.3f%%)%n",
-          report.status(), report.delivered(), seconds1, total, fake.rateLimited(), 100.0 * fake.rateLimited() / total);
-      System.out.printf("whole run: %.0f records/s = %.1f%% of the ceiling (includes the first window's burst)%n",
-          overall, 100 * overall / CEILING);
-      System.out.printf("whole windows after the first: %.0f records/s = %.1f%% of the ceiling%n", steady,
-          100 * steady / CEILING);
-      hubspot.close();
+      Map<String, Integer> byEndpoint = new TreeMap<>();
+      for (String path : fake.paths()) {
+        byEndpoint.merge(path.replaceAll("/crm/v3/(objects|properties)/[a-z]+", "/crm/v3/$1/{type}"), 1, Integer::sum);
+      }
+      System.out.printf("%.1f s: %d contact runs (mirror) and %d company runs (upsert) at once; %,d records upserted,"
+          + " %,d deleted%n", elapsed, contactRuns.get(), companyRuns.get(), upserted.get(), deleted.get());
+      System.out.printf("requests by endpoint: %s%n", byEndpoint);
+      System.out.printf("%d requests answered, %d of them 429 (%.3f%%); the runs' reports counted %d requests%n",
+          total, fake.rateLimited(), 100.0 * fake.rateLimited() / total, engineRequests.get());
+      System.out.printf("whole run: %.2f requests/s = %.1f%% of the ceiling (includes the first window's burst)%n",
+          accepted.size() / elapsed, 100 * accepted.size() / elapsed / CEILING);
+      System.out.printf("whole windows after the first: %.2f requests/s = %.1f%% of the ceiling; 429s: %d%n", steady,
+          100 * steady / CEILING, fake.rateLimited());
+    }
+  }
+
+  private static void check(SyncReport report) {
+    if (report.status() != SyncReport.Status.SUCCEEDED) {
+      throw new IllegalStateException("a benchmark run did not succeed: " + report.summary());
     }
   }
 

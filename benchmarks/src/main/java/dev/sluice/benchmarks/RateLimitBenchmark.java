@@ -2,8 +2,7 @@ package dev.sluice.benchmarks;
 
 import dev.sluice.Sync;
 import dev.sluice.SyncReport;
-import dev.sluice.delivery.DeliveryPolicy;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RollingWindowRateLimiter;
 import dev.sluice.testkit.RateLimitedServer;
 import dev.sluice.testkit.RateLimitedServerDestination;
 import dev.sluice.testkit.SyntheticSource;
@@ -38,7 +37,7 @@ final class RateLimitBenchmark {
 
     try (RateLimitedServer api = RateLimitedServer.start(LIMIT, WINDOW)) {
       int records = (seconds / 10 + 1) * LIMIT * PER_REQUEST;
-      RateLimit budget = RateLimit.of(LIMIT, WINDOW);
+      RollingWindowRateLimiter budget = RollingWindowRateLimiter.of("bench", LIMIT, WINDOW);
       SyncReport report = run(api, budget, records);
       List<Long> accepted = api.acceptedAt();
       // The first window's burst is free under any rolling limit: leave it out of the rate.
@@ -53,7 +52,7 @@ final class RateLimitBenchmark {
 
     try (RateLimitedServer api = RateLimitedServer.start(LIMIT, WINDOW)) {
       int records = (15 / 10 + 1) * LIMIT * PER_REQUEST + (seconds / 10 + 4) * (LIMIT / 2) * PER_REQUEST;
-      RateLimit budget = RateLimit.of(LIMIT, WINDOW);
+      RollingWindowRateLimiter budget = RollingWindowRateLimiter.of("bench", LIMIT, WINDOW);
       ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
       long[] halvedAt = new long[1];
       timer.schedule(() -> {
@@ -72,10 +71,9 @@ final class RateLimitBenchmark {
     }
   }
 
-  private static SyncReport run(RateLimitedServer api, RateLimit budget, int records) {
+  private static SyncReport run(RateLimitedServer api, RollingWindowRateLimiter budget, int records) {
     RateLimitedServerDestination destination = new RateLimitedServerDestination(api, PER_REQUEST, budget);
     return Sync.from(SyntheticSource.of(records)).to(destination).named("bench")
-        .delivery(DeliveryPolicy.custom().rateLimit(budget).build())
         .concurrency(4)
         .build()
         .run();

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Record;
 import dev.sluice.RunContext;
 import dev.sluice.SyncMode;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RateLimitRegistry;
+import dev.sluice.delivery.RollingWindowRateLimiter;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Capabilities;
@@ -12,12 +13,15 @@ import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RateLimitedException;
+import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.http.AuthProvider;
 import dev.sluice.http.JsonClient;
+import dev.sluice.http.Redaction;
 import dev.sluice.http.JsonResponse;
 import dev.sluice.http.OAuth2RefreshTokenProvider;
 import dev.sluice.map.Mapping;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -71,11 +75,14 @@ import org.slf4j.LoggerFactory;
  * (token invalid), 403 (missing scope) and 404 (unknown object type) stop the run; 5xx and timeouts
  * are retried.
  *
- * <p><b>Pacing.</b> The destination declares its account's rate limit to the engine
- * ({@link Capabilities#rateLimit()}): the tier's burst limit at first, then whatever HubSpot's
- * {@code X-HubSpot-RateLimit-Max} and {@code -Remaining} headers say, leaving room for other apps
- * using the same account. Syncs to the same account share one budget when built with the same
- * {@link Builder#portal(String)}.
+ * <p><b>Pacing.</b> Every request takes a permit from the account's budget — batch writes, the
+ * {@code batch/read} that resolves ids before an archive, and schema reads alike — so the number
+ * of requests in any rolling 10 s never exceeds it; the destination declares this to the engine
+ * ({@link Capabilities#requestsTakePermits()}), which then takes none of its own. The budget is a
+ * {@link RollingWindowRateLimiter} at the tier's burst limit, following HubSpot's
+ * {@code X-HubSpot-RateLimit-Max} and {@code -Remaining} headers (leaving room for other apps on
+ * the account and counting requests still in flight). Syncs to the same account share one budget
+ * when built with the same {@link Builder#portal(String, RateLimitRegistry)}.
  */
 public final class HubSpot implements Destination {
 
@@ -90,6 +97,9 @@ public final class HubSpot implements Destination {
 
   private static final int SCHEMA_ATTEMPTS = 3;
 
+  /** HubSpot's burst window. */
+  private static final Duration WINDOW = Duration.ofSeconds(10);
+
   /** How values are written when the schema is not read: as text. */
   private static final HubSpotSchema.Property UNKNOWN_PROPERTY =
       new HubSpotSchema.Property("(unknown)", "(unknown)", "string", "text", Set.of(), false, false);
@@ -98,10 +108,11 @@ public final class HubSpot implements Destination {
 
   private final String objectType;
   private final String idProperty;
+  private final String identity;
   private final boolean checkSchema;
   private final boolean privateAppToken;
   private final Duration burstWait;
-  private final RateLimit rateLimit;
+  private final RateLimiter rateLimit;
   private final JsonClient client;
   private final Capabilities capabilities;
   private final String objectsPath;
@@ -115,22 +126,30 @@ public final class HubSpot implements Destination {
     this.burstWait = b.burstWait;
     this.rateLimit = b.rateLimit != null ? b.rateLimit
         : b.portal != null
-            ? RateLimit.shared("hubspot:" + b.portal, () -> RateLimit.of(b.tier.requestsPerTenSeconds(), Duration.ofSeconds(10)))
-            : RateLimit.of(b.tier.requestsPerTenSeconds(), Duration.ofSeconds(10));
+            ? b.budgets.rollingWindow("hubspot:" + b.portal, b.tier.requestsPerTenSeconds(), WINDOW)
+            : RollingWindowRateLimiter.of("hubspot:" + b.objectType, b.tier.requestsPerTenSeconds(), WINDOW);
     JsonClient.Builder http = JsonClient.builder(b.baseUrl)
         .auth(b.auth)
         .responseTimeout(b.timeout)
+        .requestTimeout(b.timeout)
         .userAgent("sluice-hubspot")
+        .rateLimiter(rateLimit)
         .responseListener(this::observeLimits);
     if (b.meterRegistry != null) {
       http.metrics(b.meterRegistry, "hubspot");
     }
     this.client = http.build();
+    Redaction.registerAll(b.auth.secrets());
+    this.identity = "hubspot " + b.baseUrl + " " + objectType;
+    // Without idProperty a record cannot be found again: only creating is possible, and a sync in
+    // another mode fails at build() naming the operations this destination offers.
+    Operation[] operations = idProperty == null ? new Operation[] {Operation.INSERT}
+        : new Operation[] {Operation.UPSERT, Operation.UPDATE, Operation.INSERT, Operation.DELETE};
     this.capabilities = Capabilities.builder()
-        .operations(Operation.UPSERT, Operation.UPDATE, Operation.INSERT, Operation.DELETE)
+        .operations(operations)
         .maxRecordsPerBatch(MAX_INPUTS)
         .idempotentWrites(true)
-        .rateLimit(rateLimit)
+        .requestsTakePermits(rateLimit)
         .build();
     this.objectsPath = "/crm/v3/objects/" + objectType + "/batch/";
   }
@@ -139,6 +158,9 @@ public final class HubSpot implements Destination {
    * Starts a destination for {@code objectType}: {@code contacts}, {@code companies},
    * {@code deals}, {@code tickets}, another standard object, or a custom object's name or id
    * (such as {@code p_vehicles} or {@code 2-1234567}).
+   *
+   * @param objectType the object type: {@code contacts}, a custom object's name or id, ...
+   * @return a builder to configure it with
    */
   public static Builder builder(String objectType) {
     return new Builder(objectType);
@@ -149,8 +171,8 @@ public final class HubSpot implements Destination {
     return capabilities;
   }
 
-  /** The budget this destination paces its requests with. */
-  public RateLimit rateLimit() {
+  /** {@return the budget every request of this destination takes a permit from} */
+  public RateLimiter rateLimit() {
     return rateLimit;
   }
 
@@ -176,6 +198,7 @@ public final class HubSpot implements Destination {
    * case, underscores and spaces (by property name, then by label): {@code First_Name} →
    * {@code firstname}. Columns without a match are left out.
    *
+   * @param columns the source column names
    * @return column → property, in column order
    */
   public Map<String, String> matchProperties(Collection<String> columns) {
@@ -183,8 +206,10 @@ public final class HubSpot implements Destination {
   }
 
   /**
-   * A mapping that renames each source column to the HubSpot property its name matches (see
-   * {@link #matchProperties(Collection)}); columns without a match are not sent, and are logged.
+   * {@return a mapping that renames each source column to the HubSpot property its name matches (see
+   * {@link #matchProperties(Collection)}); columns without a match are not sent, and are logged}
+   *
+   * @param columns the source column names
    */
   public Mapping autoMapping(Collection<String> columns) {
     Map<String, String> matched = matchProperties(columns);
@@ -205,7 +230,6 @@ public final class HubSpot implements Destination {
   private HubSpotSchema loadSchema() {
     for (int attempt = 1; ; attempt++) {
       try {
-        rateLimit.acquire(); // the schema read counts against the account's budget too
         JsonResponse response = client.get("/crm/v3/properties/" + objectType + "?archived=false");
         failOnAccountProblems(response);
         response.throwIfFailed();
@@ -214,13 +238,9 @@ public final class HubSpot implements Destination {
         if (attempt == SCHEMA_ATTEMPTS) {
           throw e;
         }
-        Duration wait = e instanceof RateLimitedException ? ((RateLimitedException) e).retryAfter()
-            : Duration.ofMillis(200L * attempt);
+        Duration wait = e.requestedWait().orElse(Duration.ofMillis(200L * attempt));
         log.debug("reading the {} properties failed ({}); trying again in {}", objectType, e.getMessage(), wait);
         LockSupport.parkNanos(wait.toNanos());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for HubSpot's rate limit", e);
       }
     }
   }
@@ -275,7 +295,7 @@ public final class HubSpot implements Destination {
       Object value = record.get(i);
       if (known == null) {
         // Schema check switched off: values are written as text, the way HubSpot returns them.
-        properties.put(name, HubSpotSchema.write(UNKNOWN_PROPERTY, value, client.mapper()));
+        properties.put(name, HubSpotSchema.write(UNKNOWN_PROPERTY, value, client::toJson));
         continue;
       }
       HubSpotSchema.Property p = known.property(name).orElseThrow(() -> PermanentDestinationException.stopsRun(
@@ -286,7 +306,7 @@ public final class HubSpot implements Destination {
             + objectType + "; remove it from the mapping");
       }
       try {
-        properties.put(name, HubSpotSchema.write(p, value, client.mapper()));
+        properties.put(name, HubSpotSchema.write(p, value, client::toJson));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("field '" + name + "' (HubSpot " + p.type + " property): " + e.getMessage());
       }
@@ -299,7 +319,14 @@ public final class HubSpot implements Destination {
     if (status != 200 && status != 201 && status != 207) {
       failOnAccountProblems(response);
       if (status == 400 || status == 409) {
-        throw new PermanentDestinationException("HubSpot refused the batch: " + message(response.json()));
+        JsonNode error = response.json();
+        RecordOutcome single = batch.size() == 1
+            ? outcome(batch.operation(), error, batch.records().get(0).key(), message(error), false) : null;
+        if (single != null && single.status() != RecordOutcome.Status.FAILED) {
+          result.set(single);
+          return;
+        }
+        throw new PermanentDestinationException("HubSpot refused the batch: " + message(error));
       }
       response.throwIfFailed();
       return;
@@ -320,13 +347,37 @@ public final class HubSpot implements Destination {
       String message = message(error);
       boolean retryable = isRetryable(error);
       for (String key : keysOf(error, keys)) {
-        result.failed(key, message, retryable);
+        result.set(outcome(batch.operation(), error, key, message, retryable));
       }
     }
     if (status != 207 && body.path("errors").isEmpty() && !body.path("results").isEmpty()
         && body.path("results").size() == batch.size() && !body.path("results").get(0).has("objectWriteTraceId")) {
       result.restSucceeded(); // every input succeeded: an answer without trace ids
     }
+  }
+
+  /**
+   * What an error says about one record: an update of an object HubSpot does not hold is "not
+   * found", a create whose idProperty value another object already has is "already exists";
+   * anything else is a failure.
+   */
+  private RecordOutcome outcome(Operation operation, JsonNode error, String key, String message, boolean retryable) {
+    String category = error.path("category").asText("");
+    if (operation == Operation.UPDATE && category.equals("OBJECT_NOT_FOUND")) {
+      return RecordOutcome.notFound(key, message);
+    }
+    if (operation == Operation.INSERT && category.equals("CONFLICT") && idProperty != null) {
+      boolean onId = false;
+      for (JsonNode detail : error.path("errors")) {
+        // HubSpot names the property in "in" (older answers: "name").
+        onId |= idProperty.equals(detail.path("in").asText(detail.path("name").asText("")));
+      }
+      onId |= !error.path("errors").isArray() || error.path("errors").isEmpty();
+      if (onId) {
+        return RecordOutcome.alreadyExists(key, message);
+      }
+    }
+    return retryable ? RecordOutcome.retryableFailure(key, message) : RecordOutcome.permanentFailure(key, message);
   }
 
   /** The record keys an error names, by trace id or by the id (the idProperty value) it lists. */
@@ -370,7 +421,8 @@ public final class HubSpot implements Destination {
     if (!details.isEmpty()) {
       text.append(" — ").append(String.join("; ", details));
     }
-    return text.toString();
+    // HubSpot's text may echo what was sent, credentials a gateway saw included.
+    return Redaction.masked(text.toString());
   }
 
   /** Archives the HubSpot objects whose idProperty values are the batch's keys. */
@@ -473,8 +525,9 @@ public final class HubSpot implements Destination {
   private void observeLimits(JsonResponse response) {
     Optional<Integer> max = response.header("X-HubSpot-RateLimit-Max").map(HubSpot::integer);
     Optional<Integer> remaining = response.header("X-HubSpot-RateLimit-Remaining").map(HubSpot::integer);
-    if (max.isPresent() && remaining.isPresent() && response.status() != 429) {
-      rateLimit.observe(max.get(), remaining.get());
+    if (max.isPresent() && remaining.isPresent() && response.status() != 429
+        && rateLimit instanceof RollingWindowRateLimiter) {
+      ((RollingWindowRateLimiter) rateLimit).observe(max.get(), remaining.get());
     }
   }
 
@@ -489,6 +542,12 @@ public final class HubSpot implements Destination {
   @Override
   public String describe() {
     return "hubspot " + objectType + " idProperty " + idProperty;
+  }
+
+  /** The account's API and the object type: which HubSpot objects the state describes. */
+  @Override
+  public String identity() {
+    return identity;
   }
 
   @Override
@@ -509,7 +568,8 @@ public final class HubSpot implements Destination {
     private boolean privateAppToken;
     private HubSpotTier tier = HubSpotTier.FREE;
     private String portal;
-    private RateLimit rateLimit;
+    private RateLimitRegistry budgets;
+    private RateLimiter rateLimit;
     private String baseUrl = DEFAULT_BASE_URL;
     private Duration timeout = Duration.ofSeconds(30);
     private Duration burstWait = Duration.ofSeconds(1);
@@ -529,13 +589,21 @@ public final class HubSpot implements Destination {
      * The property with unique values whose value is each record's key: {@code email} for
      * contacts, a custom external-id property, or {@link HubSpot#OBJECT_ID} when keys are HubSpot
      * ids. Needed for every mode but INSERT.
+     *
+     * @param property the property name
+     * @return this builder
      */
     public Builder idProperty(String property) {
       this.idProperty = Objects.requireNonNull(property, "property");
       return this;
     }
 
-    /** Authenticates with a private app's access token. */
+    /**
+     * Authenticates with a private app's access token.
+     *
+     * @param token the token
+     * @return this builder
+     */
     public Builder privateAppToken(String token) {
       Objects.requireNonNull(token, "token");
       if (token.isBlank()) {
@@ -549,6 +617,9 @@ public final class HubSpot implements Destination {
     /**
      * Authenticates with OAuth: the provider refreshes the access token ahead of its
      * {@code expires_in}. Build it with {@link HubSpot#oauth(String, String, String)}.
+     *
+     * @param provider the OAuth provider
+     * @return this builder
      */
     public Builder oauth(OAuth2RefreshTokenProvider provider) {
       this.auth = Objects.requireNonNull(provider, "provider");
@@ -556,34 +627,62 @@ public final class HubSpot implements Destination {
       return this;
     }
 
-    /** The account tier, for the starting pace (default {@link HubSpotTier#FREE}: 100 per 10 s). */
+    /**
+     * The account tier, for the starting pace (default {@link HubSpotTier#FREE}: 100 per 10 s).
+     *
+     * @param tier the account tier
+     * @return this builder
+     */
     public Builder tier(HubSpotTier tier) {
       this.tier = Objects.requireNonNull(tier, "tier");
       return this;
     }
 
     /**
-     * The HubSpot account (portal) id: every destination built with the same id shares one rate
-     * budget, as HubSpot counts requests per account (at the pace of the first one built for it).
+     * The HubSpot account (portal) id, and the registry where your application keeps its budgets:
+     * every destination built with the same id and registry shares one budget
+     * ({@code hubspot:<portalId>}, at the tier's pace), as HubSpot counts requests per account.
+     * Building two destinations of one portal with different tiers fails, naming both.
+     *
+     * @param portalId the portal id
+     * @param budgets the registry your application keeps its budgets in
+     * @return this builder
      */
-    public Builder portal(String portalId) {
+    public Builder portal(String portalId, RateLimitRegistry budgets) {
       this.portal = Objects.requireNonNull(portalId, "portalId");
+      this.budgets = Objects.requireNonNull(budgets, "budgets");
       return this;
     }
 
-    /** A budget of your own instead of the tier's. */
-    public Builder rateLimit(RateLimit limit) {
+    /**
+     * A budget of your own instead of the tier's (any Resilience4j limiter; a
+     * {@link RollingWindowRateLimiter} also follows HubSpot's rate-limit headers).
+     *
+     * @param limit the budget
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimiter limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
 
-    /** Where the API is; default {@value HubSpot#DEFAULT_BASE_URL}. For tests: a fake's URL. */
+    /**
+     * Where the API is; default {@value HubSpot#DEFAULT_BASE_URL}. For tests: a fake's URL.
+     *
+     * @param url the URL
+     * @return this builder
+     */
     public Builder baseUrl(String url) {
       this.baseUrl = Objects.requireNonNull(url, "url");
       return this;
     }
 
-    /** Time to wait for each answer; default 30 s. */
+    /**
+     * The most each request may take, connect, send and the whole answer; default 30 s.
+     *
+     * @param timeout the time
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -592,6 +691,9 @@ public final class HubSpot implements Destination {
     /**
      * How long every request waits after a {@code TEN_SECONDLY_ROLLING} 429 that carries no
      * {@code Retry-After}; default 1 s. The rolling window then paces the rest.
+     *
+     * @param wait how long to wait
+     * @return this builder
      */
     public Builder burstWait(Duration wait) {
       if (wait.isNegative()) {
@@ -601,13 +703,23 @@ public final class HubSpot implements Destination {
       return this;
     }
 
-    /** Whether to check the mapping against the object's properties when a run opens; default true. */
+    /**
+     * Whether to check the mapping against the object's properties when a run opens; default true.
+     *
+     * @param check whether to check
+     * @return this builder
+     */
     public Builder checkSchema(boolean check) {
       this.checkSchema = check;
       return this;
     }
 
-    /** Times every request ({@code sluice.http.requests}, destination {@code hubspot}). */
+    /**
+     * Times every request ({@code sluice.http.requests}, destination {@code hubspot}).
+     *
+     * @param registry the meter registry
+     * @return this builder
+     */
     public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
@@ -616,6 +728,7 @@ public final class HubSpot implements Destination {
     /**
      * Builds the destination.
      *
+     * @return the destination
      * @throws IllegalStateException when no credentials were given
      */
     public HubSpot build() {
@@ -627,14 +740,26 @@ public final class HubSpot implements Destination {
   }
 
   /**
-   * An OAuth provider for HubSpot's token endpoint ({@code POST /oauth/v1/token}), refreshing the
-   * access token five minutes before it expires.
+   * {@return an OAuth provider for HubSpot's token endpoint ({@code POST /oauth/v1/token}), refreshing the
+   * access token five minutes before it expires}
+   *
+   * @param clientId the app's client id
+   * @param clientSecret the app's client secret
+   * @param refreshToken the refresh token
    */
   public static OAuth2RefreshTokenProvider oauth(String clientId, String clientSecret, String refreshToken) {
     return oauth(DEFAULT_BASE_URL, clientId, clientSecret, refreshToken);
   }
 
-  /** As {@link #oauth(String, String, String)}, against {@code baseUrl} (a fake in tests). */
+  /**
+   * As {@link #oauth(String, String, String)}, against {@code baseUrl} (a fake in tests).
+   *
+   * @param baseUrl the API's base URL
+   * @param clientId the app's client id
+   * @param clientSecret the app's client secret
+   * @param refreshToken the refresh token
+   * @return the provider, for {@link Builder#oauth(OAuth2RefreshTokenProvider)}
+   */
   public static OAuth2RefreshTokenProvider oauth(String baseUrl, String clientId, String clientSecret,
       String refreshToken) {
     return OAuth2RefreshTokenProvider.builder(baseUrl, "/oauth/v1/token")

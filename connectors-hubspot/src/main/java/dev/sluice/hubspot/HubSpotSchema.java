@@ -1,7 +1,6 @@
 package dev.sluice.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -187,7 +186,7 @@ final class HubSpotSchema {
    *
    * @throws IllegalArgumentException saying what is wrong with the value
    */
-  static String write(Property p, Object value, ObjectMapper json) {
+  static String write(Property p, Object value, java.util.function.Function<Object, String> json) {
     if (value == null) {
       return "";
     }
@@ -205,9 +204,9 @@ final class HubSpotSchema {
       default:
         if (value instanceof Map || value instanceof List) {
           try {
-            return json.writeValueAsString(value);
-          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot be written as JSON text: " + e.getOriginalMessage());
+            return json.apply(value);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot be written as JSON text: " + e.getMessage(), e);
           }
         }
         if (value instanceof BigDecimal) {

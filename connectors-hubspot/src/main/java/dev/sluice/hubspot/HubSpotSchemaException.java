@@ -12,6 +12,7 @@ public final class HubSpotSchemaException extends SluiceException {
 
   private static final long serialVersionUID = 1L;
 
+  /** Every problem found, one per entry. */
   private final List<String> problems;
 
   HubSpotSchemaException(String objectType, List<String> problems) {
@@ -19,7 +20,7 @@ public final class HubSpotSchemaException extends SluiceException {
     this.problems = List.copyOf(problems);
   }
 
-  /** Each problem, one sentence each. */
+  /** {@return each problem, one sentence each} */
   public List<String> problems() {
     return problems;
   }

@@ -23,7 +23,7 @@ public enum HubSpotTier {
     this.requestsPerTenSeconds = requestsPerTenSeconds;
   }
 
-  /** Requests allowed per rolling 10 seconds. */
+  /** {@return requests allowed per rolling 10 seconds} */
   public int requestsPerTenSeconds() {
     return requestsPerTenSeconds;
   }

@@ -107,12 +107,12 @@ class HubSpotTest {
   void followsTheLimitHubSpotReports() {
     fake.rateLimit(7, Duration.ofSeconds(10));
     HubSpot hubspot = contacts(fake).tier(HubSpotTier.ENTERPRISE).build();
-    assertThat(hubspot.rateLimit().permits()).isEqualTo(190);
+    assertThat(((dev.sluice.delivery.RollingWindowRateLimiter) hubspot.rateLimit()).permits()).isEqualTo(190);
 
     SyncReport report = Sync.from(customers(300)).to(hubspot).named("follow").delivery(FAST).build().run();
 
     assertThat(report.delivered()).isEqualTo(300);
-    assertThat(hubspot.rateLimit().permits()).as("after the headers said 7 per 10 s").isLessThanOrEqualTo(7);
+    assertThat(((dev.sluice.delivery.RollingWindowRateLimiter) hubspot.rateLimit()).permits()).as("after the headers said 7 per 10 s").isLessThanOrEqualTo(7);
     assertThat(fake.rateLimited()).isZero();
   }
 
@@ -312,15 +312,23 @@ class HubSpotTest {
   }
 
   @Test
-  void destinationsOfTheSamePortalShareOneBudget() {
-    try (HubSpot contacts = contacts(fake).portal("portal-77").tier(HubSpotTier.STARTER).build();
+  void destinationsOfTheSamePortalShareOneBudgetFromTheApplicationsRegistry() {
+    dev.sluice.delivery.RateLimitRegistry budgets = dev.sluice.delivery.RateLimitRegistry.create();
+    try (HubSpot contacts = contacts(fake).portal("portal-77", budgets).tier(HubSpotTier.STARTER).build();
         HubSpot deals = HubSpot.builder("deals").baseUrl(fake.baseUrl()).privateAppToken(HubSpotFake.DEFAULT_TOKEN)
-            .idProperty("deal_ref").portal("portal-77").build();
-        HubSpot elsewhere = contacts(fake).portal("portal-78").build()) {
+            .idProperty("deal_ref").portal("portal-77", budgets).build();
+        HubSpot elsewhere = contacts(fake).portal("portal-78", budgets).build();
+        HubSpot otherApplication = contacts(fake).portal("portal-77", dev.sluice.delivery.RateLimitRegistry.create())
+            .build()) {
 
-      assertThat(deals.rateLimit()).isSameAs(contacts.rateLimit()).isNotSameAs(elsewhere.rateLimit());
+      assertThat(deals.rateLimit()).isSameAs(contacts.rateLimit()).isNotSameAs(elsewhere.rateLimit())
+          .isNotSameAs(otherApplication.rateLimit());
       assertThat(contacts.capabilities().rateLimit()).containsSame(contacts.rateLimit());
-      assertThat(contacts.rateLimit().permits()).isEqualTo(100);
+      assertThat(contacts.capabilities().requestsTakePermits()).as("every request takes its own permit").isTrue();
+      assertThat(contacts.rateLimit().getRateLimiterConfig().getLimitForPeriod()).isEqualTo(100);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> contacts(fake).portal("portal-77", budgets)
+              .tier(HubSpotTier.PROFESSIONAL).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("'hubspot:portal-77' already exists");
     }
   }
 

@@ -265,7 +265,7 @@ public final class Salesforce implements AsyncDestination {
         http.metrics(config.meterRegistry, "salesforce");
       }
       Api created = new Api(http.build(), limits, "v" + config.apiVersion);
-      Target t = new Target(config.sobject, config.externalIdField, created.mapper());
+      Target t = new Target(config.sobject, config.externalIdField, created::toJson);
       this.target = t;
       this.collections = new CollectionsPath(created, t, retrier);
       this.bulk = new BulkPath(created, t, retrier, collections, config.pollInitial, config.pollMax, config.maxJobWait,

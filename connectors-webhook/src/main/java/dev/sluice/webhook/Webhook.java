@@ -11,8 +11,10 @@ import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.http.AuthProvider;
 import dev.sluice.http.JsonClient;
+import dev.sluice.http.Redaction;
 import dev.sluice.http.JsonResponse;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hc.core5.http.ContentType;
 
 /**
  * A destination that POSTs changes as JSON to one URL, signed as the Standard Webhooks
@@ -68,11 +69,20 @@ public final class Webhook implements Destination {
   private Webhook(Builder b) {
     this.url = b.url;
     String base = url.getScheme() + "://" + url.getRawAuthority();
-    JsonClient.Builder http = JsonClient.builder(base).auth(b.auth).responseTimeout(b.timeout).clock(b.clock);
+    JsonClient.Builder http = JsonClient.builder(base).auth(b.auth).responseTimeout(b.timeout).requestTimeout(b.timeout)
+        .clock(b.clock);
+    if (b.meterRegistry != null) {
+      http.metrics(b.meterRegistry, "webhook");
+    }
     for (WebhookSecret secret : b.secrets) {
       // Masked wherever it might appear in logs or messages, with or without its prefix.
-      http.secret(secret.encoded()).secret(secret.encoded().substring("whsec_".length()));
+      String encoded = secret.encoded();
+      String bare = encoded.substring("whsec_".length());
+      http.secret(encoded).secret(bare);
+      Redaction.register(encoded);
+      Redaction.register(bare);
     }
+    registerQuerySecrets(url);
     this.client = http.build();
     this.signer = b.secrets.isEmpty() ? null : WebhookSigner.of(b.secrets.toArray(new WebhookSecret[0]));
     this.capabilities = Capabilities.builder()
@@ -86,6 +96,21 @@ public final class Webhook implements Destination {
     this.bytesPerRequest = b.bytesPerRequest;
   }
 
+  /** Query parameters whose names say they hold a secret (a {@code ?token=} in the URL) are masked everywhere. */
+  private static void registerQuerySecrets(URI url) {
+    if (url.getRawQuery() == null) {
+      return;
+    }
+    for (String pair : url.getRawQuery().split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && Redaction.isSensitive(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8))) {
+        String raw = pair.substring(eq + 1);
+        Redaction.register(raw);
+        Redaction.register(java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8));
+      }
+    }
+  }
+
   /**
    * Room left in a request for what the engine does not count: the envelope's own fields and, per
    * record, {@code {"key":..,"fields":..}} around the record. Requests that still come out larger
@@ -95,7 +120,12 @@ public final class Webhook implements Destination {
     return 512 + 24L * recordsPerRequest;
   }
 
-  /** Starts a webhook to {@code url} (https, or http on loopback for tests). */
+  /**
+   * Starts a webhook to {@code url} (https, or http on loopback for tests).
+   *
+   * @param url the URL
+   * @return a builder to configure it with
+   */
   public static Builder builder(String url) {
     return new Builder(url);
   }
@@ -155,7 +185,7 @@ public final class Webhook implements Destination {
     if (url.getRawQuery() != null) {
       path += "?" + url.getRawQuery();
     }
-    JsonResponse response = client.send("POST", path, body, ContentType.APPLICATION_JSON, request);
+    JsonResponse response = client.send("POST", path, body, JsonClient.JSON, request);
     int status = response.status();
     if (status == 410) {
       throw new PermanentDestinationException("the webhook endpoint answered 410 Gone: it no longer exists;"
@@ -167,7 +197,7 @@ public final class Webhook implements Destination {
     }
     if (status >= 300 && status < 400) {
       throw new PermanentDestinationException("the webhook endpoint answered " + status + " and redirects to "
-          + response.header("Location").orElse("(no Location)") + "; redirects are not followed (the signed body"
+          + response.header("Location").map(l -> Redaction.masked(Redaction.url(l))).orElse("(no Location)") + "; redirects are not followed (the signed body"
           + " would go to another address): configure the URL it names. The run stopped and the unsent records"
           + " stay pending", null, true);
     }
@@ -201,16 +231,23 @@ public final class Webhook implements Destination {
     envelope.put("timestamp", runStarts.computeIfAbsent(batch.runId(), run -> clock.instant()).toString());
     envelope.put("data", Map.of("records", records));
     try {
-      return client.mapper().writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return client.toJson(envelope).getBytes(StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
       throw new PermanentDestinationException("batch " + batch.id() + " cannot be written as JSON: "
-          + e.getOriginalMessage(), e);
+          + e.getMessage(), e);
     }
   }
 
   @Override
   public String describe() {
     return "webhook " + url.getHost() + url.getRawPath() + " records " + capabilities.maxRecordsPerBatch();
+  }
+
+  /** The endpoint: scheme, host, port and path (not the query, which may hold a token). */
+  @Override
+  public String identity() {
+    return "webhook " + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+        + url.getRawPath();
   }
 
   @Override
@@ -220,6 +257,7 @@ public final class Webhook implements Destination {
 
   /** Configures a {@link Webhook}; each setter validates at once. */
   public static final class Builder {
+    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
     private final URI url;
     private final List<WebhookSecret> secrets = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
@@ -231,31 +269,87 @@ public final class Webhook implements Destination {
 
     private Builder(String url) {
       Objects.requireNonNull(url, "url");
-      this.url = URI.create(url);
-      if (this.url.getScheme() == null || !(this.url.getScheme().equals("https") || this.url.getScheme().equals("http"))) {
-        throw new IllegalArgumentException("the webhook URL must be https:// (or http:// for local tests)");
+      // Messages show the URL masked: it may carry a token in its query or credentials before its host.
+      String shown = Redaction.masked(Redaction.url(Redaction.userInfoMasked(url)));
+      URI parsed;
+      try {
+        parsed = new URI(url);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' is not a valid URL (" + e.getReason()
+            + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + "); percent-encode spaces and special"
+            + " characters, as in https://hooks.example.com/sluice?name=a%20b");
       }
+      if (parsed.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' carries user-info (user:password@);"
+            + " it would travel and be shown with the URL: remove it and pass the credentials with"
+            + " auth(AuthProvider.basic(user, password))");
+      }
+      String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("https") && !scheme.equals("http")) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' must start with https://"
+            + " (or http:// to a loopback address, for tests)");
+      }
+      if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' names no host; give one, as in"
+            + " https://hooks.example.com/sluice");
+      }
+      if (scheme.equals("http") && !loopback(parsed.getHost())) {
+        throw new IllegalArgumentException("the webhook URL '" + shown + "' is http:// to " + parsed.getHost()
+            + ": plain http is allowed only to loopback (localhost, 127.0.0.1, [::1]), since the records and"
+            + " their signature would cross the network unencrypted; use https://");
+      }
+      this.url = parsed;
     }
 
-    /** A signing secret; give two while rotating. Unsigned webhooks are allowed but unwise. */
+    private static boolean loopback(String host) {
+      String h = host.toLowerCase(java.util.Locale.ROOT);
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+          || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    /**
+     * A signing secret; give two while rotating. Unsigned webhooks are allowed but unwise.
+     *
+     * @param secret the secret
+     * @return this builder
+     */
     public Builder secret(WebhookSecret secret) {
       secrets.add(Objects.requireNonNull(secret, "secret"));
       return this;
     }
 
-    /** A header sent with every request (never log secrets in it: it is redacted only by name). */
+    /**
+     * A header sent with every request (never log secrets in it: it is redacted only by name).
+     *
+     * @param name the header name
+     * @param value the header value
+     * @return this builder
+     */
     public Builder header(String name, String value) {
       headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Credentials for the endpoint, beyond the signature. */
+    /**
+     * Credentials for the endpoint, beyond the signature.
+     *
+     * @param auth how requests are authenticated
+     * @return this builder
+     */
     public Builder auth(AuthProvider auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 
-    /** Records per request (1 for one request per record); default 100. */
+    /**
+     * Records per request (1 for one request per record); default 100.
+     *
+     * @param records records per request, at least 1
+     * @return this builder
+     */
     public Builder recordsPerRequest(int records) {
       if (records < 1) {
         throw new IllegalArgumentException("recordsPerRequest must be at least 1, was " + records);
@@ -268,6 +362,9 @@ public final class Webhook implements Destination {
      * The most bytes one request body may have; default 1,000,000. Batches are sized to fit, and a
      * request that still comes out larger is sent in halves; a record that cannot fit on its own
      * is reported as failed.
+     *
+     * @param bytes the most bytes, at least 1
+     * @return this builder
      */
     public Builder bytesPerRequest(long bytes) {
       if (bytes < 1) {
@@ -277,19 +374,45 @@ public final class Webhook implements Destination {
       return this;
     }
 
-    /** Time to wait for each answer; default 30 s. */
+    /**
+     * The most each request may take: connect, send and the whole answer; default 30 s.
+     *
+     * @param timeout the time
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** The clock for timestamps; default the system clock. */
+    /**
+     * Times every request in {@code registry} as {@code sluice.http.requests} (destination
+     * {@code webhook}, tagged with the method and the status), as for every HTTP connector.
+     *
+     * @param registry the meter registry
+     * @return this builder
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * The clock for timestamps; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Builds the webhook. */
+    /**
+     * Builds the webhook.
+     *
+     * @return the webhook
+     */
     public Webhook build() {
       return new Webhook(this);
     }

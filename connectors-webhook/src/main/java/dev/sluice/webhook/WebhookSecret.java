@@ -22,6 +22,8 @@ public final class WebhookSecret {
   /**
    * Parses a {@code whsec_…} secret.
    *
+   * @param secret the secret, {@code whsec_} and base64
+   * @return the secret
    * @throws IllegalArgumentException naming what is wrong (never echoing the secret)
    */
   public static WebhookSecret parse(String secret) {
@@ -41,14 +43,14 @@ public final class WebhookSecret {
     return new WebhookSecret(key);
   }
 
-  /** A new random secret of 32 bytes. */
+  /** {@return a new random secret of 32 bytes} */
   public static WebhookSecret generate() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return new WebhookSecret(key);
   }
 
-  /** The secret in its {@code whsec_} form, to hand to the receiving side. */
+  /** {@return the secret in its {@code whsec_} form, to hand to the receiving side} */
   public String encoded() {
     return PREFIX + Base64.getEncoder().encodeToString(key);
   }

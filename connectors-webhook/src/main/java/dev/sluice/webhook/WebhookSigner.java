@@ -24,7 +24,12 @@ public final class WebhookSigner {
     this.secrets = List.copyOf(secrets);
   }
 
-  /** Signs with every one of {@code secrets} (one normally; two while rotating). */
+  /**
+   * Signs with every one of {@code secrets} (one normally; two while rotating).
+   *
+   * @param secrets the secrets
+   * @return the signer
+   */
   public static WebhookSigner of(WebhookSecret... secrets) {
     Objects.requireNonNull(secrets, "secrets");
     if (secrets.length == 0) {
@@ -33,7 +38,13 @@ public final class WebhookSigner {
     return new WebhookSigner(List.of(secrets));
   }
 
-  /** The {@code webhook-signature} header value for a message. */
+  /**
+   * {@return the {@code webhook-signature} header value for a message}
+   *
+   * @param messageId the {@code webhook-id}
+   * @param timestampSeconds the {@code webhook-timestamp}, in seconds since the epoch
+   * @param body the body
+   */
   public String signature(String messageId, long timestampSeconds, byte[] body) {
     List<String> signatures = new ArrayList<>();
     for (WebhookSecret secret : secrets) {

@@ -6,7 +6,11 @@ import dev.sluice.SluiceException;
 public class WebhookVerificationException extends SluiceException {
   private static final long serialVersionUID = 1L;
 
-  /** A failed check. */
+  /**
+   * A failed check.
+   *
+   * @param message what went wrong, and what to do about it
+   */
   public WebhookVerificationException(String message) {
     super(message);
   }

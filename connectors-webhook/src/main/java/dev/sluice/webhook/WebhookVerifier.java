@@ -31,12 +31,23 @@ public final class WebhookVerifier {
     this.tolerance = tolerance;
   }
 
-  /** Accepts messages signed with any of {@code secrets}, on the system clock. */
+  /**
+   * Accepts messages signed with any of {@code secrets}, on the system clock.
+   *
+   * @param secrets the secrets
+   * @return the verifier
+   */
   public static WebhookVerifier of(WebhookSecret... secrets) {
     return of(Clock.systemUTC(), secrets);
   }
 
-  /** Accepts messages signed with any of {@code secrets}, judging timestamps by {@code clock}. */
+  /**
+   * Accepts messages signed with any of {@code secrets}, judging timestamps by {@code clock}.
+   *
+   * @param clock the clock to read the time from
+   * @param secrets the secrets
+   * @return the verifier
+   */
   public static WebhookVerifier of(Clock clock, WebhookSecret... secrets) {
     Objects.requireNonNull(clock, "clock");
     if (secrets.length == 0) {

@@ -15,7 +15,13 @@ import java.util.concurrent.CompletionStage;
  */
 public interface AsyncDestination extends Destination {
 
-  /** Starts writing {@code batch}; the stage completes when its outcomes are known. */
+  /**
+   * Starts writing {@code batch}; the stage completes when its outcomes are known.
+   *
+   * @param batch the batch
+   * @return a stage that completes with one outcome per record, or exceptionally as {@code write}
+   *     would throw
+   */
   CompletionStage<BatchResult> submit(Batch batch);
 
   /** Writes one batch and waits for its outcomes; for callers outside the engine. */

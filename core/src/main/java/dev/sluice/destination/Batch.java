@@ -50,8 +50,8 @@ public final class Batch {
   }
 
   /**
-   * The two halves of this batch (the first has the extra record when the size is odd), with ids
-   * {@code ID.1} and {@code ID.2}: how the engine isolates a bad record in a rejected batch.
+   * {@return the two halves of this batch (the first has the extra record when the size is odd), with ids
+   * {@code ID.1} and {@code ID.2}: how the engine isolates a bad record in a rejected batch}
    *
    * @throws IllegalStateException for a batch of fewer than two records
    */
@@ -64,37 +64,39 @@ public final class Batch {
         new Batch(this, records.subList(middle, records.size()), part + ".2"));
   }
 
-  /** The name of the sync that sends the batch. */
+  /** {@return the name of the sync that sends the batch} */
   public String syncName() {
     return syncName;
   }
 
-  /** The id of the run that sends the batch. */
+  /** {@return the id of the run that sends the batch} */
   public String runId() {
     return runId;
   }
 
-  /** The batch number within its run, from 1. */
+  /** {@return the batch number within its run, from 1} */
   public long sequence() {
     return sequence;
   }
 
-  /** A stable id for this batch: the run id and the sequence number (and the part of a split batch). */
+  /**
+   * {@return a stable id for this batch: the run id and the sequence number (and the part of a split batch)}
+   */
   public String id() {
     return runId + "-" + sequence + part;
   }
 
-  /** The operation for every record in the batch. */
+  /** {@return the operation for every record in the batch} */
   public Operation operation() {
     return operation;
   }
 
-  /** The records, in the order they were planned. */
+  /** {@return the records, in the order they were planned} */
   public List<Record> records() {
     return records;
   }
 
-  /** The keys of the records, in the same order. */
+  /** {@return the keys of the records, in the same order} */
   public List<String> keys() {
     return new AbstractList<>() {
       @Override
@@ -109,7 +111,7 @@ public final class Batch {
     };
   }
 
-  /** Number of records. */
+  /** {@return the number of records} */
   public int size() {
     return records.size();
   }

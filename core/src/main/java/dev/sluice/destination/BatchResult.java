@@ -28,12 +28,24 @@ public final class BatchResult {
     this.failed = failed;
   }
 
-  /** Every record of {@code batch} was written. */
+  /**
+   * Every record of {@code batch} was written.
+   *
+   * @param batch the batch
+   * @return the result
+   */
   public static BatchResult allSucceeded(Batch batch) {
     return new BatchResult(Objects.requireNonNull(batch, "batch"), null, 0);
   }
 
-  /** Every record of {@code batch} failed the same way. */
+  /**
+   * Every record of {@code batch} failed the same way.
+   *
+   * @param batch the batch
+   * @param reason why, in words for the report
+   * @param retryable whether a later attempt may succeed
+   * @return the result
+   */
   public static BatchResult allFailed(Batch batch, String reason, boolean retryable) {
     Builder b = builder(batch);
     for (String key : batch.keys()) {
@@ -42,17 +54,26 @@ public final class BatchResult {
     return b.build();
   }
 
-  /** Starts a result for {@code batch}, to be filled in per record. */
+  /**
+   * Starts a result for {@code batch}, to be filled in per record.
+   *
+   * @param batch the batch
+   * @return a builder to configure it with
+   */
   public static Builder builder(Batch batch) {
     return new Builder(Objects.requireNonNull(batch, "batch"));
   }
 
-  /** The batch this result is for. */
+  /** {@return the batch this result is for} */
   public Batch batch() {
     return batch;
   }
 
-  /** The outcome of the record at {@code index} in the batch. */
+  /**
+   * {@return the outcome of the record at {@code index} in the batch}
+   *
+   * @param index the position, from 0
+   */
   public RecordOutcome outcome(int index) {
     if (outcomes == null) {
       Objects.checkIndex(index, batch.size());
@@ -61,12 +82,16 @@ public final class BatchResult {
     return outcomes[index];
   }
 
-  /** Whether the record at {@code index} succeeded; cheaper than {@link #outcome(int)}. */
+  /**
+   * {@return whether the record at {@code index} succeeded; cheaper than {@link #outcome(int)}}
+   *
+   * @param index the position, from 0
+   */
   public boolean succeeded(int index) {
     return outcomes == null ? index >= 0 && index < batch.size() : outcomes[index].succeeded();
   }
 
-  /** All outcomes, in batch order. */
+  /** {@return all outcomes, in batch order} */
   public List<RecordOutcome> outcomes() {
     List<RecordOutcome> list = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
@@ -75,12 +100,12 @@ public final class BatchResult {
     return Collections.unmodifiableList(list);
   }
 
-  /** Number of records that failed. */
+  /** {@return the number of records that failed} */
   public int failedCount() {
     return failed;
   }
 
-  /** Number of records that succeeded. */
+  /** {@return the number of records that succeeded} */
   public int succeededCount() {
     if (outcomes == null) {
       return batch.size();
@@ -115,12 +140,24 @@ public final class BatchResult {
       }
     }
 
-    /** The record with {@code key} was written. */
+    /**
+     * The record with {@code key} was written.
+     *
+     * @param key the record key
+     * @return this builder
+     */
     public Builder succeeded(String key) {
       return set(RecordOutcome.succeeded(key));
     }
 
-    /** The record with {@code key} failed. */
+    /**
+     * The record with {@code key} failed.
+     *
+     * @param key the record key
+     * @param reason why, in words for the report
+     * @param retryable whether a later attempt may succeed
+     * @return this builder
+     */
     public Builder failed(String key, String reason, boolean retryable) {
       return set(retryable
           ? RecordOutcome.retryableFailure(key, reason)
@@ -131,6 +168,8 @@ public final class BatchResult {
      * Sets the outcome of the record with the outcome's key; a second outcome for the same key
      * replaces the first.
      *
+     * @param outcome the outcome
+     * @return this builder
      * @throws IllegalArgumentException if the batch has no record with that key
      */
     public Builder set(RecordOutcome outcome) {
@@ -149,7 +188,11 @@ public final class BatchResult {
       return this;
     }
 
-    /** Every record not yet given an outcome succeeded. */
+    /**
+     * Every record not yet given an outcome succeeded.
+     *
+     * @return this builder
+     */
     public Builder restSucceeded() {
       for (int i = 0; i < outcomes.length; i++) {
         if (outcomes[i] == null) {
@@ -159,7 +202,11 @@ public final class BatchResult {
       return this;
     }
 
-    /** Builds the result; records without an outcome become retryable failures. */
+    /**
+     * Builds the result; records without an outcome become retryable failures.
+     *
+     * @return the result; records without an outcome become retryable failures
+     */
     public BatchResult build() {
       RecordOutcome[] copy = outcomes.clone();
       int failed = 0;

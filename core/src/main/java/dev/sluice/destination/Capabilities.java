@@ -1,6 +1,6 @@
 package dev.sluice.destination;
 
-import dev.sluice.delivery.RateLimit;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -27,23 +27,43 @@ public final class Capabilities {
   private final int maxRecordsPerBatch;
   private final long maxBytesPerBatch;
   private final boolean idempotentWrites;
-  private final RateLimit rateLimit;
+  private final RateLimiter rateLimit;
+  private final boolean requestsTakePermits;
+  private final boolean nonFiniteNumbers;
 
   private Capabilities(Builder b) {
+    this.nonFiniteNumbers = b.nonFiniteNumbers;
     this.operations = Collections.unmodifiableSet(EnumSet.copyOf(b.operations));
     this.maxRecordsPerBatch = b.maxRecordsPerBatch;
     this.maxBytesPerBatch = b.maxBytesPerBatch;
     this.idempotentWrites = b.idempotentWrites;
     this.rateLimit = b.rateLimit;
+    this.requestsTakePermits = b.requestsTakePermits;
   }
 
   /**
-   * The pace the destination's API allows, if the destination knows it (say 190 requests per
-   * rolling 10 s for a HubSpot account): the engine paces calls with it unless the sync's
-   * {@link dev.sluice.delivery.DeliveryPolicy} sets a rate limit of its own.
+   * The budget of the destination's API, if the destination knows it (say 190 requests per
+   * rolling 10 s for a HubSpot account). Unless {@link #requestsTakePermits()}, the engine takes
+   * one permit from it per write; a rate-limit answer pauses it when it is a
+   * {@link dev.sluice.delivery.RollingWindowRateLimiter}.
+   *
+   * @return the API's budget, if known
    */
-  public Optional<RateLimit> rateLimit() {
+  public Optional<RateLimiter> rateLimit() {
     return Optional.ofNullable(rateLimit);
+  }
+
+  /**
+   * Whether every request the destination makes takes a permit from {@link #rateLimit()} itself —
+   * as when it calls its API through a {@link dev.sluice.http.JsonClient} built with
+   * {@code .rateLimiter(budget)} — so that the engine must not take another per write. This is
+   * what keeps the count exact when a write costs several requests (a lookup, then the write) and
+   * when reads outside writes (schema, job polls, tokens) use the same budget.
+   *
+   * @return whether each request takes its own permit
+   */
+  public boolean requestsTakePermits() {
+    return requestsTakePermits;
   }
 
   /** Starts a description. */
@@ -51,24 +71,28 @@ public final class Capabilities {
     return new Builder();
   }
 
-  /** The operations the destination accepts. Never empty. */
+  /** {@return the operations the destination accepts} Never empty. */
   public Set<Operation> operations() {
     return operations;
   }
 
-  /** Whether the destination accepts {@code operation}. */
+  /**
+   * {@return whether the destination accepts {@code operation}}
+   *
+   * @param operation the operation
+   */
   public boolean supports(Operation operation) {
     return operations.contains(operation);
   }
 
-  /** The most records one batch may hold. */
+  /** {@return the most records one batch may hold} */
   public int maxRecordsPerBatch() {
     return maxRecordsPerBatch;
   }
 
   /**
-   * The most bytes one batch may hold, counted per record by {@link RecordSize#jsonBytes} and
-   * summed; {@link #UNLIMITED_BYTES} when there is no limit. A destination with a fixed envelope
+   * {@return the most bytes one batch may hold, counted per record by {@link RecordSize#jsonBytes} and
+   * summed; {@link #UNLIMITED_BYTES} when there is no limit} A destination with a fixed envelope
    * around the records should subtract the envelope from its API's limit. A single record larger
    * than the limit fails permanently without being sent.
    */
@@ -77,18 +101,29 @@ public final class Capabilities {
   }
 
   /**
-   * Whether writing the same batch twice leaves the destination as writing it once. The engine
+   * {@return whether writing the same batch twice leaves the destination as writing it once} The engine
    * relies on this when it re-sends a batch whose outcome it never learnt.
    */
   public boolean idempotentWrites() {
     return idempotentWrites;
   }
 
+  /**
+   * Whether the destination takes NaN and infinite doubles (default false: JSON has no such
+   * numbers, so the engine rejects a record holding one, naming its field, instead of sending
+   * the text {@code "NaN"}).
+   */
+  public boolean nonFiniteNumbers() {
+    return nonFiniteNumbers;
+  }
+
   @Override
   public String toString() {
     return "Capabilities{operations=" + operations + ", maxRecordsPerBatch=" + maxRecordsPerBatch
         + ", maxBytesPerBatch=" + (maxBytesPerBatch == UNLIMITED_BYTES ? "unlimited" : maxBytesPerBatch)
-        + ", idempotentWrites=" + idempotentWrites + '}';
+        + ", idempotentWrites=" + idempotentWrites
+        + (rateLimit == null ? "" : ", rateLimit=" + rateLimit.getName() + (requestsTakePermits ? " (per request)" : " (per write)"))
+        + '}';
   }
 
   /** Builds {@link Capabilities}; each setter validates at once. Not thread-safe. */
@@ -97,18 +132,41 @@ public final class Capabilities {
     private int maxRecordsPerBatch = DEFAULT_MAX_RECORDS;
     private long maxBytesPerBatch = UNLIMITED_BYTES;
     private boolean idempotentWrites;
-    private RateLimit rateLimit;
+    private RateLimiter rateLimit;
+    private boolean requestsTakePermits;
+    private boolean nonFiniteNumbers;
 
     private Builder() {}
 
-    /** Adds supported operations. */
+    /**
+     * Whether NaN and infinite doubles may be sent (see {@link Capabilities#nonFiniteNumbers()}).
+     *
+     * @param accepted true if the destination takes them
+     * @return this builder
+     */
+    public Builder nonFiniteNumbers(boolean accepted) {
+      this.nonFiniteNumbers = accepted;
+      return this;
+    }
+
+    /**
+     * Adds supported operations.
+     *
+     * @param ops the operations
+     * @return this builder
+     */
     public Builder operations(Operation... ops) {
       Objects.requireNonNull(ops, "operations");
       operations.addAll(Arrays.asList(ops));
       return this;
     }
 
-    /** The most records per batch; at least 1. */
+    /**
+     * The most records per batch; at least 1.
+     *
+     * @param max the maximum, at least 1
+     * @return this builder
+     */
     public Builder maxRecordsPerBatch(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxRecordsPerBatch must be at least 1, was " + max);
@@ -117,7 +175,12 @@ public final class Capabilities {
       return this;
     }
 
-    /** The most bytes per batch (see {@link Capabilities#maxBytesPerBatch()}); at least 1. */
+    /**
+     * The most bytes per batch (see {@link Capabilities#maxBytesPerBatch()}); at least 1.
+     *
+     * @param max the maximum, at least 1
+     * @return this builder
+     */
     public Builder maxBytesPerBatch(long max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxBytesPerBatch must be at least 1, was " + max);
@@ -126,21 +189,48 @@ public final class Capabilities {
       return this;
     }
 
-    /** Whether writes are idempotent (see {@link Capabilities#idempotentWrites()}). */
+    /**
+     * Whether writes are idempotent (see {@link Capabilities#idempotentWrites()}).
+     *
+     * @param idempotent whether writing the same record twice is harmless
+     * @return this builder
+     */
     public Builder idempotentWrites(boolean idempotent) {
       this.idempotentWrites = idempotent;
       return this;
     }
 
-    /** The pace the API allows (see {@link Capabilities#rateLimit()}). */
-    public Builder rateLimit(RateLimit limit) {
-      this.rateLimit = Objects.requireNonNull(limit, "limit");
+    /**
+     * The API's budget, from which the engine takes one permit per write (see
+     * {@link Capabilities#rateLimit()}); for destinations that make one request per write.
+     *
+     * @param budget the API's budget
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimiter budget) {
+      this.rateLimit = Objects.requireNonNull(budget, "budget");
+      this.requestsTakePermits = false;
+      return this;
+    }
+
+    /**
+     * The API's budget, from which every request of the destination takes its own permit (see
+     * {@link Capabilities#requestsTakePermits()}): pass the same budget to
+     * {@link dev.sluice.http.JsonClient.Builder#rateLimiter} and declare it here.
+     *
+     * @param budget the API's budget, the one the destination's client takes its permits from
+     * @return this builder
+     */
+    public Builder requestsTakePermits(RateLimiter budget) {
+      this.rateLimit = Objects.requireNonNull(budget, "budget");
+      this.requestsTakePermits = true;
       return this;
     }
 
     /**
      * Builds the description.
      *
+     * @return the description
      * @throws IllegalStateException if no operation was named
      */
     public Capabilities build() {

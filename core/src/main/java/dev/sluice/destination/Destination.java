@@ -21,13 +21,21 @@ import dev.sluice.RunContext;
  * Any other runtime exception is treated as a retryable failure of the batch. Connectors only
  * classify what the API said; the engine decides whether to retry, wait or stop.
  *
+ * <p><b>Rate limits.</b> A destination that knows its API's budget declares it in
+ * {@link Capabilities}. If it calls the API through a {@link dev.sluice.http.JsonClient} built with
+ * that budget ({@code JsonClient.builder(url).rateLimiter(budget)}), every request it makes takes
+ * its own permit — lookups, schema reads, job polls, token calls included — and it declares
+ * {@link Capabilities.Builder#requestsTakePermits}; the engine then takes none. Otherwise
+ * ({@link Capabilities.Builder#rateLimit}) the engine takes one permit per {@code write}, which
+ * is exact only for a destination that makes one request per write.
+ *
  * <p>Destinations whose API works as a job that finishes later implement
  * {@link AsyncDestination} instead, so that no thread waits for the job.
  */
 public interface Destination extends AutoCloseable {
 
   /**
-   * The operations and limits of this destination. Must be cheap, and must not change while a
+   * {@return the operations and limits of this destination} Must be cheap, and must not change while a
    * sync that uses it exists.
    */
   Capabilities capabilities();
@@ -35,6 +43,8 @@ public interface Destination extends AutoCloseable {
   /**
    * Prepares for a run, for example by checking the destination's schema against the mapping.
    * Throwing fails the run before anything is sent. The default does nothing.
+   *
+   * @param context the run
    */
   default void open(RunContext context) {}
 
@@ -48,15 +58,31 @@ public interface Destination extends AutoCloseable {
    */
   BatchResult write(Batch batch);
 
-  /** Called once after the last write of a run, whatever its result. The default does nothing. */
+  /**
+   * Called once after the last write of a run, whatever its result. The default does nothing.
+   *
+   * @param context the run
+   */
   default void finish(RunContext context) {}
 
   /**
    * Describes the settings that shape what the destination stores (object type, field names, id
    * property; never credentials), for the sync fingerprint: when it changes, the next run re-sends
    * every record. The default is the class name.
+   *
+   * @return a description, stable across runs while the settings stay the same
    */
   default String describe() {
+    return getClass().getName();
+  }
+
+  /**
+   * Which system and object this destination writes to (such as the base URL and object type;
+   * never credentials or settings that only change how it writes), stored with the state: a state
+   * written for another identity says nothing about this destination, so a run against it starts
+   * afresh and derives no deletes from it. The default is the class name.
+   */
+  default String identity() {
     return getClass().getName();
   }
 

@@ -10,16 +10,25 @@ import dev.sluice.SluiceException;
 public abstract class DestinationException extends SluiceException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with a message that names what failed. */
+  /**
+   * An exception with a message that names what failed.
+   *
+   * @param message what went wrong, and what to do about it
+   */
   protected DestinationException(String message) {
     super(message);
   }
 
-  /** An exception with a message and the underlying cause. */
+  /**
+   * An exception with a message and the underlying cause.
+   *
+   * @param message what went wrong, and what to do about it
+   * @param cause the underlying failure
+   */
   protected DestinationException(String message, Throwable cause) {
     super(message, cause);
   }
 
-  /** Whether trying the same batch again later may succeed. */
+  /** {@return whether trying the same batch again later may succeed} */
   public abstract boolean isRetryable();
 }

@@ -12,14 +12,24 @@ package dev.sluice.destination;
 public class PermanentDestinationException extends DestinationException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether the run should stop: every later batch would fail the same way. */
   private final boolean stopsRun;
 
-  /** A failure of this batch only. */
+  /**
+   * A failure of this batch only.
+   *
+   * @param message what went wrong, and what to do about it
+   */
   public PermanentDestinationException(String message) {
     this(message, null, false);
   }
 
-  /** A failure of this batch only, with the underlying cause. */
+  /**
+   * A failure of this batch only, with the underlying cause.
+   *
+   * @param message what went wrong, and what to do about it
+   * @param cause the underlying failure
+   */
   public PermanentDestinationException(String message, Throwable cause) {
     this(message, cause, false);
   }
@@ -36,12 +46,16 @@ public class PermanentDestinationException extends DestinationException {
     this.stopsRun = stopsRun;
   }
 
-  /** A failure that no later batch of this run can escape, so the run should stop. */
+  /**
+   * {@return a failure that no later batch of this run can escape, so the run should stop}
+   *
+   * @param message what went wrong, and what to do about it
+   */
   public static PermanentDestinationException stopsRun(String message) {
     return new PermanentDestinationException(message, null, true);
   }
 
-  /** Whether the engine should stop the run. */
+  /** {@return whether the engine should stop the run} */
   public boolean stopsRun() {
     return stopsRun;
   }

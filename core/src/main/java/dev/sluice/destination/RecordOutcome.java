@@ -46,24 +46,44 @@ public final class RecordOutcome {
     this.retryable = retryable;
   }
 
-  /** The record with {@code key} was written. */
+  /**
+   * The record with {@code key} was written.
+   *
+   * @param key the record key
+   * @return the outcome
+   */
   public static RecordOutcome succeeded(String key) {
     return new RecordOutcome(key, Status.SUCCEEDED, null, false);
   }
 
-  /** The record failed for a reason that may pass (a timeout, a lock, a rate limit). */
+  /**
+   * The record failed for a reason that may pass (a timeout, a lock, a rate limit).
+   *
+   * @param key the record key
+   * @param reason why, in words for the report
+   * @return the outcome
+   */
   public static RecordOutcome retryableFailure(String key, String reason) {
     return new RecordOutcome(key, Status.FAILED, reasonOrDefault(reason), true);
   }
 
-  /** The record failed for a reason in the record itself (a validation error). */
+  /**
+   * The record failed for a reason in the record itself (a validation error).
+   *
+   * @param key the record key
+   * @param reason why, in words for the report
+   * @return the outcome
+   */
   public static RecordOutcome permanentFailure(String key, String reason) {
     return new RecordOutcome(key, Status.FAILED, reasonOrDefault(reason), false);
   }
 
   /**
-   * An update of {@code key} found no such record in the destination ({@code reason}: what the
-   * destination said, may be null). Only for {@link Operation#UPDATE} batches.
+   * {@return an update of {@code key} found no such record in the destination ({@code reason}: what the
+   * destination said, may be null)} Only for {@link Operation#UPDATE} batches.
+   *
+   * @param key the record key
+   * @param reason why, in words for the report
    */
   public static RecordOutcome notFound(String key, String reason) {
     return new RecordOutcome(key, Status.NOT_FOUND,
@@ -71,8 +91,11 @@ public final class RecordOutcome {
   }
 
   /**
-   * An insert of {@code key} found the record already in the destination ({@code reason}: what
-   * the destination said, may be null). Only for {@link Operation#INSERT} batches.
+   * {@return an insert of {@code key} found the record already in the destination ({@code reason}: what
+   * the destination said, may be null)} Only for {@link Operation#INSERT} batches.
+   *
+   * @param key the record key
+   * @param reason why, in words for the report
    */
   public static RecordOutcome alreadyExists(String key, String reason) {
     return new RecordOutcome(key, Status.ALREADY_EXISTS,
@@ -84,32 +107,36 @@ public final class RecordOutcome {
     return reason == null || reason.isBlank() ? "the destination gave no reason" : reason;
   }
 
-  /** The record key. */
+  /** {@return the record key} */
   public String key() {
     return key;
   }
 
-  /** What happened to the record. */
+  /** {@return what happened to the record} */
   public Status status() {
     return status;
   }
 
-  /** Whether the record was written. */
+  /** {@return whether the record was written} */
   public boolean succeeded() {
     return status == Status.SUCCEEDED;
   }
 
-  /** Whether the record failed ({@link Status#FAILED}); not-found and already-exists are not failures. */
+  /**
+   * {@return whether the record failed ({@link Status#FAILED}); not-found and already-exists are not failures}
+   */
   public boolean failed() {
     return status == Status.FAILED;
   }
 
-  /** Why the record failed, or what the destination said for not-found or already-exists; null when it succeeded. */
+  /**
+   * {@return why the record failed, or what the destination said for not-found or already-exists; null when it succeeded}
+   */
   public String reason() {
     return reason;
   }
 
-  /** Whether a failure may pass on a later attempt; false when the record succeeded. */
+  /** {@return whether a failure may pass on a later attempt; false when the record succeeded} */
   public boolean retryable() {
     return retryable;
   }

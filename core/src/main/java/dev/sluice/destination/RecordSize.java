@@ -15,7 +15,11 @@ public final class RecordSize {
 
   private RecordSize() {}
 
-  /** The JSON size in bytes of {@code record}: its key and its fields. */
+  /**
+   * {@return the JSON size in bytes of {@code record}: its key and its fields}
+   *
+   * @param record the record
+   */
   public static long jsonBytes(Record record) {
     long size = text(record.key()) + 2; // key, braces of the fields object
     for (int i = 0; i < record.size(); i++) {

@@ -36,17 +36,32 @@ public final class Change {
     this.hash = hash;
   }
 
-  /** A new key. */
+  /**
+   * {@return a new key}
+   *
+   * @param record the record
+   * @param hash the record's content hash
+   */
   public static Change add(Record record, long hash) {
     return new Change(Kind.ADD, requireKeyed(record), hash);
   }
 
-  /** A changed record. */
+  /**
+   * {@return a changed record}
+   *
+   * @param record the record
+   * @param hash the record's content hash
+   */
   public static Change update(Record record, long hash) {
     return new Change(Kind.UPDATE, requireKeyed(record), hash);
   }
 
-  /** A key that left the source; {@code previousHash} is its hash in the state. */
+  /**
+   * {@return a key that left the source; {@code previousHash} is its hash in the state}
+   *
+   * @param key the record key
+   * @param previousHash its hash in the state
+   */
   public static Change delete(String key, long previousHash) {
     return new Change(Kind.DELETE, Record.keyOnly(Objects.requireNonNull(key, "key")), previousHash);
   }
@@ -57,22 +72,22 @@ public final class Change {
     return record;
   }
 
-  /** The kind of change. */
+  /** {@return the kind of change} */
   public Kind kind() {
     return kind;
   }
 
-  /** The key. */
+  /** {@return the key} */
   public String key() {
     return record.key();
   }
 
-  /** The new record; for a delete, a record with the key and no fields. */
+  /** {@return the new record; for a delete, a record with the key and no fields} */
   public Record record() {
     return record;
   }
 
-  /** The new content hash; for a delete, the hash the state had. */
+  /** {@return the new content hash; for a delete, the hash the state had} */
   public long hash() {
     return hash;
   }

@@ -4,13 +4,16 @@ import dev.sluice.state.SyncState;
 
 import dev.sluice.Record;
 import dev.sluice.internal.HashingDiffer;
+import dev.sluice.source.RecordStream;
+import dev.sluice.source.Source;
 import java.util.function.Consumer;
 
 /**
  * Compares one run's mapped records with the previous state of the sync and finds what changed.
  * Unchanged records are counted by the caller, not emitted.
  *
- * <p><b>Lifecycle.</b> {@link #begin} once per run; then, from one thread, {@link Comparison#compare}
+ * <p><b>Lifecycle.</b> {@link #begin} once per run; then {@link Comparison#open} to open the run's
+ * records; then, from one thread, {@link Comparison#compare}
  * for each mapped record and {@link Comparison#skip} for each key that is in the source but could
  * not be mapped; then {@link Comparison#finish} only if the source was read to its end without
  * error, to learn the deletes.
@@ -29,19 +32,24 @@ public interface Differ {
    * @param findDeletes whether {@link Comparison#finish} must report keys that left the source
    * @param resendAll whether every record counts as changed (the sync's fingerprint changed, so
    *     the previous hashes no longer describe what the destination should hold)
+   * @return the comparison, used by one thread
    */
   Comparison begin(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll);
 
   /**
-   * The content hash of a mapped record, as {@link Comparison#compare} expects it. Must be
+   * {@return the content hash of a mapped record, as {@link Comparison#compare} expects it} Must be
    * thread-safe: the engine hashes records ahead, on the thread that reads the source. The default
    * is {@link RecordHash#of(Record)}.
+   *
+   * @param record the record
    */
   default long hash(Record record) {
     return RecordHash.of(record);
   }
 
-  /** The default differ: 64-bit content hashes ({@link RecordHash}) compared key by key. */
+  /**
+   * {@return the default differ: 64-bit content hashes ({@link RecordHash}) compared key by key}
+   */
   static Differ hashing() {
     return HashingDiffer::new;
   }
@@ -50,17 +58,39 @@ public interface Differ {
   interface Comparison {
 
     /**
+     * Opens the records this run compares. The default reads the whole source. A differ that
+     * computes the changes where the data lives (the warehouse-side differ) returns only the
+     * records that changed, and hands its deletes over in {@link #finish}. Called once, after
+     * {@link Differ#begin} and before the first {@link #compare}; the engine closes the stream.
+     *
+     * @param source the source
+     * @return the stream of records to compare; the caller closes it
+     */
+    default RecordStream open(Source source) {
+      return source.open();
+    }
+
+    /**
      * Compares one mapped record with the previous state.
      *
      * @param hash the record's hash, from {@link Differ#hash(Record)}
+     * @param record the record
      * @return the change, or null when the record is unchanged
      */
     Change compare(Record record, long hash);
 
-    /** Notes a key that the source holds but that produced no record (it was rejected). */
+    /**
+     * Notes a key that the source holds but that produced no record (it was rejected).
+     *
+     * @param key the record key
+     */
     void skip(String key);
 
-    /** After a complete read: hands over each delete (when deletes were asked for). */
+    /**
+     * After a complete read: hands over each delete (when deletes were asked for).
+     *
+     * @param deletes receives each delete
+     */
     void finish(Consumer<Change> deletes);
   }
 }

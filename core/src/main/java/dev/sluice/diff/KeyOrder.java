@@ -18,9 +18,12 @@ public final class KeyOrder {
   private KeyOrder() {}
 
   /**
-   * An ORDER BY term that makes a database sort the text {@code expression} in this order:
+   * {@return an ORDER BY term that makes a database sort the text {@code expression} in this order:
    * {@code COLLATE "C"} on PostgreSQL, the UTF-8 bytes on H2 (which otherwise compares UTF-16
-   * units), the text itself elsewhere (DuckDB and most engines compare text by its bytes).
+   * units), the text itself elsewhere (DuckDB and most engines compare text by its bytes)}
+   *
+   * @param dialect the SQL dialect
+   * @param expression the SQL expression to sort by
    */
   public static String sqlOrderTerm(SQLDialect dialect, String expression) {
     switch (dialect.family()) {
@@ -33,7 +36,12 @@ public final class KeyOrder {
     }
   }
 
-  /** Negative, zero or positive as {@code a} sorts before, with or after {@code b}. */
+  /**
+   * {@return negative, zero or positive as {@code a} sorts before, with or after {@code b}}
+   *
+   * @param a a key
+   * @param b another key
+   */
   public static int compare(String a, String b) {
     int n = Math.min(a.length(), b.length());
     for (int i = 0; i < n; i++) {

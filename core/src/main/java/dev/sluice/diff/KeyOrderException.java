@@ -11,7 +11,12 @@ import dev.sluice.SluiceException;
 public class KeyOrderException extends SluiceException {
   private static final long serialVersionUID = 1L;
 
-  /** {@code key} arrived after {@code previous} although it sorts before it. */
+  /**
+   * {@code key} arrived after {@code previous} although it sorts before it.
+   *
+   * @param previous the key that arrived before
+   * @param key the key that arrived out of order
+   */
   public KeyOrderException(String previous, String key) {
     super("key '" + key + "' arrived after '" + previous + "', but the source declared ascending key order;"
         + " order by a binary collation (code point order, such as COLLATE \"C\"), or do not declare the order");

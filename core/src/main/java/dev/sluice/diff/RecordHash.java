@@ -18,12 +18,20 @@ public final class RecordHash {
 
   private RecordHash() {}
 
-  /** The content hash of {@code record}. */
+  /**
+   * {@return the content hash of {@code record}}
+   *
+   * @param record the record
+   */
   public static long of(Record record) {
     return HASHERS.get().hash(record);
   }
 
-  /** The hash as 16 lower-case hex digits, as shown in reports and state dumps. */
+  /**
+   * {@return the hash as 16 lower-case hex digits, as shown in reports and state dumps}
+   *
+   * @param hash the record's content hash
+   */
   public static String toHex(long hash) {
     String hex = Long.toHexString(hash);
     return "0".repeat(16 - hex.length()) + hex;

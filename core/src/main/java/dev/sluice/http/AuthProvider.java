@@ -16,28 +16,34 @@ import java.util.Set;
  */
 public interface AuthProvider {
 
-  /** The headers that authenticate a request, such as {@code Authorization}. */
+  /** {@return the headers that authenticate a request, such as {@code Authorization}} */
   Map<String, String> headers();
 
   /**
-   * The API answered 401. Return true after refreshing credentials to have the request sent once
+   * {@return the API answered 401} Return true after refreshing credentials to have the request sent once
    * more; the default returns false, so the 401 is final (a permanent failure).
+   *
+   * @param response the 401 response
    */
   default boolean refreshAfterUnauthorized(JsonResponse response) {
     return false;
   }
 
-  /** Secret values this provider uses, for redaction; the default is none. */
+  /** {@return secret values this provider uses, for redaction; the default is none} */
   default Set<String> secrets() {
     return Set.of();
   }
 
-  /** No credentials. */
+  /** {@return no credentials} */
   static AuthProvider none() {
     return Map::of;
   }
 
-  /** A fixed bearer token, such as a HubSpot private-app token. */
+  /**
+   * {@return a fixed bearer token, such as a HubSpot private-app token}
+   *
+   * @param token the token
+   */
   static AuthProvider bearer(String token) {
     Objects.requireNonNull(token, "token");
     if (token.isBlank()) {
@@ -61,7 +67,13 @@ public interface AuthProvider {
     };
   }
 
-  /** HTTP Basic with a user name and a password (or API token). */
+  /**
+   * HTTP Basic with a user name and a password (or API token).
+   *
+   * @param user the user name
+   * @param password the password or API token
+   * @return the provider
+   */
   static AuthProvider basic(String user, String password) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");

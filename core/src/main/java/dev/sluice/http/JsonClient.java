@@ -5,8 +5,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.delivery.RequestCounter;
+import dev.sluice.destination.RateLimitedException;
 import dev.sluice.destination.RetryableDestinationException;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,7 +26,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -32,8 +43,6 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,10 +57,22 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * JsonClient api = JsonClient.builder("https://api.example.com")
  *     .auth(AuthProvider.bearer(token))
- *     .responseListener(response -> limiter.observe(response.headers()))
+ *     .rateLimiter(budget)                       // every request takes a permit
+ *     .responseListener(response -> budget.observe(limit(response), remaining(response)))
  *     .build();
  * JsonResponse r = api.post("/v1/contacts/batch", body).throwIfFailed();
  * }</pre>
+ *
+ * <p><b>Rate limit.</b> With {@link Builder#rateLimiter(RateLimiter)}, every request — the resend
+ * after a 401 included — first takes a permit from the budget and reports its end to it (so a
+ * {@link dev.sluice.delivery.RollingWindowRateLimiter} knows what is in flight when it reads the
+ * API's headers). A destination built so declares
+ * {@link dev.sluice.destination.Capabilities.Builder#requestsTakePermits}.
+ *
+ * <p><b>Time.</b> Each request must complete — connect, send, and the whole response read —
+ * within {@link Builder#requestTimeout(Duration)}; a server that trickles its headers or streams
+ * an endless body is cut off then, not held onto read by read. Responses larger than
+ * {@link Builder#maxResponseBytes(long)} are refused.
  *
  * <p>Calls return every HTTP status as a {@link JsonResponse}; {@link JsonResponse#throwIfFailed()}
  * classifies it. I/O errors, refused connections and timeouts throw
@@ -64,10 +85,14 @@ public final class JsonClient implements AutoCloseable {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** Time to wait for a response, unless configured. */
   public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+  /** The largest response body read, unless configured. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
   private static final int LOGGED_BODY_CHARS = 2_000;
 
   private static final Logger log = LoggerFactory.getLogger(JsonClient.class);
   private static final java.util.concurrent.atomic.AtomicLong CONNECTIONS = new java.util.concurrent.atomic.AtomicLong();
+  /** Cuts off requests that outlive their deadline; one daemon thread for every client. */
+  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
   private final String baseUrl;
   private final AuthProvider auth;
@@ -79,6 +104,9 @@ public final class JsonClient implements AutoCloseable {
   private final Set<String> extraSecrets;
   private final io.micrometer.core.instrument.MeterRegistry meters;
   private final String metricsName;
+  private final RateLimiter rateLimiter;
+  private final Duration requestTimeout;
+  private final long maxResponseBytes;
 
   private JsonClient(Builder b) {
     this.baseUrl = b.baseUrl;
@@ -90,6 +118,9 @@ public final class JsonClient implements AutoCloseable {
     this.extraSecrets = Set.copyOf(b.secrets);
     this.meters = b.meters;
     this.metricsName = b.metricsName;
+    this.rateLimiter = b.rateLimiter;
+    this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : b.connectTimeout.plus(b.responseTimeout);
+    this.maxResponseBytes = b.maxResponseBytes;
     this.http = HttpClients.custom()
         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
             // Connections that never log: HttpClient's own wire and header logs would print
@@ -118,38 +149,67 @@ public final class JsonClient implements AutoCloseable {
         .build();
   }
 
-  /** Starts a client for the API at {@code baseUrl} (https://…, or http:// for loopback tests). */
+  /**
+   * Starts a client for the API at {@code baseUrl} (https://…, or http:// for loopback tests).
+   *
+   * @param baseUrl the API's base URL
+   * @return a builder to configure it with
+   */
   public static Builder builder(String baseUrl) {
     return new Builder(baseUrl);
   }
 
-  /** GET {@code path}. */
+  /**
+   * GET {@code path}.
+   *
+   * @param path the path below the base URL
+   * @return the response, whatever its status
+   */
   public JsonResponse get(String path) {
     return send("GET", path, null, null, Map.of());
   }
 
-  /** POST {@code body} (serialised as JSON) to {@code path}. */
+  /**
+   * POST {@code body} (serialised as JSON) to {@code path}.
+   *
+   * @param path the path below the base URL
+   * @param body the body
+   * @return the response, whatever its status
+   */
   public JsonResponse post(String path, Object body) {
-    return send("POST", path, json(body), ContentType.APPLICATION_JSON, Map.of());
+    return send("POST", path, json(body), JSON, Map.of());
   }
 
-  /** POST an {@code application/x-www-form-urlencoded} body, as OAuth token endpoints expect. */
+  /**
+   * POST an {@code application/x-www-form-urlencoded} body, as OAuth token endpoints expect.
+   *
+   * @param path the path below the base URL
+   * @param fields the form fields, in order
+   * @return the response, whatever its status
+   */
   public JsonResponse postForm(String path, Map<String, String> fields) {
     StringBuilder form = new StringBuilder();
     fields.forEach((name, value) -> form.append(form.length() == 0 ? "" : "&")
         .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
         .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
     return send("POST", path, form.toString().getBytes(StandardCharsets.UTF_8),
-        ContentType.APPLICATION_FORM_URLENCODED, Map.of());
+        "application/x-www-form-urlencoded; charset=ISO-8859-1", Map.of());
   }
+
+  /** The media type of JSON bodies: {@code application/json; charset=UTF-8}. */
+  public static final String JSON = "application/json; charset=UTF-8";
 
   /**
    * Sends a request.
    *
    * @param body the raw body, or null
    * @param headers extra headers for this request
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param contentType the body's media type, such as {@link #JSON}; ignored without a body
+   * @return the response, whatever its status
    */
-  public JsonResponse send(String method, String path, byte[] body, ContentType contentType, Map<String, String> headers) {
+  public JsonResponse send(String method, String path, byte[] body, String contentType, Map<String, String> headers) {
     JsonResponse response = once(method, path, body, contentType, headers);
     if (response.status() == 401 && auth.refreshAfterUnauthorized(response)) {
       log.debug("401 from {} {}: credentials refreshed, sending once more", method, Redaction.url(path));
@@ -158,30 +218,36 @@ public final class JsonClient implements AutoCloseable {
     return response;
   }
 
-  private JsonResponse once(String method, String path, byte[] body, ContentType contentType, Map<String, String> headers) {
+  private JsonResponse once(String method, String path, byte[] body, String contentType, Map<String, String> headers) {
     String url = baseUrl + path;
-    ClassicRequestBuilder request = ClassicRequestBuilder.create(method).setUri(url)
-        .addHeader("Accept", "application/json");
+    HttpUriRequestBase request = new HttpUriRequestBase(method, URI.create(url));
+    request.addHeader("Accept", "application/json");
     Map<String, String> all = new LinkedHashMap<>(defaultHeaders);
     all.putAll(auth.headers());
     all.putAll(headers);
     all.forEach(request::setHeader);
     if (body != null) {
-      request.setEntity(new ByteArrayEntity(body, contentType));
+      request.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
     }
-    ClassicHttpRequest built = request.build();
     Collection<String> secrets = secrets();
     String shownPath = Redaction.secretsMasked(Redaction.url(path), secrets);
     if (log.isDebugEnabled()) {
       log.debug("-> {} {} headers {} body {}", method, Redaction.secretsMasked(Redaction.url(url), secrets),
-          redactedHeaders(built.getHeaders(), secrets),
+          redactedHeaders(request.getHeaders(), secrets),
           body == null ? "(none)" : Redaction.body(new String(body, StandardCharsets.UTF_8), secrets, LOGGED_BODY_CHARS));
     }
+    takePermit(method, shownPath);
+    RequestCounter.countRequest();
     long start = System.nanoTime();
+    AtomicBoolean cutOff = new AtomicBoolean();
+    ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+      cutOff.set(true);
+      request.cancel();
+    }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
     JsonResponse response;
     try {
-      response = http.execute(built, r -> {
-        byte[] bytes = r.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(r.getEntity());
+      response = http.execute(request, r -> {
+        byte[] bytes = r.getEntity() == null ? new byte[0] : read(r.getEntity().getContent());
         Map<String, List<String>> responseHeaders = new LinkedHashMap<>();
         for (Header h : r.getHeaders()) {
           responseHeaders.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
@@ -189,13 +255,26 @@ public final class JsonClient implements AutoCloseable {
         String redacted = Redaction.body(new String(bytes, StandardCharsets.UTF_8), secrets, LOGGED_BODY_CHARS);
         return new JsonResponse(method, shownPath, r.getCode(), responseHeaders, bytes, mapper, clock, redacted);
       });
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      deadline.cancel(false);
+      if (rateLimiter != null) {
+        rateLimiter.onError(e);
+      }
+      if (e instanceof RuntimeException && !cutOff.get()) {
+        throw (RuntimeException) e;
+      }
       record(method, "io_error", start);
-      String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      String what = cutOff.get()
+          ? "it did not complete within the request timeout of " + requestTimeout + " (connect, send and the whole response)"
+          : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
       log.debug("<- {} {} failed after {} ms: {}", method, shownPath, (System.nanoTime() - start) / 1_000_000,
           Redaction.secretsMasked(what, secrets));
       throw new RetryableDestinationException("calling " + method + " " + shownPath + " failed: "
           + Redaction.secretsMasked(what, secrets), e);
+    }
+    deadline.cancel(false);
+    if (rateLimiter != null) {
+      rateLimiter.onResult(response);
     }
     record(method, Integer.toString(response.status()), start);
     if (log.isDebugEnabled()) {
@@ -206,6 +285,55 @@ public final class JsonClient implements AutoCloseable {
       responseListener.accept(response);
     }
     return response;
+  }
+
+  /** Takes a permit from the budget, if there is one, before a request. */
+  private void takePermit(String method, String shownPath) {
+    if (rateLimiter == null) {
+      return;
+    }
+    long start = System.nanoTime();
+    boolean granted = rateLimiter.acquirePermission();
+    RequestCounter.countRateLimitWait(Duration.ofNanos(System.nanoTime() - start));
+    if (!granted) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new RetryableDestinationException("interrupted while waiting for the rate limit '"
+            + rateLimiter.getName() + "' before " + method + " " + shownPath);
+      }
+      throw new RateLimitedException("the rate limit '" + rateLimiter.getName() + "' granted no permit for "
+          + method + " " + shownPath + " within its timeout of " + rateLimiter.getRateLimiterConfig().getTimeoutDuration(),
+          Duration.ZERO);
+    }
+  }
+
+  private byte[] read(InputStream in) throws IOException {
+    if (in == null) {
+      return new byte[0];
+    }
+    try (InputStream body = in) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      long total = 0;
+      int n;
+      while ((n = body.read(buffer)) >= 0) {
+        total += n;
+        if (total > maxResponseBytes) {
+          throw new IOException("the response body is larger than the limit of " + maxResponseBytes + " bytes");
+        }
+        out.write(buffer, 0, n);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  private static ScheduledThreadPoolExecutor deadlines() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "sluice-http-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 
   private void record(String method, String status, long startNanos) {
@@ -242,9 +370,26 @@ public final class JsonClient implements AutoCloseable {
     }
   }
 
-  /** The Jackson mapper the client reads and writes with. */
-  public ObjectMapper mapper() {
-    return mapper;
+  /**
+   * {@code value} as JSON text, written as request bodies are: instants and dates as ISO-8601
+   * text, decimals exactly.
+   *
+   * @param value a map, list, text, number, boolean, date or instant, or null
+   * @return the JSON text
+   * @throws IllegalArgumentException when the value cannot be written as JSON
+   */
+  public String toJson(Object value) {
+    return new String(json(value), StandardCharsets.UTF_8);
+  }
+
+  /** {@return the budget every request takes a permit from, if the client has one} */
+  public java.util.Optional<RateLimiter> rateLimiter() {
+    return java.util.Optional.ofNullable(rateLimiter);
+  }
+
+  /** {@return how long a whole request may take: connect, send and the complete response} */
+  public Duration requestTimeout() {
+    return requestTimeout;
   }
 
   @Override
@@ -293,7 +438,10 @@ public final class JsonClient implements AutoCloseable {
     private String userAgent = "sluice";
     private final Map<String, String> defaultHeaders = new LinkedHashMap<>();
     private Consumer<JsonResponse> responseListener;
-    private ObjectMapper mapper = new ObjectMapper()
+    private RateLimiter rateLimiter;
+    private Duration requestTimeout;
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private final ObjectMapper mapper = new ObjectMapper()
         .registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -311,21 +459,80 @@ public final class JsonClient implements AutoCloseable {
       this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
-    /** How requests are authenticated; default none. */
+    /**
+     * How requests are authenticated; default none.
+     *
+     * @param auth how requests are authenticated
+     * @return this builder
+     */
     public Builder auth(AuthProvider auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 
-    /** Time to establish a connection; default {@link #DEFAULT_CONNECT_TIMEOUT}. */
+    /**
+     * Time to establish a connection; default {@link #DEFAULT_CONNECT_TIMEOUT}.
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
     }
 
-    /** Time to wait for a response; default {@link #DEFAULT_RESPONSE_TIMEOUT}. */
+    /**
+     * Time to wait for a response, and between two reads of it; default
+     * {@link #DEFAULT_RESPONSE_TIMEOUT}. See also {@link #requestTimeout(Duration)}.
+     *
+     * @param timeout the time to wait
+     * @return this builder
+     */
     public Builder responseTimeout(Duration timeout) {
       this.responseTimeout = positive(timeout, "responseTimeout");
+      return this;
+    }
+
+    /**
+     * The whole-request deadline: connect, send and read the complete response within
+     * {@code timeout}, however the server trickles it; default the connect timeout plus the
+     * response timeout. A request cut off is a retryable failure.
+     *
+     * @param timeout the whole-request deadline; positive
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * The largest response body read; larger ones fail as retryable. Default 64 MiB.
+     *
+     * @param bytes the limit, at least 1
+     * @return this builder
+     */
+    public Builder maxResponseBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxResponseBytes must be at least 1, was " + bytes);
+      }
+      this.maxResponseBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The budget every request takes a permit from before it is sent — batch writes, reads that
+     * resolve ids, schema reads, job polls, token calls alike — and reports its end to. Build a
+     * connector's client with its API's budget and declare
+     * {@link dev.sluice.destination.Capabilities.Builder#requestsTakePermits} with the same one:
+     * the count is then exact, whatever a write costs. When no permit comes within the limiter's
+     * timeout, the request fails as a {@link RateLimitedException}.
+     *
+     * @param budget the API's budget
+     * @return this builder
+     */
+    public Builder rateLimiter(RateLimiter budget) {
+      this.rateLimiter = Objects.requireNonNull(budget, "budget");
       return this;
     }
 
@@ -338,19 +545,35 @@ public final class JsonClient implements AutoCloseable {
       return this;
     }
 
-    /** The User-Agent header; default {@code sluice}. */
+    /**
+     * The User-Agent header; default {@code sluice}.
+     *
+     * @param userAgent the User-Agent header
+     * @return this builder
+     */
     public Builder userAgent(String userAgent) {
       this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
       return this;
     }
 
-    /** A header sent with every request. */
+    /**
+     * A header sent with every request.
+     *
+     * @param name the header name
+     * @param value the header value
+     * @return this builder
+     */
     public Builder defaultHeader(String name, String value) {
       defaultHeaders.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Called with every response: the hook for rate-limit headers and other feedback. */
+    /**
+     * Called with every response: the hook for rate-limit headers and other feedback.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder responseListener(Consumer<JsonResponse> listener) {
       this.responseListener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -359,6 +582,10 @@ public final class JsonClient implements AutoCloseable {
     /**
      * Times every request in {@code registry} as {@code sluice.http.requests}, tagged with the
      * destination's {@code name}, the method and the status (or {@code io_error}).
+     *
+     * @param registry the meter registry
+     * @param name the destination's name, for the {@code destination} tag
+     * @return this builder
      */
     public Builder metrics(io.micrometer.core.instrument.MeterRegistry registry, String name) {
       this.meters = Objects.requireNonNull(registry, "registry");
@@ -366,28 +593,33 @@ public final class JsonClient implements AutoCloseable {
       return this;
     }
 
-    /** A value that must never appear in logs, beyond the auth provider's own. */
+    /**
+     * A value that must never appear in logs, beyond the auth provider's own.
+     *
+     * @param value the secret value
+     * @return this builder
+     */
     public Builder secret(String value) {
       secrets.add(Objects.requireNonNull(value, "value"));
       return this;
     }
 
     /**
-     * The Jackson mapper; default one that writes instants and dates as ISO-8601 text and reads
-     * fractions as {@code BigDecimal}.
+     * The clock for {@code Retry-After} dates; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
      */
-    public Builder mapper(ObjectMapper mapper) {
-      this.mapper = Objects.requireNonNull(mapper, "mapper");
-      return this;
-    }
-
-    /** The clock for {@code Retry-After} dates; default the system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Builds the client. */
+    /**
+     * Builds the client.
+     *
+     * @return the client
+     */
     public JsonClient build() {
       return new JsonClient(this);
     }

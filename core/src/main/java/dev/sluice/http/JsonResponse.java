@@ -21,13 +21,12 @@ import java.util.Optional;
  * One HTTP response: status, headers, body. Immutable.
  *
  * <p>{@link #throwIfFailed()} applies the classification every HTTP connector shares: 2xx is
- * success; 408, 429 and 5xx are retryable (429 with a {@code Retry-After} becomes a
- * {@link RateLimitedException}); any other status is permanent.
+ * success; 429 is a {@link RateLimitedException}; 408 and 5xx are retryable; any other status is
+ * permanent. A {@code Retry-After} (seconds or an HTTP date) on any of the retryable answers is
+ * passed on as the wait the server asked for; a zero, negative or unreadable one is ignored, so
+ * the engine falls back to its backoff.
  */
 public final class JsonResponse {
-
-  /** How long to wait after a 429 without a Retry-After header. */
-  public static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(10);
 
   private final String method;
   private final String path;
@@ -50,34 +49,38 @@ public final class JsonResponse {
     this.redactedBody = redactedBody;
   }
 
-  /** The HTTP status code. */
+  /** {@return the HTTP status code} */
   public int status() {
     return status;
   }
 
-  /** Whether the status is 2xx. */
+  /** {@return whether the status is 2xx} */
   public boolean isSuccess() {
     return status >= 200 && status < 300;
   }
 
-  /** The first value of a header (case-insensitive name), if present. */
+  /**
+   * {@return the first value of a header (case-insensitive name), if present}
+   *
+   * @param name the header name
+   */
   public Optional<String> header(String name) {
     List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
-  /** All headers, names in lower case. */
+  /** {@return all headers, names in lower case} */
   public Map<String, List<String>> headers() {
     return headers;
   }
 
-  /** The body as text (UTF-8); empty when there is none. */
+  /** {@return the body as text (UTF-8); empty when there is none} */
   public String text() {
     return new String(body, StandardCharsets.UTF_8);
   }
 
   /**
-   * The body as JSON, or a missing node when the body is empty.
+   * {@return the body as JSON, or a missing node when the body is empty}
    *
    * @throws RetryableDestinationException when the body is not valid JSON (a proxy's error page, a
    *     truncated response): sending again may well get a proper answer
@@ -95,7 +98,10 @@ public final class JsonResponse {
   }
 
   /**
-   * How long the server asks to wait, from {@code Retry-After} in seconds or as an HTTP date.
+   * How long the server asks to wait, from {@code Retry-After} in seconds or as an HTTP date;
+   * empty when the header is absent, unreadable, zero, negative or a date already past.
+   *
+   * @return the wait asked for, if any
    */
   public Optional<Duration> retryAfter() {
     return header("Retry-After").flatMap(this::parseRetryAfter);
@@ -103,26 +109,27 @@ public final class JsonResponse {
 
   private Optional<Duration> parseRetryAfter(String value) {
     String v = value.trim();
-    try {
-      long seconds = Long.parseLong(v);
-      return Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
-    } catch (NumberFormatException notSeconds) {
+    Duration wait;
+    if (v.matches("-?[0-9]{1,18}")) {
+      wait = Duration.ofSeconds(Long.parseLong(v));
+    } else {
       try {
         ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration wait = Duration.between(clock.instant(), at.toInstant());
-        return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+        wait = Duration.between(clock.instant(), at.toInstant());
       } catch (DateTimeParseException notADate) {
         return Optional.empty();
       }
     }
+    return wait.isNegative() || wait.isZero() ? Optional.empty() : Optional.of(wait);
   }
 
   /**
    * Returns this response when it is a success, and otherwise throws what the status means.
    *
-   * @throws RateLimitedException for 429 (waiting {@code Retry-After}, or
-   *     {@link #DEFAULT_RATE_LIMIT_WAIT} when absent)
-   * @throws RetryableDestinationException for 408 and 5xx
+   * @return this response
+   * @throws RateLimitedException for 429, waiting {@code Retry-After} (zero, the engine's backoff,
+   *     when it has none that can be used)
+   * @throws RetryableDestinationException for 408 and 5xx, with the {@code Retry-After} if any
    * @throws PermanentDestinationException for any other non-2xx status
    */
   public JsonResponse throwIfFailed() {
@@ -131,15 +138,15 @@ public final class JsonResponse {
     }
     String message = "HTTP " + status + " from " + method + " " + path + (redactedBody.isEmpty() ? "" : ": " + excerpt());
     if (status == 429) {
-      throw new RateLimitedException(message, retryAfter().orElse(DEFAULT_RATE_LIMIT_WAIT));
+      throw new RateLimitedException(message, retryAfter().orElse(Duration.ZERO));
     }
     if (status == 408 || status >= 500) {
-      throw new RetryableDestinationException(message);
+      throw new RetryableDestinationException(message, retryAfter().orElse(null), null);
     }
     throw new PermanentDestinationException(message);
   }
 
-  /** The start of the body, with secrets masked, for messages. */
+  /** {@return the start of the body, with secrets masked, for messages} */
   public String excerpt() {
     return redactedBody.length() <= 300 ? redactedBody : redactedBody.substring(0, 300) + "...";
   }

@@ -51,6 +51,10 @@ public final class OAuth2RefreshTokenProvider implements AuthProvider, AutoClose
   /**
    * Starts a provider for the token endpoint at {@code tokenBaseUrl} + {@code tokenPath}, such as
    * {@code https://api.hubapi.com} + {@code /oauth/v1/token}.
+   *
+   * @param tokenBaseUrl the token endpoint's base URL
+   * @param tokenPath the token endpoint's path
+   * @return a builder to configure it with
    */
   public static Builder builder(String tokenBaseUrl, String tokenPath) {
     return new Builder(tokenBaseUrl, tokenPath);
@@ -81,7 +85,7 @@ public final class OAuth2RefreshTokenProvider implements AuthProvider, AutoClose
     return secrets;
   }
 
-  /** How many times a token was fetched. */
+  /** {@return how many times a token was fetched} */
   public synchronized int refreshes() {
     return refreshes;
   }
@@ -137,20 +141,36 @@ public final class OAuth2RefreshTokenProvider implements AuthProvider, AutoClose
       this.tokenPath = Objects.requireNonNull(tokenPath, "tokenPath");
     }
 
-    /** The app's client id and secret. */
+    /**
+     * The app's client id and secret.
+     *
+     * @param id the client id
+     * @param secret the secret
+     * @return this builder
+     */
     public Builder client(String id, String secret) {
       this.clientId = Objects.requireNonNull(id, "id");
       this.clientSecret = Objects.requireNonNull(secret, "secret");
       return this;
     }
 
-    /** The refresh token the user's authorisation produced. */
+    /**
+     * The refresh token the user's authorisation produced.
+     *
+     * @param token the token
+     * @return this builder
+     */
     public Builder refreshToken(String token) {
       this.refreshToken = Objects.requireNonNull(token, "token");
       return this;
     }
 
-    /** How long before expiry to refresh; default {@link #DEFAULT_REFRESH_AHEAD}. */
+    /**
+     * How long before expiry to refresh; default {@link #DEFAULT_REFRESH_AHEAD}.
+     *
+     * @param ahead how long before expiry
+     * @return this builder
+     */
     public Builder refreshAhead(Duration ahead) {
       Objects.requireNonNull(ahead, "ahead");
       if (ahead.isNegative()) {
@@ -160,7 +180,12 @@ public final class OAuth2RefreshTokenProvider implements AuthProvider, AutoClose
       return this;
     }
 
-    /** The clock that tells when a token expires; default the system clock. */
+    /**
+     * The clock that tells when a token expires; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -169,6 +194,7 @@ public final class OAuth2RefreshTokenProvider implements AuthProvider, AutoClose
     /**
      * Builds the provider.
      *
+     * @return the provider
      * @throws IllegalStateException if the client credentials or the refresh token are missing
      */
     public OAuth2RefreshTokenProvider build() {

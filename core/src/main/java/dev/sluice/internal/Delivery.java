@@ -1,36 +1,44 @@
 package dev.sluice.internal;
 
+import dev.sluice.delivery.ConcurrencyLimit;
+import dev.sluice.delivery.DeliveryPolicy;
+import dev.sluice.delivery.RequestCounter;
+import dev.sluice.delivery.RollingWindowRateLimiter;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
+import dev.sluice.destination.Capabilities;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RateLimitedException;
 import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RetryableDestinationException;
-import dev.sluice.delivery.DeliveryPolicy;
-import dev.sluice.delivery.RateLimit;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetricsPublisher;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one batch under a {@link DeliveryPolicy}: Retry(CircuitBreaker(write)) from
- * Resilience4j, rate-limit waits outside the retry (so they use up no attempt), and the splitting
- * of rejected batches. Thread-safe; one per run.
+ * Delivers one batch under a {@link DeliveryPolicy}: attempts with backoff (counted by a
+ * Resilience4j {@link Retry}, which this class waits for itself, on the policy's clock), waits the
+ * destination asks for (429s use no attempt; any {@code Retry-After} is waited exactly), a
+ * circuit breaker that records each batch's final outcome, rate-limit permits, and the splitting
+ * of rejected batches. Every wait is bounded (per wait, per run, and by the run's deadline) and
+ * ends on cancel. Thread-safe; one per run.
  */
 final class Delivery {
 
@@ -45,28 +53,31 @@ final class Delivery {
 
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
-  private final Destination destination;
-  private final DeliveryPolicy policy;
-  private final Retry retry;
-  private final CircuitBreaker breaker;
-
   /** The retry and the breaker of one sync: they live as long as the sync, across its runs. */
   public static final class Guards {
     final Retry retry;
     final CircuitBreaker breaker;
+    /** When the open breaker lets a batch through again, in epoch millis. */
+    final AtomicLong openUntil = new AtomicLong();
 
-    Guards(Retry retry, CircuitBreaker breaker) {
+    Guards(Retry retry, CircuitBreaker breaker, Duration waitInOpenState) {
       this.retry = retry;
       this.breaker = breaker;
+      breaker.getEventPublisher().onStateTransition(event -> {
+        if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+          openUntil.set(System.currentTimeMillis() + waitInOpenState.toMillis());
+        }
+      });
     }
   }
 
   /** Makes the retry and breaker of sync {@code syncName}, bound to the policy's meter registry. */
   public static Guards guards(String syncName, DeliveryPolicy policy) {
+    // The retry counts attempts and publishes its meters; the waits are this class's own, on the
+    // policy's clock, so that a Retry-After is waited exactly and tests need not sleep.
     RetryRegistry retries = RetryRegistry.of(RetryConfig.custom()
         .maxAttempts(policy.maxAttempts())
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(policy.initialBackoff(),
-            policy.backoffMultiplier(), policy.jitter(), policy.maxBackoff()))
+        .intervalFunction(attempt -> 0L)
         .retryOnException(e -> e instanceof RetryableDestinationException && !(e instanceof RateLimitedException))
         .build());
     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
@@ -74,38 +85,71 @@ final class Delivery {
         .slidingWindowSize(policy.breakerWindow())
         .minimumNumberOfCalls(Math.min(policy.breakerMinimumCalls(), policy.breakerWindow()))
         .waitDurationInOpenState(policy.breakerWaitInOpenState())
-        .recordException(e -> !(e instanceof PermanentDestinationException) && !(e instanceof RateLimitedException))
+        .writableStackTraceEnabled(false)
         .build());
-    Guards guards = new Guards(retries.retry(syncName), breakers.circuitBreaker(syncName));
-    if (policy.meterRegistry() != null) {
-      TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(policy.meterRegistry());
-      TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(policy.meterRegistry());
-    }
+    Guards guards = new Guards(retries.retry(syncName), breakers.circuitBreaker(syncName), policy.breakerWaitInOpenState());
+    policy.meterRegistry().ifPresent(meters -> {
+      TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+      TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+      policy.rateLimit().ifPresent(limiter -> new TaggedRateLimiterMetricsPublisher(meters).publishMetrics(limiter));
+    });
     return guards;
   }
 
-  /** The policy's rate limit, else the destination's own; null when neither has one. */
-  private final RateLimit rateLimit;
+  private final Destination destination;
+  private final DeliveryPolicy policy;
+  private final Guards guards;
+  private final RunControl control;
+  private final RequestCounter counter;
+  private final IntervalFunction backoff;
+  /** The limiters the engine takes a permit from per write. */
+  private final List<RateLimiter> perWrite = new ArrayList<>();
+  /** The budgets a rate-limit answer pauses. */
+  private final List<RollingWindowRateLimiter> pausable = new ArrayList<>();
+  private final AtomicLong askedWaitMillis = new AtomicLong();
 
-  Delivery(Destination destination, DeliveryPolicy policy, Guards guards) {
+  Delivery(Destination destination, DeliveryPolicy policy, Guards guards, RunControl control, RequestCounter counter) {
     this.destination = destination;
     this.policy = policy;
-    this.retry = guards.retry;
-    this.breaker = guards.breaker;
-    this.rateLimit = policy.rateLimit() != null ? policy.rateLimit()
-        : destination.capabilities().rateLimit().orElse(null);
+    this.guards = guards;
+    this.control = control;
+    this.counter = counter;
+    this.backoff = IntervalFunction.ofExponentialRandomBackoff(policy.initialBackoff(), policy.backoffMultiplier(),
+        policy.jitter(), policy.maxBackoff());
+    Capabilities caps = destination.capabilities();
+    RateLimiter own = caps.rateLimit().orElse(null);
+    RateLimiter policyLimiter = policy.rateLimit().orElse(null);
+    if (policyLimiter != null && !(caps.requestsTakePermits() && policyLimiter == own)) {
+      perWrite.add(policyLimiter);
+    } else if (policyLimiter == null && own != null && !caps.requestsTakePermits()) {
+      perWrite.add(own);
+    }
+    for (RateLimiter limiter : new RateLimiter[] {own, policyLimiter}) {
+      if (limiter instanceof RollingWindowRateLimiter && !pausable.contains(limiter)) {
+        pausable.add((RollingWindowRateLimiter) limiter);
+      }
+    }
   }
 
   /**
    * Delivers {@code batch}; returns one outcome per record. Whole-batch failures become per-record
    * failures.
    *
-   * @throws StopRun when the run must stop (breaker open, a stop-the-run failure, a rate limit too
-   *     long to wait for)
+   * @throws StopRun when the run must stop (breaker open, a stop-the-run failure, a wait too long,
+   *     the deadline, a cancel)
    */
   BatchResult deliver(Batch batch) {
+    RequestCounter.Binding bound = counter.bind();
     try {
-      BatchResult result = callWithWaits(batch);
+      return deliverBound(batch);
+    } finally {
+      bound.close();
+    }
+  }
+
+  private BatchResult deliverBound(Batch batch) {
+    try {
+      BatchResult result = withRetries(batch);
       return result == null ? BatchResult.allFailed(batch, "the destination returned no result", true) : result;
     } catch (PermanentDestinationException e) {
       if (e.stopsRun()) {
@@ -113,71 +157,175 @@ final class Delivery {
       }
       if (policy.splitRejectedBatches() && batch.size() > 1) {
         log.debug("batch {} rejected as a whole ({}); splitting it to find the bad records", batch.id(), describe(e));
+        counter.split();
         List<Batch> halves = batch.halves();
-        return merge(batch, deliver(halves.get(0)), deliver(halves.get(1)));
+        return merge(batch, deliverBound(halves.get(0)), deliverBound(halves.get(1)));
       }
       return BatchResult.allFailed(batch, describe(e), false);
-    } catch (CallNotPermittedException e) {
-      throw new StopRun("the circuit breaker is open after repeated failures of the destination; the run"
-          + " stopped sending (it lets a call through again after " + policy.breakerWaitInOpenState() + ")", e);
-    } catch (RetryableDestinationException e) {
-      return BatchResult.allFailed(batch, describe(e) + " (after " + policy.maxAttempts() + " attempts)", true);
     } catch (StopRun e) {
       throw e;
+    } catch (RetryableDestinationException e) {
+      return BatchResult.allFailed(batch, describe(e) + " (after " + policy.maxAttempts() + " attempts)", true);
     } catch (RuntimeException e) {
       return BatchResult.allFailed(batch, describe(e), true);
     }
   }
 
-  private BatchResult callWithWaits(Batch batch) {
-    while (true) {
-      try {
-        return retry.executeSupplier(() -> breaker.executeSupplier(() -> {
-          acquire();
-          if (policy.bulkhead() == null) {
-            return destination.write(batch);
+  /** Attempts until the batch has an outcome; the breaker hears the final one. */
+  private BatchResult withRetries(Batch batch) {
+    control.check();
+    CircuitBreaker breaker = guards.breaker;
+    if (!breaker.tryAcquirePermission()) {
+      throw new StopRun(openBreakerMessage(), null);
+    }
+    Retry.Context<BatchResult> attempts = guards.retry.context();
+    long start = System.nanoTime();
+    int failures = 0;
+    int rateLimitAnswers = 0;
+    try {
+      while (true) {
+        control.check();
+        try {
+          BatchResult result = attempt(batch);
+          attempts.onComplete();
+          breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+          return result;
+        } catch (RateLimitedException e) {
+          counter.rateLimited();
+          rateLimitAnswers++;
+          Duration wait = e.requestedWait().orElseGet(backoffFor(rateLimitAnswers));
+          if (e.requestedWait().isPresent()) {
+            tooLongToWait(wait, e);
           }
+          for (RollingWindowRateLimiter budget : pausable) {
+            budget.pause(wait);
+          }
+          log.debug("batch {} rate-limited; waiting {}", batch.id(), wait);
+          waitAsked(wait, e);
+        } catch (RetryableDestinationException e) {
+          failures++;
           try {
-            return policy.bulkhead().executeSupplier(() -> destination.write(batch));
-          } catch (BulkheadFullException e) {
-            throw new RetryableDestinationException("no call slot free within the policy's wait: " + e.getMessage(), e);
+            attempts.onRuntimeError(e);
+          } catch (RetryableDestinationException exhausted) {
+            if (e.requestedWait().isPresent()) {
+              breaker.releasePermission(); // the destination asked for time: a wait, not a failure
+            } else {
+              breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            }
+            throw e;
           }
-        }));
-      } catch (RateLimitedException e) {
-        Duration wait = e.retryAfter();
-        if (rateLimit != null) {
-          rateLimit.rateLimited(wait);
+          counter.retry();
+          if (e.requestedWait().isPresent()) {
+            Duration wait = e.requestedWait().get();
+            tooLongToWait(wait, e);
+            log.debug("batch {} failed ({}); waiting {} as the destination asked", batch.id(), describe(e), wait);
+            waitAsked(wait, e);
+          } else {
+            control.sleep(backoffFor(failures).get());
+          }
         }
-        if (wait.compareTo(policy.maxRateLimitWait()) > 0) {
-          throw new StopRun("the destination asks to wait " + wait + " (" + describe(e) + "), longer than the"
-              + " policy's maxRateLimitWait of " + policy.maxRateLimitWait(), e);
+      }
+    } catch (PermanentDestinationException e) {
+      if (e.stopsRun()) {
+        breaker.releasePermission();
+      } else {
+        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS); // it answered, and judged the data
+      }
+      throw e;
+    } catch (StopRun e) {
+      breaker.releasePermission();
+      throw e;
+    } catch (RetryableDestinationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      throw e;
+    }
+  }
+
+  /** One call of the destination: permits, a call slot, the write. */
+  private BatchResult attempt(Batch batch) {
+    for (RateLimiter limiter : perWrite) {
+      takePermit(limiter);
+    }
+    counter.attempt();
+    ConcurrencyLimit slots = policy.concurrencyLimit().orElse(null);
+    boolean slot = false;
+    try {
+      if (slots != null) {
+        try {
+          slot = slots.tryAcquire();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StopRun("the run was interrupted while waiting for a call slot", e);
         }
-        log.debug("batch {} rate-limited; waiting {} as the destination asked", batch.id(), wait);
-        waitFor(wait);
+        if (!slot) {
+          throw new RetryableDestinationException("no call slot free within the policy's wait of " + slots.maxWait()
+              + " (" + slots.maxConcurrentCalls() + " calls in flight)");
+        }
+      }
+      BatchResult result = destination.write(batch);
+      perWrite.forEach(l -> l.onResult(result));
+      return result;
+    } catch (RuntimeException e) {
+      perWrite.forEach(l -> l.onError(e));
+      throw e;
+    } finally {
+      if (slot) {
+        slots.release();
       }
     }
   }
 
-  private void acquire() {
-    if (rateLimit != null) {
-      try {
-        rateLimit.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StopRun("the run was interrupted while waiting for the rate limit", e);
+  private void takePermit(RateLimiter limiter) {
+    while (true) {
+      long nanos = limiter.reservePermission();
+      if (nanos >= 0) {
+        Duration wait = Duration.ofNanos(nanos);
+        counter.waitedForRateLimit(wait);
+        control.sleep(wait);
+        return;
       }
+      // Nothing to reserve within the limiter's timeout: look again shortly.
+      Duration retry = Duration.ofMillis(Math.max(1, Math.min(1_000,
+          limiter.getRateLimiterConfig().getLimitRefreshPeriod().toMillis())));
+      counter.waitedForRateLimit(retry);
+      control.sleep(retry);
     }
   }
 
-  private static void waitFor(Duration wait) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    long left;
-    while ((left = deadline - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
-      if (Thread.currentThread().isInterrupted()) {
-        throw new StopRun("the run was interrupted while waiting for a rate limit", null);
-      }
+  private void tooLongToWait(Duration wait, RetryableDestinationException e) {
+    if (wait.compareTo(policy.maxRateLimitWait()) > 0) {
+      // The run stops; shared budgets are not paused for a wait this run will not make.
+      throw new StopRun("the destination asks to wait " + wait + " (" + describe(e) + "), longer than the"
+          + " policy's maxRateLimitWait of " + policy.maxRateLimitWait(), e);
     }
+  }
+
+  /** A wait the destination asked for: counted against the run's total, then waited. */
+  private void waitAsked(Duration wait, RetryableDestinationException e) {
+    long total = askedWaitMillis.addAndGet(wait.toMillis());
+    if (total > policy.maxTotalRateLimitWait().toMillis()) {
+      throw new StopRun("the destination asked for waits of " + Duration.ofMillis(total) + " in this run, more than"
+          + " the policy's maxTotalRateLimitWait of " + policy.maxTotalRateLimitWait() + " (last: " + describe(e) + ")", e);
+    }
+    counter.waitedForRateLimit(wait);
+    control.sleep(wait);
+  }
+
+  private java.util.function.Supplier<Duration> backoffFor(int failures) {
+    return () -> Duration.ofMillis(backoff.apply(failures));
+  }
+
+  private String openBreakerMessage() {
+    long until = guards.openUntil.get();
+    String when = "";
+    if (until > 0) {
+      long left = Math.max(0, until - System.currentTimeMillis());
+      when = " at " + Instant.ofEpochMilli(until) + " (in " + Duration.ofSeconds((left + 999) / 1000) + ")";
+    }
+    return "the circuit breaker is open after repeated failures of the destination; the run stopped sending"
+        + " (it lets a batch through again" + (when.isEmpty() ? " after " + policy.breakerWaitInOpenState() : when) + ")";
   }
 
   private static BatchResult merge(Batch whole, BatchResult first, BatchResult second) {

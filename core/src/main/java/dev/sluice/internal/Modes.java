@@ -16,7 +16,16 @@ public final class Modes {
       case UPSERT:
         return kind == Change.Kind.DELETE ? null : Operation.UPSERT;
       case UPDATE:
-        return kind != Change.Kind.UPDATE ? null : preferred(Operation.UPDATE, caps);
+        // A key new to the state may well exist in the destination: it is sent as an update, which
+        // never creates (the destination answers "not found"). Without an UPDATE operation only
+        // known keys go, as upserts, since an upsert of a new key would create it.
+        if (kind == Change.Kind.DELETE) {
+          return null;
+        }
+        if (kind == Change.Kind.ADD) {
+          return caps.supports(Operation.UPDATE) ? Operation.UPDATE : null;
+        }
+        return preferred(Operation.UPDATE, caps);
       case INSERT:
         return kind != Change.Kind.ADD ? null : preferred(Operation.INSERT, caps);
       case MIRROR:

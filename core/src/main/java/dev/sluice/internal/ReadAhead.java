@@ -1,6 +1,7 @@
 package dev.sluice.internal;
 
 import dev.sluice.Record;
+import dev.sluice.ValueLimits;
 import dev.sluice.map.MapResult;
 import dev.sluice.map.Mapper;
 import dev.sluice.source.RecordStream;
@@ -17,6 +18,8 @@ import java.util.function.ToLongFunction;
 final class ReadAhead implements AutoCloseable {
 
   static final int CHUNK = 1024;
+  /** Stack size of the threads that read, map and write. */
+  static final long STACK_BYTES = 8L << 20;
   private static final int CHUNKS_IN_FLIGHT = 4;
 
   /**
@@ -35,9 +38,9 @@ final class ReadAhead implements AutoCloseable {
       this.mapped = mapped;
     }
 
-    /** Whether the record was mapped here, kept its key, and so has a hash to compute. */
+    /** Whether the record was mapped (and checked) here, and so has a hash to compute. */
     boolean hashable() {
-      return mapped != null && !mapped.isRejected() && record.key().equals(mapped.record().key());
+      return mapped != null && !mapped.isRejected();
     }
   }
 
@@ -46,9 +49,9 @@ final class ReadAhead implements AutoCloseable {
     final Item[] items;
     final int size;
     final boolean last;
-    final RuntimeException failure;
+    final Throwable failure;
 
-    Chunk(Item[] items, int size, boolean last, RuntimeException failure) {
+    Chunk(Item[] items, int size, boolean last, Throwable failure) {
       this.items = items;
       this.size = size;
       this.last = last;
@@ -60,8 +63,11 @@ final class ReadAhead implements AutoCloseable {
   private final RecordStream stream;
   private final Mapper mapper;
   private final ToLongFunction<Record> hasher;
+  private final RecordCheck check;
   private final Thread thread;
   private volatile boolean stopped;
+  // Set once the reader has handed over its last chunk (or died trying): lets next() end.
+  private volatile boolean ended;
 
   /**
    * Starts reading.
@@ -69,11 +75,13 @@ final class ReadAhead implements AutoCloseable {
    * @param mapper maps each keyed record on the reader thread (and {@code hasher} hashes it there
    *     when the engine is behind); null to leave records unmapped
    */
-  ReadAhead(RecordStream stream, Mapper mapper, ToLongFunction<Record> hasher, String threadName) {
+  ReadAhead(RecordStream stream, Mapper mapper, ToLongFunction<Record> hasher, RecordCheck check, String threadName) {
     this.stream = stream;
     this.mapper = mapper;
     this.hasher = hasher;
-    this.thread = new Thread(this::read, threadName);
+    this.check = check;
+    // A deep stack: mapping code and nested values recurse, and a StackOverflowError here must stay rare.
+    this.thread = new Thread(null, this::read, threadName, STACK_BYTES);
     thread.setDaemon(true);
     thread.start();
   }
@@ -84,7 +92,8 @@ final class ReadAhead implements AutoCloseable {
     try {
       while (!stopped && stream.hasNext()) {
         Record record = stream.next();
-        MapResult mapped = mapper == null || record == null || record.key() == null ? null : map(mapper, record);
+        MapResult mapped = mapper == null || record == null || record.key() == null ? null
+            : prepare(mapper, record, check);
         items[size++] = new Item(record, mapped);
         if (size == CHUNK) {
           hashIfAhead(items, size);
@@ -97,8 +106,11 @@ final class ReadAhead implements AutoCloseable {
       }
       hashIfAhead(items, size);
       hand(new Chunk(items, size, true, null));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Whatever ends the reader (an OutOfMemoryError too) ends the run with a report, never a hang.
       hand(new Chunk(items, size, true, e));
+    } finally {
+      ended = true;
     }
   }
 
@@ -114,19 +126,58 @@ final class ReadAhead implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       Item item = items[i];
       if (item.hashable()) {
-        item.hash = hasher.applyAsLong(item.mapped.record());
-        item.hashed = true;
+        try {
+          item.hash = hasher.applyAsLong(item.mapped.record());
+          item.hashed = true;
+        } catch (RuntimeException | StackOverflowError e) {
+          // Left unhashed: the engine hashes it again and rejects the record with the reason.
+        }
       }
     }
   }
 
-  /** Maps one record; a null result or an exception becomes a rejection, never a crash. */
+  /**
+   * Checks, maps and checks again one keyed record: an unreadable row, a key no state store can
+   * keep, a mapper that fails or changes the key, and a mapped value beyond {@link
+   * dev.sluice.ValueLimits} each reject the record, with a reason that names the key or field.
+   */
+  static MapResult prepare(Mapper mapper, Record record, RecordCheck check) {
+    String key = record.key();
+    if (record.unreadableReason() != null) {
+      return MapResult.rejected(record.unreadableReason());
+    }
+    String keyProblem = RecordCheck.keyProblem(key);
+    if (keyProblem != null) {
+      return MapResult.rejected(keyProblem);
+    }
+    MapResult result = map(mapper, record);
+    if (result.isRejected()) {
+      return result;
+    }
+    if (!key.equals(result.record().key())) {
+      return MapResult.rejected("the mapper changed the key to '" + ValueLimits.escape(String.valueOf(result.record().key()))
+          + "'; keys come from the source");
+    }
+    String problem;
+    try {
+      problem = check.problem(result.record());
+    } catch (StackOverflowError e) {
+      problem = "a value is nested too deeply to check";
+    }
+    return problem == null ? result : MapResult.rejected(problem);
+  }
+
+  /**
+   * Maps one record; a null result, an exception, an assertion or a stack overflow in the mapping
+   * code becomes a rejection of that record, never a crash. Other errors (out of memory) end the run.
+   */
   static MapResult map(Mapper mapper, Record record) {
     try {
       MapResult result = mapper.map(record);
       return result == null ? MapResult.rejected("the mapper returned null") : result;
-    } catch (RuntimeException e) {
-      return MapResult.rejected("mapping failed: " + e);
+    } catch (RuntimeException | AssertionError | StackOverflowError e) {
+      return MapResult.rejected("mapping failed: " + (e instanceof StackOverflowError
+          ? "the mapping code overflowed the stack (a value nested too deeply, or endless recursion)" : e.toString()));
     }
   }
 
@@ -143,9 +194,18 @@ final class ReadAhead implements AutoCloseable {
     return false;
   }
 
-  /** The next chunk; blocks until the reader has one. */
+  /** The next chunk; blocks until the reader has one, or ended without handing one over. */
   Chunk next() throws InterruptedException {
-    return queue.take();
+    while (true) {
+      Chunk chunk = queue.poll(100, TimeUnit.MILLISECONDS);
+      if (chunk != null) {
+        return chunk;
+      }
+      if (ended && queue.isEmpty()) {
+        return new Chunk(new Item[0], 0, true,
+            new IllegalStateException("the reader thread ended without handing over its records"));
+      }
+    }
   }
 
   /** Stops the reader (if still reading) and waits for it to end. */

@@ -17,6 +17,7 @@ import dev.sluice.destination.RecordSize;
 import dev.sluice.diff.Change;
 import dev.sluice.diff.Differ;
 import dev.sluice.diff.KeyOrder;
+import dev.sluice.http.Redaction;
 import dev.sluice.state.SyncState;
 import dev.sluice.map.MapResult;
 import dev.sluice.observe.SyncListener;
@@ -58,6 +59,8 @@ public final class SyncEngine {
   public static final String MDC_RUN = "sluice.run";
 
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+  /** Progress goes to the listeners after each batch and at least every so many records read. */
+  private static final long PROGRESS_EVERY_RECORDS = 10_000;
 
   private final SyncPlan plan;
   private final boolean dryRun;
@@ -67,9 +70,11 @@ public final class SyncEngine {
   private final long maxBytes;
   private final Semaphore permits;
   private final Object lock = new Object();
+  private final RecordCheck check;
 
   // Reader-thread counters.
   private long read;
+  private long readAtLastProgress;
   private long mapped;
   private long rejected;
   private long added;
@@ -89,19 +94,26 @@ public final class SyncEngine {
   private long notFound;
   private long alreadyExisted;
   private final List<RecordError> failedRecords = new ArrayList<>();
+  private final List<RecordError> notFoundRecords = new ArrayList<>();
   private SyncState state;
 
   // Why the run stops early; the first reason wins.
   private volatile String abortReason;
   private volatile String failReason;
+  private volatile SyncReport.FailureKind failKind;
+  private volatile Throwable failCause;
   // Set when no further batch may go out; a source failure alone still lets read changes go.
   private volatile boolean stopSending;
 
   private ExecutorService writers;
   private final Delivery delivery;
+  private final RunControl control;
+  private final dev.sluice.delivery.RequestCounter requests = new dev.sluice.delivery.RequestCounter();
   private boolean fingerprintChanged;
+  private boolean destinationChanged;
+  private boolean sourceChanged;
 
-  private SyncEngine(SyncPlan plan, boolean dryRun) {
+  private SyncEngine(SyncPlan plan, boolean dryRun, Duration deadline) {
     this.plan = plan;
     this.dryRun = dryRun;
     this.context = new RunContext(plan.name, newRunId(), plan.mode, dryRun, plan.mapper.fields().orElse(null));
@@ -109,12 +121,32 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
-    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards);
+    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline);
+    this.check = new RecordCheck(caps.nonFiniteNumbers());
+    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
   }
 
   /** Runs {@code plan} once; never throws for failures the report can describe. */
   public static SyncReport run(SyncPlan plan, boolean dryRun) {
-    SyncEngine engine = new SyncEngine(plan, dryRun);
+    return prepare(plan, dryRun, null).run();
+  }
+
+  /** A run of {@code plan} that ends at {@code deadline} (null: none), to start with {@link #run()}. */
+  public static SyncEngine prepare(SyncPlan plan, boolean dryRun, Duration deadline) {
+    return new SyncEngine(plan, dryRun, deadline);
+  }
+
+  /**
+   * Stops this run as soon as it can: no further batch or attempt, waits end; what the destination
+   * confirmed is committed, the rest stays pending, and the report says ABORTED.
+   */
+  public void cancel() {
+    abort(SyncReport.FailureKind.STOPPED, "the run was cancelled");
+  }
+
+  /** Runs once; never throws for failures the report can describe. */
+  public SyncReport run() {
+    SyncEngine engine = this;
     String previousSync = MDC.get(MDC_SYNC);
     String previousRun = MDC.get(MDC_RUN);
     MDC.put(MDC_SYNC, plan.name);
@@ -131,6 +163,7 @@ public final class SyncEngine {
     log.info("{} {} started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
         plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
     boolean destinationOpened = false;
+    dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
     try {
       state = plan.state.open(plan.name);
       plan.destination.open(context);
@@ -138,8 +171,9 @@ public final class SyncEngine {
       notifyListeners(l -> l.onRunStarted(context));
       readAndDiff();
       flushAll();
-    } catch (RuntimeException e) {
-      fail(describe(e), e);
+    } catch (Throwable e) {
+      // Whatever it is (an Error too), the run ends with a report instead of throwing.
+      fail(e instanceof Error ? "the run failed: " + e : describe(e), e);
     } finally {
       awaitInFlight();
       if (writers != null) {
@@ -152,9 +186,10 @@ public final class SyncEngine {
         try {
           plan.destination.finish(context);
         } catch (RuntimeException e) {
-          log.warn("destination finish() failed after the run: {}", e.toString());
+          log.warn("destination finish() failed after the run: {}", Redaction.masked(e.toString()));
         }
       }
+      bound.close();
     }
     SyncReport report = report();
     log.info("{}", report.summary());
@@ -170,16 +205,16 @@ public final class SyncEngine {
     try {
       if (!dryRun) {
         synchronized (lock) {
-          state.commit(plan.fingerprint);
+          state.commit(plan.stored());
         }
       }
-    } catch (RuntimeException e) {
-      fail("the state store failed to commit: " + describe(e), e);
+    } catch (RuntimeException | Error e) {
+      fail(SyncReport.FailureKind.STATE, "the state store failed to commit: " + describe(e), e);
     } finally {
       try {
         state.close();
-      } catch (RuntimeException e) {
-        log.warn("closing the state failed: {}", e.toString());
+      } catch (RuntimeException | Error e) {
+        log.warn("closing the state failed: {}", Redaction.masked(e.toString()));
       }
     }
   }
@@ -189,19 +224,33 @@ public final class SyncEngine {
    * Returns true when the source was read to its end.
    */
   private boolean readAndDiff() {
-    String previous = state.fingerprint();
-    fingerprintChanged = previous != null && !previous.equals(plan.fingerprint);
+    SyncPlan.Stored previous = SyncPlan.Stored.parse(state.fingerprint());
+    destinationChanged = previous.destination != null && !previous.destination.equals(plan.destinationId);
+    sourceChanged = previous.source != null && !previous.source.equals(plan.sourceId);
+    fingerprintChanged = !destinationChanged && previous.fingerprint != null
+        && !previous.fingerprint.equals(plan.fingerprint);
     if (fingerprintChanged) {
       log.info("the mapping or destination settings changed since the last run: every record is sent again");
     }
+    SyncState compared = state;
+    if (destinationChanged) {
+      log.warn("the state of sync '{}' was written for another destination ({} now): starting afresh, no deletes"
+          + " are derived from it, and it is replaced by what this run confirms", plan.name, plan.destination.identity());
+      compared = new FreshState();
+      if (!dryRun) {
+        forgetPreviousState();
+      }
+    } else if (sourceChanged) {
+      log.info("the source of sync '{}' changed since the state was written: {}", plan.name, plan.source.describe());
+    }
     boolean ordered = plan.source.orderedByKey();
     // A store without fast lookups is merged with key-ordered records; unordered ones are sorted.
-    boolean sort = !ordered && !state.supportsLookups();
-    Differ.Comparison diff = plan.differ.begin(state, ordered || sort, plan.mode == SyncMode.MIRROR,
+    boolean sort = !ordered && !compared.supportsLookups();
+    Differ.Comparison diff = plan.differ.begin(compared, ordered || sort, plan.mode == SyncMode.MIRROR,
         fingerprintChanged);
     RecordStream stream;
     try {
-      stream = plan.source.open();
+      stream = diff.open(plan.source);
     } catch (RuntimeException e) {
       failSource("the source failed to open: " + describe(e), e);
       return false;
@@ -209,29 +258,53 @@ public final class SyncEngine {
     ExternalSort<Record> sorter = sort ? new ExternalSort<>(Comparator.comparing(Record::key, KeyOrder.COMPARATOR),
         RecordCodec::new, plan.sortRunRecords, plan.spillDirectory) : null;
     // Reading (and, unless sorting first, mapping) runs on its own thread, ahead of the diff.
+    // Keys rejected before sorting, in key order: the sorted pass notes them in the diff in turn.
+    java.util.TreeSet<String> rejectedUnsorted = sort ? new java.util.TreeSet<>(KeyOrder.COMPARATOR) : null;
     try (ReadAhead reader = new ReadAhead(stream, sort ? null : plan.mapper, plan.differ::hash,
-        "sluice-" + plan.name + "-reader")) {
+        new RecordCheck(caps.nonFiniteNumbers()), "sluice-" + plan.name + "-reader")) {
       reading:
       while (abortReason == null && failReason == null) {
+        if (control.stopReason() != null) {
+          abort(SyncReport.FailureKind.STOPPED, control.stopReason());
+          break;
+        }
         ReadAhead.Chunk chunk;
         try {
           chunk = reader.next();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          abort("the run was interrupted");
+          abort(SyncReport.FailureKind.STOPPED, "the run was interrupted");
           break;
         }
         for (int i = 0; i < chunk.size; i++) {
           ReadAhead.Item item = chunk.items[i];
           read++;
           if (sorter != null && item.record != null && item.record.key() != null) {
-            sorter.add(item.record);
+            String problem = item.record.unreadableReason() != null ? item.record.unreadableReason()
+                : RecordCheck.keyProblem(item.record.key());
+            if (problem != null) {
+              reject(item.record.key(), problem);
+              if (!rejectedUnsorted.add(item.record.key())) {
+                throw new dev.sluice.diff.DuplicateKeyException(item.record.key());
+              }
+            } else {
+              sorter.add(item.record);
+            }
           } else {
             handle(item.record, item.mapped, item.hashed, item.hash, diff);
           }
           if (stopSending || failReason != null) {
             break reading;
           }
+        }
+        if (chunk.failure instanceof Error) {
+          fail("reading the source failed after " + read + " records: " + chunk.failure
+              + "; no deletes were sent", chunk.failure);
+          return false;
+        }
+        if (read - readAtLastProgress >= PROGRESS_EVERY_RECORDS) {
+          readAtLastProgress = read;
+          reportProgress();
         }
         if (chunk.failure != null) {
           failSource("the source failed after " + read + " records: " + describe(chunk.failure)
@@ -247,7 +320,14 @@ public final class SyncEngine {
           log.info("sorted {} records in {} runs on disk", read, sorter.spilledRuns());
         }
         for (Iterator<Record> sorted = sorter.sorted(); sorted.hasNext() && !stopSending; ) {
-          handle(sorted.next(), null, false, 0, diff);
+          Record next = sorted.next();
+          while (!rejectedUnsorted.isEmpty() && KeyOrder.compare(rejectedUnsorted.first(), next.key()) <= 0) {
+            diff.skip(rejectedUnsorted.pollFirst());
+          }
+          handle(next, null, false, 0, diff);
+        }
+        while (!rejectedUnsorted.isEmpty() && !stopSending) {
+          diff.skip(rejectedUnsorted.pollFirst());
         }
       }
     } finally {
@@ -257,7 +337,7 @@ public final class SyncEngine {
       try {
         stream.close();
       } catch (RuntimeException e) {
-        log.warn("closing the source failed: {}", e.toString());
+        log.warn("closing the source failed: {}", Redaction.masked(e.toString()));
       }
     }
     if (abortReason != null || failReason != null) {
@@ -271,6 +351,81 @@ public final class SyncEngine {
   }
 
   /**
+   * Removes every key of a state written for another destination, before anything is sent: a
+   * crash after this leaves the old identity in place, so the next run starts afresh again.
+   */
+  private void forgetPreviousState() {
+    synchronized (lock) {
+      dev.sluice.state.StateCursor old = state.cursor();
+      while (old.next()) {
+        state.remove(old.key());
+      }
+      state.checkpoint();
+    }
+  }
+
+  /** The previous state as seen by a run for another destination: empty. */
+  private static final class FreshState implements SyncState {
+    @Override
+    public String fingerprint() {
+      return null;
+    }
+
+    @Override
+    public dev.sluice.state.StateCursor cursor() {
+      return new dev.sluice.state.StateCursor() {
+        @Override
+        public boolean next() {
+          return false;
+        }
+
+        @Override
+        public String key() {
+          throw new java.util.NoSuchElementException();
+        }
+
+        @Override
+        public long hash() {
+          throw new java.util.NoSuchElementException();
+        }
+      };
+    }
+
+    @Override
+    public long size() {
+      return 0;
+    }
+
+    @Override
+    public boolean supportsLookups() {
+      return true;
+    }
+
+    @Override
+    public Long hashOf(String key) {
+      return null;
+    }
+
+    @Override
+    public void put(String key, long hash) {
+      throw new UnsupportedOperationException("read-only view");
+    }
+
+    @Override
+    public void remove(String key) {
+      throw new UnsupportedOperationException("read-only view");
+    }
+
+    @Override
+    public void commit(String fingerprint) {
+      throw new UnsupportedOperationException("read-only view");
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
    * Maps (unless {@code premapped}) and hashes (unless {@code hashed}), diffs and plans one record
    * that has been counted as read.
    */
@@ -281,10 +436,14 @@ public final class SyncEngine {
           + preview(record));
       return;
     }
-    MapResult result = premapped != null ? premapped : ReadAhead.map(plan.mapper, record);
-    if (!result.isRejected() && !key.equals(result.record().key())) {
-      result = MapResult.rejected("the mapper changed the key to '" + result.record().key()
-          + "'; keys come from the source");
+    MapResult result = premapped != null ? premapped : ReadAhead.prepare(plan.mapper, record, check);
+    long hash = premappedHash;
+    if (!result.isRejected() && !hashed) {
+      try {
+        hash = plan.differ.hash(result.record());
+      } catch (RuntimeException | StackOverflowError e) {
+        result = MapResult.rejected("the record cannot be hashed: " + e);
+      }
     }
     if (result.isRejected()) {
       reject(key, result.reason());
@@ -292,7 +451,6 @@ public final class SyncEngine {
       return;
     }
     mapped++;
-    long hash = hashed ? premappedHash : plan.differ.hash(result.record());
     Change change = diff.compare(result.record(), hash);
     if (change == null) {
       unchanged++;
@@ -314,7 +472,7 @@ public final class SyncEngine {
   private void reject(String key, String reason) {
     rejected++;
     if (rejectedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
-      rejectedRecords.add(new RecordError(key, reason, false));
+      rejectedRecords.add(new RecordError(key, Redaction.masked(reason), false));
     }
   }
 
@@ -360,7 +518,7 @@ public final class SyncEngine {
       permits.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      abort("the run was interrupted");
+      abort(SyncReport.FailureKind.STOPPED, "the run was interrupted");
       return;
     }
     if (stopSending) {
@@ -392,7 +550,11 @@ public final class SyncEngine {
         try {
           result = delivery.deliver(batch);
         } catch (Delivery.StopRun e) {
-          abort(e.getMessage());
+          abort(SyncReport.FailureKind.DESTINATION, e.getMessage());
+          error = e;
+        } catch (Error e) {
+          // Not a verdict on the batch: the destination's code broke; nothing more is sent.
+          fail("the destination threw " + e, e);
           error = e;
         } catch (Throwable t) {
           error = t;
@@ -429,31 +591,28 @@ public final class SyncEngine {
           state.checkpoint();
         }
       } catch (RuntimeException e) {
-        fail("the state store failed: " + describe(e), e);
+        fail(SyncReport.FailureKind.STATE, "the state store failed: " + describe(e), e);
       }
       if (result != null) {
         BatchResult r = result;
         notifyListeners(l -> l.onBatchCompleted(context, r));
       }
-      SyncProgress progress = progress();
-      notifyListeners(l -> l.onProgress(progress));
-    }
-    if (error instanceof Error) {
-      throw (Error) error;
+      reportProgress();
     }
   }
 
   private void failWholeBatch(Batch batch, Throwable error) {
     // A stopped run keeps its records pending: they are sent again on the next run.
     boolean retryable = !(error instanceof PermanentDestinationException) || error instanceof Delivery.StopRun;
-    String reason = describe(error);
+    String reason = Redaction.masked(describe(error));
     if (error instanceof PermanentDestinationException && ((PermanentDestinationException) error).stopsRun()) {
-      abort("the destination refused all further work: " + reason);
+      abort(SyncReport.FailureKind.DESTINATION, "the destination refused all further work: " + reason);
     }
     log.warn("batch {} ({} {} records) failed: {}", batch.id(), batch.size(), batch.operation(), reason);
     for (Record record : batch.records()) {
       recordFailure(record.key(), reason, retryable);
     }
+    notifyListeners(l -> l.onBatchFailed(context, batch, reason, retryable));
   }
 
   private void applyOutcomes(Batch batch, long[] hashes, BatchResult result) {
@@ -476,6 +635,10 @@ public final class SyncEngine {
         case NOT_FOUND:
           // Update never creates: the state stays as it was, so the record is tried again next run.
           notFound++;
+          if (notFoundRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
+            notFoundRecords.add(new RecordError(outcome.key(),
+                outcome.reason() == null ? "the destination holds no such record" : Redaction.masked(outcome.reason()), true));
+          }
           break;
         case ALREADY_EXISTS:
           // Insert never updates: recorded, so it is not sent again until its data changes.
@@ -497,7 +660,7 @@ public final class SyncEngine {
   private void recordFailure(String key, String reason, boolean retryable) {
     failed++;
     if (failedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
-      failedRecords.add(new RecordError(key, reason, retryable));
+      failedRecords.add(new RecordError(key, Redaction.masked(reason), retryable));
     }
   }
 
@@ -510,7 +673,7 @@ public final class SyncEngine {
     if (writers == null) {
       AtomicInteger n = new AtomicInteger();
       ThreadFactory factory = r -> {
-        Thread t = new Thread(r, "sluice-" + plan.name + "-writer-" + n.incrementAndGet());
+        Thread t = new Thread(null, r, "sluice-" + plan.name + "-writer-" + n.incrementAndGet(), ReadAhead.STACK_BYTES);
         t.setDaemon(true);
         return t;
       };
@@ -521,8 +684,31 @@ public final class SyncEngine {
 
   /** Fails the run and stops sending: what was read may be wrong (duplicate, order, state). */
   private void fail(String reason, Throwable cause) {
+    fail(kindOf(cause, SyncReport.FailureKind.INTERNAL), reason, cause);
+  }
+
+  private void fail(SyncReport.FailureKind kind, String reason, Throwable cause) {
     stopSending = true;
-    failSource(reason, cause);
+    failWith(kind, reason, cause);
+  }
+
+  private static SyncReport.FailureKind kindOf(Throwable cause, SyncReport.FailureKind otherwise) {
+    if (cause instanceof dev.sluice.diff.DuplicateKeyException) {
+      return SyncReport.FailureKind.DUPLICATE_KEY;
+    }
+    if (cause instanceof dev.sluice.diff.KeyOrderException) {
+      return SyncReport.FailureKind.KEY_ORDER;
+    }
+    if (cause instanceof dev.sluice.state.StateStoreException) {
+      return SyncReport.FailureKind.STATE;
+    }
+    if (cause instanceof dev.sluice.source.SourceException) {
+      return SyncReport.FailureKind.SOURCE;
+    }
+    if (cause instanceof dev.sluice.destination.DestinationException) {
+      return SyncReport.FailureKind.DESTINATION;
+    }
+    return cause instanceof Error ? SyncReport.FailureKind.INTERNAL : otherwise;
   }
 
   /**
@@ -530,7 +716,16 @@ public final class SyncEngine {
    * nothing that depends on a complete read (deletes) is planned.
    */
   private void failSource(String reason, Throwable cause) {
+    failWith(kindOf(cause, SyncReport.FailureKind.SOURCE), reason, cause);
+  }
+
+  private void failWith(SyncReport.FailureKind kind, String reason, Throwable cause) {
     if (failReason == null && abortReason == null) {
+      // Every message that leaves the run goes through the one redaction: the report, the log, the cause.
+      reason = Redaction.masked(reason);
+      cause = Redaction.redacted(cause);
+      failKind = kind;
+      failCause = cause;
       failReason = reason;
       if (cause instanceof dev.sluice.SluiceException) {
         // Sluice's own exceptions say all there is to say; a stack trace would only add noise.
@@ -541,10 +736,13 @@ public final class SyncEngine {
     }
   }
 
-  private void abort(String reason) {
+  private void abort(SyncReport.FailureKind kind, String reason) {
     stopSending = true;
+    control.cancel(reason == null ? "the run stopped" : reason); // waits in flight end too
     if (abortReason == null && failReason == null && reason != null) {
-      abortReason = reason;
+      failKind = kind;
+      abortReason = Redaction.masked(reason);
+      reason = abortReason;
       log.warn("run {} aborted: {}", context.runId(), reason);
     }
   }
@@ -556,24 +754,32 @@ public final class SyncEngine {
     long notFoundNow;
     long alreadyExistedNow;
     List<RecordError> failures;
+    List<RecordError> notFoundList;
     synchronized (lock) {
       deliveredNow = delivered;
       failedNow = failed;
       notFoundNow = notFound;
       alreadyExistedNow = alreadyExisted;
       failures = new ArrayList<>(failedRecords);
+      notFoundList = new ArrayList<>(notFoundRecords);
     }
     Status status;
     String reason = null;
+    SyncReport.FailureKind kind = failKind;
     if (failReason != null) {
       status = Status.FAILED;
       reason = failReason;
     } else if (abortReason != null) {
       status = Status.ABORTED;
       reason = abortReason + "; changes not confirmed stay pending for the next run";
-    } else if (failedNow > 0 && deliveredNow == 0) {
+    } else if (failedNow > 0 && deliveredNow + alreadyExistedNow + notFoundNow == 0) {
       status = Status.FAILED;
-      reason = "every change sent failed (" + failedNow + "); see failedRecords";
+      kind = SyncReport.FailureKind.DESTINATION;
+      reason = "nothing that was sent could be delivered: every change failed (" + failedNow + "); see failedRecords";
+    } else if (rejected > 0 && mapped == 0) {
+      status = Status.FAILED;
+      kind = SyncReport.FailureKind.REJECTED;
+      reason = "every record was rejected (" + rejected + "); see rejectedRecords";
     } else if (failedNow > 0 || rejected > 0) {
       status = Status.PARTIAL;
     } else {
@@ -590,12 +796,24 @@ public final class SyncEngine {
         .errors(rejectedRecords, failures)
         .sampleChanges(sample)
         .fingerprintChanged(fingerprintChanged)
+        .requests(requests.figures())
+        .stateOrigin(destinationChanged, sourceChanged)
+        .failureCause(status == Status.FAILED || status == Status.ABORTED ? kind : null, failCause)
+        .notFoundRecords(notFoundList)
         .build();
+  }
+
+  /** Tells the listeners how far the run is; after each batch and every so many records read. */
+  private void reportProgress() {
+    synchronized (lock) {
+      SyncProgress progress = progress();
+      notifyListeners(l -> l.onProgress(progress));
+    }
   }
 
   private SyncProgress progress() {
     return new SyncProgress(plan.name, context.runId(), Duration.between(startedAt, plan.clock.instant()),
-        read, planned, delivered, failed, plan.source.sizeHint().orElse(-1));
+        read, planned, delivered, failed, plan.source.sizeHint().orElse(-1), requests.figures());
   }
 
   private void notifyListeners(java.util.function.Consumer<SyncListener> event) {
@@ -603,7 +821,7 @@ public final class SyncEngine {
       try {
         event.accept(listener);
       } catch (RuntimeException e) {
-        log.warn("listener {} failed: {}", listener.getClass().getName(), e.toString());
+        log.warn("listener {} failed: {}", listener.getClass().getName(), Redaction.masked(e.toString()));
       }
     }
   }

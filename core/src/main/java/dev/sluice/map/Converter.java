@@ -12,10 +12,17 @@ package dev.sluice.map;
 @FunctionalInterface
 public interface Converter<T> {
 
-  /** Converts a non-null value. */
+  /**
+   * Converts a non-null value.
+   *
+   * @param value the value, never null
+   * @return the converted value
+   * @throws Exception when the value cannot be converted: its message becomes the reason the record
+   *     is rejected
+   */
   T convert(Object value) throws Exception;
 
-  /** A short name for messages, such as "decimal". */
+  /** {@return a short name for messages, such as "decimal"} */
   default String describe() {
     return "custom conversion";
   }

@@ -14,28 +14,36 @@ public final class MapResult {
     this.reason = reason;
   }
 
-  /** The record mapped successfully. */
+  /**
+   * {@return the record mapped successfully}
+   *
+   * @param record the record
+   */
   public static MapResult mapped(Record record) {
     return new MapResult(Objects.requireNonNull(record, "record"), null);
   }
 
-  /** The record cannot be delivered, for the given reason (say which field and why). */
+  /**
+   * {@return the record cannot be delivered, for the given reason (say which field and why)}
+   *
+   * @param reason why, in words for the report
+   */
   public static MapResult rejected(String reason) {
     Objects.requireNonNull(reason, "reason");
     return new MapResult(null, reason);
   }
 
-  /** Whether the record was rejected. */
+  /** {@return whether the record was rejected} */
   public boolean isRejected() {
     return record == null;
   }
 
-  /** The mapped record; null when rejected. */
+  /** {@return the mapped record; null when rejected} */
   public Record record() {
     return record;
   }
 
-  /** Why the record was rejected; null when it was mapped. */
+  /** {@return why the record was rejected; null when it was mapped} */
   public String reason() {
     return reason;
   }

@@ -34,21 +34,23 @@ public interface Mapper {
    * next run re-sends every record, since hashes of the old output no longer tell what the
    * destination should hold. The default is the class name; override it (or change a version in
    * it) when the logic changes.
+   *
+   * @return a description, stable across runs while the mapping stays the same
    */
   default String describe() {
     return getClass().getName();
   }
 
   /**
-   * The names of the fields every mapped record has, when the mapper knows them before it sees a
+   * {@return the names of the fields every mapped record has, when the mapper knows them before it sees a
    * record; destinations check them against their schema before anything is sent (see
-   * {@link dev.sluice.RunContext#fields()}). The default is empty: not known in advance.
+   * {@link dev.sluice.RunContext#fields()})} The default is empty: not known in advance.
    */
   default Optional<List<String>> fields() {
     return Optional.empty();
   }
 
-  /** A mapper that passes every record on unchanged. */
+  /** {@return a mapper that passes every record on unchanged} */
   static Mapper identity() {
     return new Mapper() {
       @Override

@@ -10,9 +10,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Prints a line of progress at most every {@code interval} while a run goes: records read (and the
- * share of the total when the source knows it), the rate, changes delivered and failed, and an
- * estimate of the time left. Then the run's summary. For command-line tools and demos.
+ * Prints a line of progress while a run goes — at the run's first progress, then at most every
+ * {@code interval}: records read (and the share of the total when the source knows it), the rate,
+ * changes delivered and failed, and an estimate of the time left. Then the run's summary. For
+ * command-line tools and demos.
  *
  * <pre>
  * customers-to-crm: read 45,000 of 100,000 (45%) at 12,345 rec/s | delivered 1,200, failed 0 | ETA 4 s
@@ -32,12 +33,19 @@ public final class ConsoleProgress implements SyncListener {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Progress to standard error, at most every two seconds. */
+  /** {@return progress to standard error, at most every two seconds} */
   public static ConsoleProgress toStderr() {
     return new ConsoleProgress(System.err, Duration.ofSeconds(2), Clock.systemUTC());
   }
 
-  /** Progress to {@code out}, at most every {@code interval}, timed by {@code clock}. */
+  /**
+   * Progress to {@code out}, at most every {@code interval}, timed by {@code clock}.
+   *
+   * @param out where to print
+   * @param interval the least time between two lines
+   * @param clock the clock to read the time from
+   * @return the listener
+   */
   public static ConsoleProgress to(PrintStream out, Duration interval, Clock clock) {
     return new ConsoleProgress(out, interval, clock);
   }
@@ -45,12 +53,13 @@ public final class ConsoleProgress implements SyncListener {
   @Override
   public synchronized void onRunStarted(RunContext run) {
     started = clock.instant();
-    lastPrinted = started;
+    lastPrinted = null;
   }
 
   @Override
   public synchronized void onProgress(SyncProgress progress) {
     Instant now = clock.instant();
+    // The first progress of a run prints at once, so that short runs show some too.
     if (lastPrinted != null && Duration.between(lastPrinted, now).compareTo(interval) < 0) {
       return;
     }

@@ -20,6 +20,16 @@ public final class MetricNames {
   /** Timer of HTTP requests to a destination, tagged {@link #TAG_STATUS} (code or io_error) and method. */
   public static final String HTTP_REQUESTS = "sluice.http.requests";
 
+  /**
+   * Counter of delivery requests per run, tagged {@link #TAG_KIND}: {@code http} (HTTP requests
+   * through JsonClient), {@code attempt} (write calls), {@code retry}, {@code rate_limited} (429s).
+   */
+  public static final String REQUESTS = "sluice.requests";
+  /** Counter of batches split in halves to isolate rejected records. */
+  public static final String BATCHES_SPLIT = "sluice.batches.split";
+  /** Timer: time runs spent waiting for the rate limit (pacing and the waits destinations asked for). */
+  public static final String RATE_LIMIT_WAIT = "sluice.rate.limit.wait";
+
   /** The sync's name. */
   public static final String TAG_SYNC = "sync";
   /** The destination's class, simple name. */

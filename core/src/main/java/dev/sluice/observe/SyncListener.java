@@ -2,6 +2,7 @@ package dev.sluice.observe;
 
 import dev.sluice.RunContext;
 import dev.sluice.SyncReport;
+import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 
 /**
@@ -14,19 +15,48 @@ import dev.sluice.destination.BatchResult;
  */
 public interface SyncListener {
 
-  /** The run has opened its state and is about to read the source. */
+  /**
+   * The run has opened its state and is about to read the source.
+   *
+   * @param run the run
+   */
   default void onRunStarted(RunContext run) {}
 
-  /** The destination answered one batch. */
+  /**
+   * The destination answered one batch.
+   *
+   * @param run the run
+   * @param result the destination's answer
+   */
   default void onBatchCompleted(RunContext run, BatchResult result) {}
 
-  /** Progress, after each batch and at least every so many records read. */
+  /**
+   * The destination did not answer one batch (it threw, after the delivery policy's retries, or the
+   * run stopped before it could go out): every record of {@code batch} failed with {@code reason}.
+   * {@code retryable} says whether the records are sent again on the next run.
+   *
+   * @param run the run
+   * @param batch the batch that failed
+   * @param reason why
+   * @param retryable whether its records are sent again next run
+   */
+  default void onBatchFailed(RunContext run, Batch batch, String reason, boolean retryable) {}
+
+  /**
+   * Progress, after each batch and at least every so many records read.
+   *
+   * @param progress the counts so far
+   */
   default void onProgress(SyncProgress progress) {}
 
-  /** The run ended; the report says how. */
+  /**
+   * The run ended; the report says how.
+   *
+   * @param report the report
+   */
   default void onRunFinished(SyncReport report) {}
 
-  /** A listener that ignores everything. */
+  /** {@return a listener that ignores everything} */
   static SyncListener none() {
     return new SyncListener() {};
   }

@@ -29,6 +29,15 @@ final class Column {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+  /** A value the database handed over but a record cannot hold: it rejects its row, not the run. */
+  static final class ValueException extends SQLException {
+    private static final long serialVersionUID = 1L;
+
+    ValueException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** Reads one value of a column from the current row. */
   @FunctionalInterface
   interface Reader {
@@ -174,7 +183,7 @@ final class Column {
     try {
       return JSON.readValue(text, Object.class);
     } catch (JsonProcessingException e) {
-      throw new SQLException("column holds invalid JSON: " + e.getOriginalMessage(), e);
+      throw new ValueException("it holds JSON that cannot be read: " + e.getOriginalMessage(), e);
     }
   }
 

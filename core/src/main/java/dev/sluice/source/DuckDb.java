@@ -41,13 +41,18 @@ public final class DuckDb implements AutoCloseable {
     this.file = file;
   }
 
-  /** Opens (and creates, if absent) the database in {@code file}. */
+  /**
+   * Opens (and creates, if absent) the database in {@code file}.
+   *
+   * @param file the database file
+   * @return the open database; close it when done
+   */
   public static DuckDb open(Path file) {
     Objects.requireNonNull(file, "file");
     return connect("jdbc:duckdb:" + file.toAbsolutePath(), file);
   }
 
-  /** A new, empty database in memory, gone when closed. */
+  /** {@return a new, empty database in memory, gone when closed} */
   public static DuckDb inMemory() {
     return connect("jdbc:duckdb:", null);
   }
@@ -67,17 +72,22 @@ public final class DuckDb implements AutoCloseable {
     }
   }
 
-  /** The database file, or null for an in-memory database. */
+  /** {@return the database file, or null for an in-memory database} */
   public Path file() {
     return file;
   }
 
-  /** Connections to this database; each must be closed by its user. */
+  /** {@return connections to this database; each must be closed by its user} */
   public DataSource dataSource() {
     return dataSource;
   }
 
-  /** Runs a statement (DDL, an insert, an {@code ATTACH}), with {@code ?} bind values. */
+  /**
+   * Runs a statement (DDL, an insert, an {@code ATTACH}), with {@code ?} bind values.
+   *
+   * @param sql the SQL, with {@code ?} where bind values go
+   * @param binds the bind values, in order
+   */
   public void execute(String sql, Object... binds) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -90,12 +100,23 @@ public final class DuckDb implements AutoCloseable {
     }
   }
 
-  /** Starts a {@link SqlSource} over a query on this database. */
+  /**
+   * Starts a {@link SqlSource} over a query on this database.
+   *
+   * @param sql the SQL, with {@code ?} where bind values go
+   * @param binds the bind values, in order
+   * @return this builder
+   */
   public SqlSource.Builder query(String sql, Object... binds) {
     return SqlSource.query(dataSource, sql, binds).dialect(SQLDialect.DUCKDB);
   }
 
-  /** Starts a {@link SqlSource} over a table ({@code table} or {@code schema.table}). */
+  /**
+   * Starts a {@link SqlSource} over a table ({@code table} or {@code schema.table}).
+   *
+   * @param qualifiedName {@code table} or {@code schema.table}
+   * @return this builder
+   */
   public SqlSource.Builder table(String qualifiedName) {
     return SqlSource.table(dataSource, qualifiedName).dialect(SQLDialect.DUCKDB);
   }

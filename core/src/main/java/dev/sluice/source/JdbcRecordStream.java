@@ -3,6 +3,8 @@ package dev.sluice.source;
 import dev.sluice.Record;
 import dev.sluice.RecordShape;
 import dev.sluice.diff.KeyOrder;
+import dev.sluice.http.Redaction;
+import dev.sluice.internal.Jooq;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,6 +38,8 @@ final class JdbcRecordStream implements RecordStream {
   private final Connection connection;
   private final boolean restoreAutoCommit;
   private final String query;
+  // Shown nowhere: a database may quote them back in its messages, so those are masked.
+  private List<Object> binds = List.of();
   private PreparedStatement statement;
   private ResultSet rows;
   private Column[] columns;
@@ -64,24 +68,22 @@ final class JdbcRecordStream implements RecordStream {
     }
     String shown = source.sql != null ? source.sql : "(jOOQ query)";
     boolean restore = false;
+    List<Object> binds = source.sql != null ? source.binds : List.of();
     try {
       restore = connection.getAutoCommit();
       if (restore) {
         connection.setAutoCommit(false);
       }
       SQLDialect dialect = source.dialect != null ? source.dialect : JDBCUtils.dialect(connection);
-      DSLContext ctx = DSL.using(connection, dialect);
-      String inner;
-      List<Object> binds;
-      if (source.sql != null) {
-        inner = source.sql;
-        binds = source.binds;
-      } else {
+      DSLContext ctx = Jooq.using(connection, dialect);
+      String inner = source.sql;
+      if (source.sql == null) {
         inner = ctx.render(source.select);
         binds = ctx.extractBindValues(source.select);
         shown = inner;
       }
       JdbcRecordStream stream = new JdbcRecordStream(connection, restore, shown);
+      stream.binds = binds;
       stream.start(source, ctx, dialect, inner, binds);
       return stream;
     } catch (SQLException | RuntimeException e) {
@@ -89,7 +91,7 @@ final class JdbcRecordStream implements RecordStream {
       if (e instanceof SourceException) {
         throw (SourceException) e;
       }
-      throw new SourceException("the query failed: " + e.getMessage() + "; query: " + shown, e);
+      throw failure("the query failed: " + e.getMessage() + "; query: " + shown, e, binds);
     }
   }
 
@@ -191,8 +193,8 @@ final class JdbcRecordStream implements RecordStream {
       try {
         ready = rows.next();
       } catch (SQLException e) {
-        throw new SourceException("reading the query failed after " + read + " rows: " + e.getMessage()
-            + "; query: " + query, e);
+        throw failure("reading the query failed after " + read + " rows: " + e.getMessage()
+            + "; query: " + query, e, binds);
       }
     }
     return ready;
@@ -207,18 +209,57 @@ final class JdbcRecordStream implements RecordStream {
     read++;
     try {
       Object[] values = new Object[columns.length];
+      String unreadable = null;
       for (int i = 0; i < columns.length; i++) {
         try {
           values[i] = columns[i].reader.read(rows, i + 1);
+        } catch (Column.ValueException e) {
+          if (unreadable == null) {
+            unreadable = "column '" + columns[i].label + "' (" + columns[i].typeName + "): " + e.getMessage();
+          }
         } catch (SQLException e) {
-          throw new SourceException("reading column '" + columns[i].label + "' (" + columns[i].typeName
-              + ") of row " + read + " failed: " + e.getMessage() + "; query: " + query, e);
+          throw failure("reading column '" + columns[i].label + "' (" + columns[i].typeName
+              + ") of row " + read + " failed: " + e.getMessage() + "; query: " + query, e, binds);
         }
       }
-      return shape.record(key(values), values);
+      String key = unreadable == null || keyRead(values) ? key(values) : null;
+      if (unreadable != null) {
+        if (key == null) {
+          throw new SourceException("row " + read + " cannot be read and its key is unknown: " + unreadable
+              + "; query: " + query);
+        }
+        return Record.unreadable(key, unreadable);
+      }
+      try {
+        return shape.record(key, values);
+      } catch (IllegalArgumentException e) {
+        // A value beyond what a record holds (nested too deeply): this row is rejected, not the run.
+        if (key == null) {
+          throw e;
+        }
+        return Record.unreadable(key, e.getMessage());
+      }
     } catch (SQLException e) {
-      throw new SourceException("reading row " + read + " failed: " + e.getMessage() + "; query: " + query, e);
+      throw failure("reading row " + read + " failed: " + e.getMessage() + "; query: " + query, e, binds);
     }
+  }
+
+  /**
+   * A failure whose message (and cause) quote the database: bind values masked there, as the
+   * README promises they are never shown.
+   */
+  static SourceException failure(String message, Exception cause, List<Object> binds) {
+    return new SourceException(Redaction.valuesMasked(message, binds), Redaction.redacted(cause, binds));
+  }
+
+  /** Whether every key column was read (an unreadable column may be one of them). */
+  private boolean keyRead(Object[] values) {
+    for (int index : keyIndexes) {
+      if (values[index] == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String key(Object[] values) throws SQLException {
@@ -252,7 +293,7 @@ final class JdbcRecordStream implements RecordStream {
         statement.close();
       }
     } catch (SQLException e) {
-      log.warn("closing the query failed: {}", e.getMessage());
+      log.warn("closing the query failed: {}", Redaction.valuesMasked(e.getMessage(), binds));
     } finally {
       closeQuietly(connection, restoreAutoCommit);
     }

@@ -15,7 +15,11 @@ public interface RecordStream extends Iterator<Record>, AutoCloseable {
   @Override
   default void close() {}
 
-  /** A stream over an iterator that holds nothing to release. */
+  /**
+   * {@return a stream over an iterator that holds nothing to release}
+   *
+   * @param records the records
+   */
   static RecordStream of(Iterator<Record> records) {
     Objects.requireNonNull(records, "records");
     return new RecordStream() {

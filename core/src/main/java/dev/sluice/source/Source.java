@@ -24,12 +24,16 @@ import java.util.stream.Stream;
  */
 public interface Source {
 
-  /** Opens a fresh stream of records for one run. */
+  /**
+   * Opens a fresh stream of records for one run.
+   *
+   * @return the stream; the caller closes it
+   */
   RecordStream open();
 
   /**
-   * Whether {@link #open()} yields records in strictly ascending key order (by
-   * {@link dev.sluice.diff.KeyOrder}: Unicode code points, as a binary collation sorts). Declaring order lets the engine compare with the previous
+   * {@return whether {@link #open()} yields records in strictly ascending key order (by
+   * {@link dev.sluice.diff.KeyOrder}: Unicode code points, as a binary collation sorts)} Declaring order lets the engine compare with the previous
    * state in one pass with constant memory; the engine checks the order as it reads, and a
    * source that breaks its promise fails the run rather than producing wrong changes.
    * Default: false.
@@ -38,19 +42,21 @@ public interface Source {
     return false;
   }
 
-  /** How many records a run will probably read, when known (for progress and ETA). */
+  /** {@return how many records a run will probably read, when known (for progress and ETA)} */
   default OptionalLong sizeHint() {
     return OptionalLong.empty();
   }
 
-  /** A short description for logs and reports, without secrets. */
+  /** {@return a short description for logs and reports, without secrets} */
   default String describe() {
     return getClass().getSimpleName();
   }
 
   /**
-   * A source over a collection that is read again on each run (so later changes to a mutable
-   * collection show in later runs). Not ordered.
+   * {@return a source over a collection that is read again on each run (so later changes to a mutable
+   * collection show in later runs)} Not ordered.
+   *
+   * @param records the records
    */
   static Source of(Iterable<Record> records) {
     Objects.requireNonNull(records, "records");
@@ -74,14 +80,20 @@ public interface Source {
     };
   }
 
-  /** A source over the given records. Not ordered. */
+  /**
+   * {@return a source over the given records} Not ordered.
+   *
+   * @param records the records
+   */
   static Source of(Record... records) {
     return of(List.of(records));
   }
 
   /**
-   * A source that asks {@code streams} for a new stream on each run; the stream is closed when the
-   * run ends.
+   * {@return a source that asks {@code streams} for a new stream on each run; the stream is closed when the
+   * run ends}
+   *
+   * @param streams the streams
    */
   static Source fromStream(Supplier<? extends Stream<Record>> streams) {
     Objects.requireNonNull(streams, "streams");

@@ -95,8 +95,12 @@ public final class SqlSource implements Source {
   }
 
   /**
-   * A source over a SQL query with {@code ?} placeholders for {@code binds}. The query is run as
+   * {@return a source over a SQL query with {@code ?} placeholders for {@code binds}} The query is run as
    * a derived table, so it must be a single SELECT (a CTE or a set operation is fine).
+   *
+   * @param dataSource where connections come from
+   * @param sql the SQL, with {@code ?} where bind values go
+   * @param binds the bind values, in order
    */
   public static Builder query(DataSource dataSource, String sql, Object... binds) {
     Objects.requireNonNull(sql, "sql");
@@ -106,17 +110,32 @@ public final class SqlSource implements Source {
     return new Builder(dataSource, stripTrailingSemicolon(sql), Arrays.asList(binds.clone()), null);
   }
 
-  /** A source over a jOOQ query. */
+  /**
+   * {@return a source over a jOOQ query}
+   *
+   * @param dataSource where connections come from
+   * @param select the jOOQ query
+   */
   public static Builder select(DataSource dataSource, Select<?> select) {
     return new Builder(dataSource, null, List.of(), Objects.requireNonNull(select, "select"));
   }
 
-  /** A source over every row of a jOOQ table. */
+  /**
+   * {@return a source over every row of a jOOQ table}
+   *
+   * @param dataSource where connections come from
+   * @param table the jOOQ table
+   */
   public static Builder table(DataSource dataSource, Table<?> table) {
     return select(dataSource, DSL.selectFrom(Objects.requireNonNull(table, "table")));
   }
 
-  /** A source over every row of a table, named as {@code table} or {@code schema.table}. */
+  /**
+   * {@return a source over every row of a table, named as {@code table} or {@code schema.table}}
+   *
+   * @param dataSource where connections come from
+   * @param qualifiedName {@code table} or {@code schema.table}
+   */
   public static Builder table(DataSource dataSource, String qualifiedName) {
     Objects.requireNonNull(qualifiedName, "qualifiedName");
     return table(dataSource, DSL.table(DSL.name(qualifiedName.split("\\."))));
@@ -166,7 +185,12 @@ public final class SqlSource implements Source {
       this.select = select;
     }
 
-    /** The key column, or the columns of a composite key in order. Required. */
+    /**
+     * The key column, or the columns of a composite key in order. Required.
+     *
+     * @param columns the key columns, in order
+     * @return this builder
+     */
     public Builder key(String... columns) {
       Objects.requireNonNull(columns, "columns");
       if (columns.length == 0) {
@@ -182,13 +206,22 @@ public final class SqlSource implements Source {
       return this;
     }
 
-    /** Sorts the query by its key and declares the order (see {@link SqlSource}). */
+    /**
+     * Sorts the query by its key and declares the order (see {@link SqlSource}).
+     *
+     * @return this builder
+     */
     public Builder orderByKey() {
       this.orderByKey = true;
       return this;
     }
 
-    /** Rows per round trip; default {@value SqlSource#DEFAULT_FETCH_SIZE}. */
+    /**
+     * Rows per round trip; default {@value SqlSource#DEFAULT_FETCH_SIZE}.
+     *
+     * @param rows rows per round trip, at least 1
+     * @return this builder
+     */
     public Builder fetchSize(int rows) {
       if (rows < 1) {
         throw new IllegalArgumentException("fetchSize must be at least 1, was " + rows);
@@ -197,13 +230,23 @@ public final class SqlSource implements Source {
       return this;
     }
 
-    /** The SQL dialect; by default detected from the connection. */
+    /**
+     * The SQL dialect; by default detected from the connection.
+     *
+     * @param dialect the SQL dialect
+     * @return this builder
+     */
     public Builder dialect(SQLDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
 
-    /** The zone in which TIMESTAMP values without a time zone are read; default UTC. */
+    /**
+     * The zone in which TIMESTAMP values without a time zone are read; default UTC.
+     *
+     * @param zone the time zone
+     * @return this builder
+     */
     public Builder timestampZone(ZoneId zone) {
       this.timestampZone = Objects.requireNonNull(zone, "zone");
       return this;
@@ -212,6 +255,7 @@ public final class SqlSource implements Source {
     /**
      * Builds the source.
      *
+     * @return the source
      * @throws IllegalStateException if no key column was named
      */
     public SqlSource build() {

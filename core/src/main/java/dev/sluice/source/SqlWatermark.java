@@ -24,6 +24,13 @@ import javax.sql.DataSource;
  *
  * <p>The query must return one row with one column (or no row, read as no value). Values compare by
  * the text the JDBC driver gives for them ({@code getString}). Thread-safe.
+ *
+ * <p><b>Superseded in services by the scheduler module's watcher</b>
+ * ({@code dev.sluice.scheduler.ChangeSignal} with {@code SyncOptions.watch}): {@link #changed()}
+ * remembers the value when it reads it, before the run, and only in memory, so a run that fails is
+ * not retried until the data changes again, and every restart counts as a change. The watcher keeps
+ * the value in the database and advances it only when the run it triggered succeeded. This class
+ * stays for scripts that run once; it will be deprecated once the scheduler is released.
  */
 public final class SqlWatermark {
 
@@ -39,14 +46,24 @@ public final class SqlWatermark {
     this.binds = binds;
   }
 
-  /** A watermark read by {@code sql} with {@code ?} bind values. */
+  /**
+   * {@return a watermark read by {@code sql} with {@code ?} bind values}
+   *
+   * @param dataSource where connections come from
+   * @param sql the SQL, with {@code ?} where bind values go
+   * @param binds the bind values, in order
+   */
   public static SqlWatermark of(DataSource dataSource, String sql, Object... binds) {
     Objects.requireNonNull(dataSource, "dataSource");
     Objects.requireNonNull(sql, "sql");
     return new SqlWatermark(dataSource, sql, Arrays.asList(binds.clone()));
   }
 
-  /** Reads the current value as text; empty when the query returns no row or NULL. */
+  /**
+   * Reads the current value as text; empty when the query returns no row or NULL.
+   *
+   * @return the value, or empty
+   */
   public Optional<String> read() {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -61,13 +78,15 @@ public final class SqlWatermark {
         return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
       }
     } catch (SQLException e) {
-      throw new SourceException("the watermark query failed: " + e.getMessage() + "; query: " + sql, e);
+      throw JdbcRecordStream.failure("the watermark query failed: " + e.getMessage() + "; query: " + sql, e, binds);
     }
   }
 
   /**
    * Reads the value and tells whether it differs from the value the previous call saw. The first
    * call returns true: nothing was seen before, so a run is due.
+   *
+   * @return whether the value moved since the previous call
    */
   public synchronized boolean changed() {
     String now = read().orElse(null);

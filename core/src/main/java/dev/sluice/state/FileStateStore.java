@@ -66,8 +66,10 @@ public final class FileStateStore implements StateStore {
   }
 
   /**
-   * A store in {@code directory}, created if absent. Checkpoints and commits are forced to disk
+   * {@return a store in {@code directory}, created if absent} Checkpoints and commits are forced to disk
    * (fsync), so confirmed changes survive a power loss, not only a crashed process.
+   *
+   * @param directory the directory
    */
   public static FileStateStore in(Path directory) {
     Objects.requireNonNull(directory, "directory");
@@ -80,14 +82,14 @@ public final class FileStateStore implements StateStore {
   }
 
   /**
-   * The same store without forcing writes to disk: faster, and still safe when the process dies,
-   * since the operating system keeps what was written; not safe when the machine loses power.
+   * {@return the same store without forcing writes to disk: faster, and still safe when the process dies,
+   * since the operating system keeps what was written; not safe when the machine loses power}
    */
   public FileStateStore withoutFsync() {
     return new FileStateStore(directory, false);
   }
 
-  /** The directory holding the state files. */
+  /** {@return the directory holding the state files} */
   public Path directory() {
     return directory;
   }
@@ -304,6 +306,7 @@ public final class FileStateStore implements StateStore {
     @Override
     public void put(String key, long hash) {
       checkWritable();
+      StateKeys.check(files.syncName, key);
       try {
         pendingOut.writeByte(StateFiles.PUT);
         StateFiles.writeString(pendingOut, key);
@@ -316,6 +319,7 @@ public final class FileStateStore implements StateStore {
     @Override
     public void remove(String key) {
       checkWritable();
+      StateKeys.check(files.syncName, key);
       try {
         pendingOut.writeByte(StateFiles.REMOVE);
         StateFiles.writeString(pendingOut, key);

@@ -38,7 +38,11 @@ public final class InMemoryStateStore implements StateStore {
     return new Session(syncName, snapshots.getOrDefault(syncName, Snapshot.EMPTY));
   }
 
-  /** A copy of the committed state of {@code syncName}, in key order; empty when it has none. */
+  /**
+   * {@return a copy of the committed state of {@code syncName}, in key order; empty when it has none}
+   *
+   * @param syncName the name of the sync
+   */
   public Map<String, Long> entries(String syncName) {
     Snapshot s = snapshots.getOrDefault(syncName, Snapshot.EMPTY);
     Map<String, Long> copy = new LinkedHashMap<>();
@@ -48,7 +52,11 @@ public final class InMemoryStateStore implements StateStore {
     return Collections.unmodifiableMap(copy);
   }
 
-  /** Forgets the state of {@code syncName}, so its next run sends everything. */
+  /**
+   * Forgets the state of {@code syncName}, so its next run sends everything.
+   *
+   * @param syncName the name of the sync
+   */
   public void clear(String syncName) {
     snapshots.remove(syncName);
   }
@@ -95,12 +103,14 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public void put(String key, long hash) {
       checkWritable();
+      StateKeys.check(syncName, key);
       confirmed.put(key, hash);
     }
 
     @Override
     public void remove(String key) {
       checkWritable();
+      StateKeys.check(syncName, key);
       confirmed.put(key, null);
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.state;
 
 import dev.sluice.diff.KeyOrder;
+import dev.sluice.internal.Jooq;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -103,7 +104,12 @@ public final class JdbcStateStore implements StateStore {
     return b.schema == null ? DSL.name(b.prefix + table) : DSL.name(b.schema, b.prefix + table);
   }
 
-  /** Configures a store over {@code dataSource}. */
+  /**
+   * Configures a store over {@code dataSource}.
+   *
+   * @param dataSource where connections come from
+   * @return a builder to configure it with
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
@@ -120,7 +126,7 @@ public final class JdbcStateStore implements StateStore {
     String owner = UUID.randomUUID().toString();
     try {
       connection.setAutoCommit(false);
-      DSLContext ctx = DSL.using(connection, dialect(connection));
+      DSLContext ctx = Jooq.using(connection, dialect(connection));
       ensureTables(ctx);
       lock(ctx, syncName, owner);
       try {
@@ -250,6 +256,9 @@ public final class JdbcStateStore implements StateStore {
     private final List<Cursor> cursors = new ArrayList<>();
     private boolean committed;
     private boolean closed;
+    // Set when the lease was found taken by another run: nothing more may be written.
+    private volatile boolean lost;
+    private final java.util.concurrent.ScheduledExecutorService renewer;
 
     Session(Connection connection, DSLContext ctx, String syncName, String owner, String fingerprint, long size) {
       this.connection = connection;
@@ -258,6 +267,51 @@ public final class JdbcStateStore implements StateStore {
       this.owner = owner;
       this.fingerprint = fingerprint;
       this.size = size;
+      this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sluice-lease-" + syncName);
+        t.setDaemon(true);
+        return t;
+      });
+      long period = Math.max(10, lease.toMillis() / 3);
+      renewer.scheduleWithFixedDelay(this::renew, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Renews the lease while the run lives, on a connection of its own; notes a lease lost. */
+    private void renew() {
+      synchronized (this) {
+        if (closed || lost) {
+          return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+          c.setAutoCommit(true);
+          int renewed = DSL.using(c, dialect(c)).update(syncs).set(LOCKED_AT, Timestamp.from(clock.instant()))
+              .where(SYNC.eq(syncName)).and(OWNER.eq(owner)).execute();
+          if (renewed != 1) {
+            lost = true;
+            log.warn("sync '{}' lost its lease on the state to another run; this run writes no more state", syncName);
+          }
+        } catch (SQLException | RuntimeException e) {
+          log.debug("renewing the lease of sync '{}' failed, tried again later: {}", syncName, e.getMessage());
+        }
+      }
+    }
+
+    /**
+     * Renews the lease in the current transaction, which then holds the sync's row until it
+     * commits: a run whose lease another run took writes nothing (the fence).
+     */
+    private void fence() {
+      if (!lost) {
+        int held = ctx.update(syncs).set(LOCKED_AT, Timestamp.from(clock.instant()))
+            .where(SYNC.eq(syncName)).and(OWNER.eq(owner)).execute();
+        lost = held != 1;
+      }
+      if (lost) {
+        rollbackQuietly();
+        throw new StateStoreException("sync '" + syncName + "' lost its lease on the state: another run took it"
+            + " over (a lease lasts " + lease + " without renewal); this run stops and records nothing more,"
+            + " and what it delivered since its last checkpoint is sent again by the next run");
+      }
     }
 
     @Override
@@ -280,6 +334,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public void put(String key, long hash) {
       checkWritable();
+      StateKeys.check(syncName, key);
       keys.add(key);
       hashes.add(hash);
     }
@@ -287,17 +342,22 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public void remove(String key) {
       checkWritable();
+      StateKeys.check(syncName, key);
       keys.add(key);
       hashes.add(null);
     }
 
     @Override
-    public void checkpoint() {
+    public synchronized void checkpoint() {
       checkWritable();
+      if (lost) {
+        fence();
+      }
       if (keys.isEmpty()) {
         return;
       }
       try {
+        fence();
         for (int from = 0; from < keys.size(); from += 500) {
           List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
           ctx.deleteFrom(pendings).where(SYNC.eq(syncName)).and(KEY.in(chunk)).execute();
@@ -308,8 +368,6 @@ public final class JdbcStateStore implements StateStore {
           insert.bind(syncName, keys.get(i), hash, hash == null);
         }
         insert.execute();
-        ctx.update(syncs).set(LOCKED_AT, Timestamp.from(clock.instant()))
-            .where(SYNC.eq(syncName)).and(OWNER.eq(owner)).execute();
         connection.commit();
         keys.clear();
         hashes.clear();
@@ -320,10 +378,11 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public void commit(String newFingerprint) {
+    public synchronized void commit(String newFingerprint) {
       checkpoint();
       committed = true;
       try {
+        fence();
         foldPending(ctx, syncName);
         ctx.update(syncs).set(FINGERPRINT, newFingerprint).set(COMMITTED_AT, Timestamp.from(clock.instant()))
             .where(SYNC.eq(syncName)).execute();
@@ -337,10 +396,13 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void close() {
-      if (closed) {
-        return;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
       }
-      closed = true;
+      renewer.shutdownNow();
       for (Cursor cursor : cursors) {
         cursor.close();
       }
@@ -387,7 +449,7 @@ public final class JdbcStateStore implements StateStore {
         if (rows == null) {
           connection = dataSource.getConnection();
           connection.setAutoCommit(false);
-          DSLContext ctx = DSL.using(connection, dialect(connection));
+          DSLContext ctx = Jooq.using(connection, dialect(connection));
           String order = KeyOrder.sqlOrderTerm(ctx.dialect(), ctx.render(KEY));
           String sql = "select " + ctx.render(KEY) + ", " + ctx.render(HASH) + " from " + ctx.render(states)
               + " where " + ctx.render(SYNC) + " = ? order by " + order;
@@ -461,19 +523,34 @@ public final class JdbcStateStore implements StateStore {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** The SQL dialect; by default detected from the connection. */
+    /**
+     * The SQL dialect; by default detected from the connection.
+     *
+     * @param dialect the SQL dialect
+     * @return this builder
+     */
     public Builder dialect(SQLDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
 
-    /** The schema of the tables; default the connection's. */
+    /**
+     * The schema of the tables; default the connection's.
+     *
+     * @param schema the schema name
+     * @return this builder
+     */
     public Builder schema(String schema) {
       this.schema = Objects.requireNonNull(schema, "schema");
       return this;
     }
 
-    /** The prefix of the three table names; default {@code sluice_}. */
+    /**
+     * The prefix of the three table names; default {@code sluice_}.
+     *
+     * @param prefix the prefix
+     * @return this builder
+     */
     public Builder tablePrefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
       if (!prefix.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -483,13 +560,23 @@ public final class JdbcStateStore implements StateStore {
       return this;
     }
 
-    /** Whether to create the tables when absent (default false: create them with your migrations). */
+    /**
+     * Whether to create the tables when absent (default false: create them with your migrations).
+     *
+     * @param create whether to create them
+     * @return this builder
+     */
     public Builder createTables(boolean create) {
       this.createTables = create;
       return this;
     }
 
-    /** How long a run's lease lasts without a checkpoint; default {@link #DEFAULT_LEASE}. */
+    /**
+     * How long a run's lease lasts without a checkpoint; default {@link #DEFAULT_LEASE}.
+     *
+     * @param lease how long a lease lasts
+     * @return this builder
+     */
     public Builder leaseTimeout(Duration lease) {
       Objects.requireNonNull(lease, "lease");
       if (lease.isNegative() || lease.isZero()) {
@@ -499,13 +586,23 @@ public final class JdbcStateStore implements StateStore {
       return this;
     }
 
-    /** The clock for lease times; default the system clock. */
+    /**
+     * The clock for lease times; default the system clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Rows per round trip when reading the state; default 10,000. */
+    /**
+     * Rows per round trip when reading the state; default 10,000.
+     *
+     * @param rows rows per round trip, at least 1
+     * @return this builder
+     */
     public Builder fetchSize(int rows) {
       if (rows < 1) {
         throw new IllegalArgumentException("fetchSize must be at least 1, was " + rows);
@@ -514,7 +611,11 @@ public final class JdbcStateStore implements StateStore {
       return this;
     }
 
-    /** Builds the store. */
+    /**
+     * Builds the store.
+     *
+     * @return the store
+     */
     public JdbcStateStore build() {
       return new JdbcStateStore(this);
     }

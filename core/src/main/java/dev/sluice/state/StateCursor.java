@@ -9,12 +9,16 @@ import dev.sluice.diff.KeyOrder;
  */
 public interface StateCursor {
 
-  /** Moves to the next entry; false when there is none. */
+  /**
+   * Moves to the next entry.
+   *
+   * @return false when there is none
+   */
   boolean next();
 
-  /** The key of the current entry. */
+  /** {@return the key of the current entry} */
   String key();
 
-  /** The hash of the current entry. */
+  /** {@return the hash of the current entry} */
   long hash();
 }

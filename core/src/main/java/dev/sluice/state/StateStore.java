@@ -16,11 +16,13 @@ public interface StateStore {
   /**
    * Opens the state of {@code syncName} for one run.
    *
+   * @param syncName the name of the sync
+   * @return the state, for one run
    * @throws StateStoreException if the state cannot be read, or another run of that sync holds it
    */
   SyncState open(String syncName);
 
-  /** A new, empty in-memory store. */
+  /** {@return a new, empty in-memory store} */
   static StateStore inMemory() {
     return new InMemoryStateStore();
   }

@@ -6,12 +6,21 @@ import dev.sluice.SluiceException;
 public class StateStoreException extends SluiceException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with a message naming the sync and what failed. */
+  /**
+   * An exception with a message naming the sync and what failed.
+   *
+   * @param message what went wrong, and what to do about it
+   */
   public StateStoreException(String message) {
     super(message);
   }
 
-  /** An exception with a message and the underlying cause. */
+  /**
+   * An exception with a message and the underlying cause.
+   *
+   * @param message what went wrong, and what to do about it
+   * @param cause the underlying failure
+   */
   public StateStoreException(String message, Throwable cause) {
     super(message, cause);
   }

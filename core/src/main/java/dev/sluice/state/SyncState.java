@@ -24,33 +24,45 @@ import dev.sluice.diff.KeyOrder;
  */
 public interface SyncState extends AutoCloseable {
 
-  /** The fingerprint the last commit recorded, or null when there was none. */
+  /** {@return the fingerprint the last commit recorded, or null when there was none} */
   String fingerprint();
 
-  /** A fresh cursor over the previous state, in ascending {@link KeyOrder}. */
+  /** {@return a fresh cursor over the previous state, in ascending {@link KeyOrder}} */
   StateCursor cursor();
 
-  /** Number of entries in the previous state. */
+  /** {@return the number of entries in the previous state} */
   long size();
 
-  /** Whether {@link #hashOf} is fast (a memory lookup), so unordered sources need no sorting. */
+  /**
+   * {@return whether {@link #hashOf} is fast (a memory lookup), so unordered sources need no sorting}
+   */
   default boolean supportsLookups() {
     return false;
   }
 
   /**
-   * The hash the previous state holds for {@code key}, or null when it holds none.
+   * {@return the hash the previous state holds for {@code key}, or null when it holds none}
    *
+   * @param key the record key
    * @throws UnsupportedOperationException unless {@link #supportsLookups()}
    */
   default Long hashOf(String key) {
     throw new UnsupportedOperationException(getClass().getName() + " does not look keys up; use cursor()");
   }
 
-  /** The destination confirmed the record with {@code key} and content {@code hash}. */
+  /**
+   * The destination confirmed the record with {@code key} and content {@code hash}.
+   *
+   * @param key the record key
+   * @param hash the record's content hash
+   */
   void put(String key, long hash);
 
-  /** The destination confirmed the delete of {@code key}. */
+  /**
+   * The destination confirmed the delete of {@code key}.
+   *
+   * @param key the record key
+   */
   void remove(String key);
 
   /** The outcomes of one batch have been written; a durable store persists them now. */
@@ -59,6 +71,8 @@ public interface SyncState extends AutoCloseable {
   /**
    * Publishes previous state + confirmed changes atomically, recording {@code fingerprint}.
    * Called at most once.
+   *
+   * @param fingerprint the sync's fingerprint
    */
   void commit(String fingerprint);
 

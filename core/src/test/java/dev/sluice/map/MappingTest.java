@@ -134,4 +134,70 @@ class MappingTest {
     assertThat(Convert.lowerCase().convert("ÄB")).isEqualTo("äb");
     assertThat(Convert.trimmed().convert("   ")).isNull();
   }
+
+  @Test
+  void copyAllCopiesEverySourceFieldAndLeavesTheFieldsOtherStepsNameToThem() {
+    Mapping mapping = Mapping.builder()
+        .copyAll()
+        .convert("ltv", Convert.toDecimal(2))
+        .constant("source", "warehouse")
+        .build();
+
+    Record r = mapping.map(source).record();
+
+    assertThat(r.fields().keySet()).containsExactly(
+        "email", "full_name", "score", "signed_up", "active", "ltv", "source");
+    assertThat(r.get("ltv")).isEqualTo(new BigDecimal("1234.57"));
+    assertThat(r.get("score")).isEqualTo("97");
+    assertThat(mapping.fields()).as("the copied fields depend on the source").isEmpty();
+    assertThat(mapping.describe()).isEqualTo("Mapping[copyAll, convert(ltv->ltv: decimal(2)), constant(source='warehouse')]");
+  }
+
+  @Test
+  void copyAllExceptLeavesOutTheNamedFieldsIgnoringCase() {
+    Mapping mapping = Mapping.builder()
+        .rename("full_name", "name")
+        .copyAllExcept("FULL_NAME", "signed_up")
+        .build();
+
+    Record r = mapping.map(source).record();
+
+    assertThat(r.fields().keySet()).containsExactly("name", "email", "ltv", "score", "active");
+    assertThat(mapping.describe()).isEqualTo("Mapping[rename(full_name->name), copyAllExcept[FULL_NAME, signed_up]]");
+  }
+
+  @Test
+  void copyAllFollowsEachSourceShapeAndStillChecksRequiredFields() {
+    Mapping mapping = Mapping.builder().copyAll().require("email").build();
+
+    Record other = Record.builder("8").set("email", "grace@example.com").set("plan", "pro").build();
+    Record noEmail = Record.builder("9").set("plan", "free").build();
+    Record nullEmail = Record.builder("10").set("email", null).build();
+
+    assertThat(mapping.map(source).record().fields()).containsKeys("full_name", "active");
+    assertThat(mapping.map(other).record().fields().keySet()).containsExactly("email", "plan");
+    assertThat(mapping.map(noEmail).reason()).isEqualTo("required field 'email' is missing; the record has [plan]");
+    assertThat(mapping.map(nullEmail).reason()).isEqualTo("required field 'email' is null");
+  }
+
+  @Test
+  void aMappingCopiesEveryFieldOnce() {
+    assertThatThrownBy(() -> Mapping.builder().copyAll().copyAllExcept("email"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the mapping already has copyAll; a mapping copies every field at most once");
+    assertThat(Mapping.builder().copyAll().build().map(source).record()).isEqualTo(source);
+  }
+
+  @Test
+  void computedFieldsReadTypedValuesWithoutCastsAndAMismatchRejectsTheRecordNamingKeyAndField() {
+    Mapping mapping = Mapping.builder()
+        .compute("score_plus_one", r -> r.getLong("score") + 1)
+        .build();
+
+    assertThat(mapping.map(Record.builder("1").set("score", 41).build()).record().get("score_plus_one")).isEqualTo(42L);
+    assertThat(mapping.map(source).reason())
+        .contains("field 'score_plus_one': computation failed")
+        .contains("record '7', field 'score': the value is text, not a whole number; convert it in the mapping"
+            + " with Convert.toLong(), or read it with get(field)");
+  }
 }

@@ -4,6 +4,7 @@ import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.state.FileStateStore;
+import dev.sluice.delivery.RateLimitRegistry;
 import dev.sluice.hubspot.HubSpot;
 import dev.sluice.hubspot.HubSpotTier;
 import dev.sluice.map.Convert;
@@ -26,6 +27,9 @@ public final class HubSpotExample {
     System.out.println(report.summary());
   }
 
+  /** The application's rate-limit budgets, one per API account, shared by every sync. */
+  static final RateLimitRegistry BUDGETS = RateLimitRegistry.create();
+
   static SyncReport sync(Path warehouseFile, String baseUrl, String token, Path stateDirectory) {
     try (DuckDb warehouse = DuckDb.open(warehouseFile);
         HubSpot contacts = HubSpot.builder("contacts")
@@ -33,7 +37,7 @@ public final class HubSpotExample {
             .privateAppToken(token)
             .idProperty("external_id")                 // a property with unique values; its value is the record key
             .tier(HubSpotTier.PROFESSIONAL)            // 190 requests per 10 s to start with
-            .portal("1234567")                         // syncs to the same account share one budget
+            .portal("1234567", BUDGETS)                // syncs to the same account share one budget
             .build()) {
 
       Mapping mapping = Mapping.builder()

@@ -14,6 +14,8 @@ import dev.sluice.webhook.WebhookVerifier;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The quickstart: a customers mart in an embedded DuckDB warehouse, synced over HTTP to a webhook
@@ -23,7 +25,7 @@ import java.nio.file.Path;
  * state is kept in files beside the warehouse, so the next invocation sends nothing that was
  * already delivered.
  *
- * <p>Arguments: {@code [--warehouse PATH] [--change N] [--progress]}; defaults
+ * <p>Arguments: {@code [--warehouse PATH] [--change N] [--progress] [--help]}; defaults
  * {@code sluice-demo/warehouse.duckdb}, 3 changed rows, no progress lines (with
  * {@code --progress}, {@link ConsoleProgress} prints rate, counts and ETA on standard error).
  */
@@ -33,27 +35,90 @@ public final class Quickstart {
 
   private Quickstart() {}
 
+  static final String USAGE = String.join(System.lineSeparator(),
+      "Usage: ./mvnw -q -pl examples -am compile exec:java [-Dexec.args=\"OPTIONS\"]",
+      "",
+      "Syncs a demo DuckDB warehouse of " + CUSTOMERS + " customers to a webhook receiver on loopback, three",
+      "times: everything, then nothing, then only the rows changed in between.",
+      "",
+      "Options:",
+      "  --warehouse PATH  the DuckDB file to use, created with the demo data when absent",
+      "                    (default sluice-demo/warehouse.duckdb; the sync state goes beside it)",
+      "  --change N        how many customers to change between runs 2 and 3, 0 to " + CUSTOMERS + " (default 3)",
+      "  --progress        print rate, counts and ETA on standard error as each run goes",
+      "  --help            print this text");
+
   public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println("Run with --help to see the options.");
+      System.exit(2);
+      return;
+    }
+    if (options.help) {
+      System.out.println(USAGE);
+      return;
+    }
+    run(options.warehouse, options.change, options.progress, System.out);
+  }
+
+  /** The command line, checked: a mistake is an {@link IllegalArgumentException} that says what to fix. */
+  static final class Options {
     Path warehouse = Path.of("sluice-demo", "warehouse.duckdb");
     int change = 3;
-    boolean progress = false;
-    for (int i = 0; i < args.length; i += 2) {
-      if (args[i].equals("--progress")) {
-        progress = true;
-        i--;
-      } else if (i + 1 >= args.length) {
-        System.err.println("option " + args[i] + " needs a value");
-        System.exit(2);
-      } else if (args[i].equals("--warehouse")) {
-        warehouse = Path.of(args[i + 1]);
-      } else if (args[i].equals("--change")) {
-        change = Integer.parseInt(args[i + 1]);
-      } else {
-        System.err.println("unknown option " + args[i] + "; use --warehouse PATH, --change N or --progress");
-        System.exit(2);
+    boolean progress;
+    boolean help;
+
+    static Options parse(String... args) {
+      Options options = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--help":
+          case "-h":
+            options.help = true;
+            break;
+          case "--progress":
+            options.progress = true;
+            break;
+          case "--warehouse":
+            options.warehouse = Path.of(value(args, i++));
+            break;
+          case "--change":
+            options.change = count(arg, value(args, i++));
+            break;
+          default:
+            throw new IllegalArgumentException("unknown option '" + arg
+                + "'; the options are --warehouse PATH, --change N, --progress and --help");
+        }
       }
+      return options;
     }
-    run(warehouse, change, progress, System.out);
+
+    private static String value(String[] args, int i) {
+      if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+        throw new IllegalArgumentException("option " + args[i] + " needs a value");
+      }
+      return args[i + 1];
+    }
+
+    private static int count(String option, String text) {
+      int n;
+      try {
+        n = Integer.parseInt(text.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("option " + option + " needs a whole number, such as 250; '" + text
+            + "' is not one");
+      }
+      if (n < 0 || n > CUSTOMERS) {
+        throw new IllegalArgumentException("option " + option + " takes 0 to " + CUSTOMERS + " (the customers in the"
+            + " demo warehouse); " + n + " is out of range");
+      }
+      return n;
+    }
   }
 
   static void run(Path file, int change, PrintStream out) throws Exception {
@@ -103,7 +168,8 @@ public final class Quickstart {
           .mode(SyncMode.MIRROR)
           .state(FileStateStore.in(state));
       if (progress) {
-        builder.listener(ConsoleProgress.toStderr()); // rate, counts and ETA on standard error
+        // Rate, counts and ETA on standard error: at once, then twice a second, so short runs show too.
+        builder.listener(ConsoleProgress.to(System.err, Duration.ofMillis(500), Clock.systemUTC()));
       }
       Sync sync = builder.build();
 

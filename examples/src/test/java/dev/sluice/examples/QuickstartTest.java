@@ -1,6 +1,7 @@
 package dev.sluice.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.webhook.WebhookSecret;
 import dev.sluice.webhook.WebhookSigner;
@@ -66,6 +67,32 @@ class QuickstartTest {
           .contains("-> sluice.upsert 7 {plan=pro}")
           .contains("receiver verified and applied 1 request, 1 records; refused 1");
     }
+  }
+
+  @Test
+  void helpAndTheOptionsParseWithoutRunningAnything() {
+    assertThat(Quickstart.Options.parse("--help").help).isTrue();
+    assertThat(Quickstart.Options.parse("-h").help).isTrue();
+    Quickstart.Options options = Quickstart.Options.parse("--progress", "--change", "250", "--warehouse", "w.duckdb");
+    assertThat(options.progress).isTrue();
+    assertThat(options.change).isEqualTo(250);
+    assertThat(options.warehouse).isEqualTo(Path.of("w.duckdb"));
+    assertThat(Quickstart.USAGE).contains("--warehouse PATH", "--change N", "--progress", "--help");
+  }
+
+  @Test
+  void aBadOptionSaysWhatIsWrongInOneLine() {
+    assertThatThrownBy(() -> Quickstart.Options.parse("--change", "lots"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("option --change needs a whole number, such as 250; 'lots' is not one");
+    assertThatThrownBy(() -> Quickstart.Options.parse("--change", "-5"))
+        .hasMessage("option --change takes 0 to 100000 (the customers in the demo warehouse); -5 is out of range");
+    assertThatThrownBy(() -> Quickstart.Options.parse("--change", "--progress"))
+        .hasMessage("option --change needs a value");
+    assertThatThrownBy(() -> Quickstart.Options.parse("--warehouse"))
+        .hasMessage("option --warehouse needs a value");
+    assertThatThrownBy(() -> Quickstart.Options.parse("--verbose"))
+        .hasMessage("unknown option '--verbose'; the options are --warehouse PATH, --change N, --progress and --help");
   }
 
   private static int post(DemoReceiver receiver, byte[] body, String id, long timestamp, WebhookSigner signer)

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * <p>It checks that upserts are idempotent, that each record gets its own outcome, that a batch
  * at the declared limit is accepted, deletes where the destination supports them, and — when
  * {@link #failNextCallWith(int)} can inject them — that 503, 429 and 400 are classified as
- * retryable, rate-limited and permanent. Override
+ * retryable, rate-limited and permanent; and, for the operations it supports, that an update of a
+ * missing key is "not found" and an insert of a held key "already exists". Override
  * {@link #invalidRecord(String)} to also check that a record the API refuses fails permanently
  * without taking its batch down.
  */
@@ -49,19 +50,29 @@ public abstract class DestinationContract {
   private String runId;
   private long sequence;
 
-  /** A destination over a fresh, empty store (a new fake, or a clean test account). */
+  /** {@return a destination over a fresh, empty store (a new fake, or a clean test account)} */
   protected abstract Destination newDestination();
 
-  /** What the destination holds now, by key: the fields as the API returns them. */
+  /** {@return what the destination holds now, by key: the fields as the API returns them} */
   protected abstract Map<String, Map<String, Object>> contents();
 
-  /** A record valid for this destination; override when it needs particular fields. */
+  /**
+   * A record valid for this destination; override when it needs particular fields.
+   *
+   * @param key the record key
+   * @param version tells apart the contents of two writes of the same key
+   * @return the record
+   */
   protected Record validRecord(String key, int version) {
     return Record.builder(key).set("email", key + "@example.com").set("score", version)
         .set("ltv", new BigDecimal("12.50")).build();
   }
 
-  /** A record the API refuses for its content (an invalid email, say); empty if none can be made. */
+  /**
+   * {@return a record the API refuses for its content (an invalid email, say); empty if none can be made}
+   *
+   * @param key the record key
+   */
   protected Optional<Record> invalidRecord(String key) {
     return Optional.empty();
   }
@@ -70,12 +81,15 @@ public abstract class DestinationContract {
    * Makes the destination's next call fail as the API would with this HTTP status (503, 429,
    * 400…); return false when the destination under test cannot be made to, and the
    * classification test is skipped.
+   *
+   * @param status the HTTP status
+   * @return true when the next call will fail so, false when the destination cannot be made to
    */
   protected boolean failNextCallWith(int status) {
     return false;
   }
 
-  /** The destination under test. */
+  /** {@return the destination under test} */
   protected final Destination destination() {
     return destination;
   }
@@ -177,6 +191,46 @@ public abstract class DestinationContract {
       assertThatThrownBy(() -> destination.write(batch)).isInstanceOf(PermanentDestinationException.class);
     }
     assertThat(destination.write(batch).failedCount()).as("the next call succeeds").isZero();
+  }
+
+  /**
+   * Whether the destination answers an update of a key it does not hold with
+   * {@link RecordOutcome#notFound} and an insert of a key it holds with
+   * {@link RecordOutcome#alreadyExists} (checked only for the operations it supports); default
+   * true. Override with false for an API that cannot tell.
+   */
+  protected boolean reportsNotFoundAndAlreadyExists() {
+    return true;
+  }
+
+  @Test
+  void answersAnUpdateOfAKeyItDoesNotHoldWithNotFound() {
+    if (!destination.capabilities().supports(Operation.UPDATE) || !reportsNotFoundAndAlreadyExists()) {
+      return;
+    }
+    destination.write(batch(Operation.UPSERT, List.of(validRecord("u1", 1))));
+
+    BatchResult result = destination.write(batch(Operation.UPDATE, List.of(validRecord("u1", 2), validRecord("u-missing", 1))));
+
+    assertThat(result.outcome(0).succeeded()).as("outcomes: %s", result.outcomes()).isTrue();
+    assertThat(result.outcome(1).status()).as("outcomes: %s", result.outcomes()).isEqualTo(RecordOutcome.Status.NOT_FOUND);
+    assertThat(contents()).as("an update never creates").doesNotContainKey("u-missing");
+    assertThat(String.valueOf(contents().get("u1").get("score"))).isEqualTo("2");
+  }
+
+  @Test
+  void answersAnInsertOfAKeyItHoldsWithAlreadyExists() {
+    if (!destination.capabilities().supports(Operation.INSERT) || !reportsNotFoundAndAlreadyExists()) {
+      return;
+    }
+    destination.write(batch(Operation.UPSERT, List.of(validRecord("i1", 1))));
+
+    BatchResult result = destination.write(batch(Operation.INSERT, List.of(validRecord("i1", 2), validRecord("i2", 1))));
+
+    assertThat(result.outcome(0).status()).as("outcomes: %s", result.outcomes()).isEqualTo(RecordOutcome.Status.ALREADY_EXISTS);
+    assertThat(result.outcome(1).succeeded()).as("outcomes: %s", result.outcomes()).isTrue();
+    assertThat(String.valueOf(contents().get("i1").get("score"))).as("an insert never updates").isEqualTo("1");
+    assertThat(contents()).containsKey("i2");
   }
 
   /** A batch of this test's run. */

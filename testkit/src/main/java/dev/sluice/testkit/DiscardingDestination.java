@@ -17,7 +17,11 @@ public final class DiscardingDestination implements Destination {
   private final AtomicLong records = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
 
-  /** Accepts all operations, up to {@code maxRecordsPerBatch} records per batch. */
+  /**
+   * Accepts all operations, up to {@code maxRecordsPerBatch} records per batch.
+   *
+   * @param maxRecordsPerBatch records per batch, at least 1
+   */
   public DiscardingDestination(int maxRecordsPerBatch) {
     this.capabilities = Capabilities.builder()
         .operations(Operation.values())
@@ -38,12 +42,16 @@ public final class DiscardingDestination implements Destination {
     return BatchResult.allSucceeded(batch);
   }
 
-  /** Records confirmed so far. */
+  /**
+   * Records confirmed so far.
+   *
+   * @return the records confirmed so far
+   */
   public long records() {
     return records.get();
   }
 
-  /** Batches received so far. */
+  /** {@return batches received so far} */
   public long batches() {
     return batches.get();
   }

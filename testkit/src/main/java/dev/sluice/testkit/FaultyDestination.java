@@ -43,12 +43,23 @@ public final class FaultyDestination implements Destination {
     this.delegate = delegate;
   }
 
-  /** Wraps {@code delegate}. */
+  /**
+   * Wraps {@code delegate}.
+   *
+   * @param delegate the destination to wrap
+   * @return a destination that passes calls on until told to fail them
+   */
   public static FaultyDestination wrap(Destination delegate) {
     return new FaultyDestination(Objects.requireNonNull(delegate, "delegate"));
   }
 
-  /** The next {@code n} calls throw what {@code failure} makes (each call a new exception). */
+  /**
+   * The next {@code n} calls throw what {@code failure} makes (each call a new exception).
+   *
+   * @param n how many calls
+   * @param failure makes the exception for each call
+   * @return this destination
+   */
   public synchronized FaultyDestination failNextCalls(int n, Supplier<? extends RuntimeException> failure) {
     for (int i = 0; i < n; i++) {
       nextCalls.add(failure);
@@ -56,12 +67,24 @@ public final class FaultyDestination implements Destination {
     return this;
   }
 
-  /** The next {@code n} calls are refused with a {@link RateLimitedException} asking to wait. */
+  /**
+   * The next {@code n} calls are refused with a {@link RateLimitedException} asking to wait.
+   *
+   * @param n how many calls
+   * @param retryAfter how long the API asked to wait
+   * @return this destination
+   */
   public FaultyDestination rateLimitNextCalls(int n, Duration retryAfter) {
     return failNextCalls(n, () -> new RateLimitedException("429 Too Many Requests", retryAfter));
   }
 
-  /** The next {@code n} calls fail with a {@link RetryableDestinationException}. */
+  /**
+   * The next {@code n} calls fail with a {@link RetryableDestinationException}.
+   *
+   * @param n how many calls
+   * @param message the exception's message
+   * @return this destination
+   */
   public FaultyDestination failNextCallsRetryably(int n, String message) {
     return failNextCalls(n, () -> new RetryableDestinationException(message));
   }
@@ -70,25 +93,44 @@ public final class FaultyDestination implements Destination {
    * Every batch that contains {@code key} is rejected as a whole with a
    * {@link PermanentDestinationException} carrying {@code reason}, as APIs without per-record
    * results do when one record is invalid.
+   *
+   * @param key the record key
+   * @param reason why, in words for the report
+   * @return this destination
    */
   public synchronized FaultyDestination rejectBatchesContaining(String key, String reason) {
     poison.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(reason, "reason"));
     return this;
   }
 
-  /** Every call takes at least {@code latency} before it answers, as a slow API would. */
+  /**
+   * Every call takes at least {@code latency} before it answers, as a slow API would.
+   *
+   * @param latency the least time a call takes
+   * @return this destination
+   */
   public FaultyDestination latency(Duration latency) {
     this.latency = Objects.requireNonNull(latency, "latency");
     return this;
   }
 
-  /** The record with {@code key} fails permanently with {@code reason}; the rest of its batch goes on. */
+  /**
+   * The record with {@code key} fails permanently with {@code reason}; the rest of its batch goes on.
+   *
+   * @param key the record key
+   * @param reason why, in words for the report
+   * @return this destination
+   */
   public synchronized FaultyDestination failKeyPermanently(String key, String reason) {
     failing.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(reason, "reason"));
     return this;
   }
 
-  /** Calls made so far, faulty or not. */
+  /**
+   * Calls made so far, faulty or not.
+   *
+   * @return the calls made so far
+   */
   public synchronized int calls() {
     return calls;
   }
@@ -149,5 +191,11 @@ public final class FaultyDestination implements Destination {
   @Override
   public String describe() {
     return delegate.describe();
+  }
+
+  /** The wrapped destination's: faults injected around it do not make it another system. */
+  @Override
+  public String identity() {
+    return delegate.identity();
   }
 }

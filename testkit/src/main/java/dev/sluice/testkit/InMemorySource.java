@@ -41,17 +41,22 @@ public final class InMemorySource implements Source {
     this.rows = ordered ? new TreeMap<>(KeyOrder.COMPARATOR) : new LinkedHashMap<>();
   }
 
-  /** A source that yields rows in insertion order and does not declare an order. */
+  /** {@return a source that yields rows in insertion order and does not declare an order} */
   public static InMemorySource create() {
     return new InMemorySource(false);
   }
 
-  /** A source that yields rows in ascending key order and declares it. */
+  /** {@return a source that yields rows in ascending key order and declares it} */
   public static InMemorySource ordered() {
     return new InMemorySource(true);
   }
 
-  /** Adds or replaces the row with the record's key (which must not be null). */
+  /**
+   * Adds or replaces the row with the record's key (which must not be null).
+   *
+   * @param record the record
+   * @return this source
+   */
   public synchronized InMemorySource put(Record record) {
     if (record.key() == null) {
       throw new IllegalArgumentException("InMemorySource keys rows by record key; use Source.of(...) for keyless rows");
@@ -60,29 +65,49 @@ public final class InMemorySource implements Source {
     return this;
   }
 
-  /** Adds or replaces a row. */
+  /**
+   * Adds or replaces a row.
+   *
+   * @param key the record key
+   * @param fields the field values by name, in the map's iteration order
+   * @return this source
+   */
   public InMemorySource put(String key, Map<String, ?> fields) {
     return put(Record.of(key, fields));
   }
 
-  /** Adds or replaces rows. */
+  /**
+   * Adds or replaces rows.
+   *
+   * @param records the records
+   * @return this source
+   */
   public synchronized InMemorySource putAll(Collection<Record> records) {
     records.forEach(this::put);
     return this;
   }
 
-  /** Removes the row with {@code key}, if present. */
+  /**
+   * Removes the row with {@code key}, if present.
+   *
+   * @param key the record key
+   * @return this source
+   */
   public synchronized InMemorySource remove(String key) {
     rows.remove(key);
     return this;
   }
 
-  /** The row with {@code key}, or null. */
+  /**
+   * {@return the row with {@code key}, or null}
+   *
+   * @param key the record key
+   */
   public synchronized Record get(String key) {
     return rows.get(key);
   }
 
-  /** Number of rows. */
+  /** {@return the number of rows} */
   public synchronized int size() {
     return rows.size();
   }
@@ -90,6 +115,10 @@ public final class InMemorySource implements Source {
   /**
    * Makes later runs fail after reading {@code records} rows, with a {@link SourceException}
    * carrying {@code message}; a negative count turns this off.
+   *
+   * @param records rows to read first; negative to turn this off
+   * @param message the exception's message
+   * @return this source
    */
   public synchronized InMemorySource failAfter(long records, String message) {
     this.failAfter = records;
@@ -97,7 +126,7 @@ public final class InMemorySource implements Source {
     return this;
   }
 
-  /** How many times a run opened this source. */
+  /** {@return how many times a run opened this source} */
   public synchronized int opens() {
     return opens;
   }

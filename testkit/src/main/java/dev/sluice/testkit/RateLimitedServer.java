@@ -69,7 +69,13 @@ public final class RateLimitedServer implements AutoCloseable {
     });
   }
 
-  /** Starts a server on loopback allowing {@code limit} calls per rolling {@code window}. */
+  /**
+   * Starts a server on loopback allowing {@code limit} calls per rolling {@code window}.
+   *
+   * @param limit calls allowed per window
+   * @param window the rolling window
+   * @return the started server; close it when done
+   */
   public static RateLimitedServer start(int limit, java.time.Duration window) {
     RateLimitedServer fake = new RateLimitedServer(limit, window);
     try {
@@ -80,13 +86,20 @@ public final class RateLimitedServer implements AutoCloseable {
     return fake;
   }
 
-  /** The base URL, such as {@code http://127.0.0.1:PORT}. */
+  /** {@return the base URL, such as {@code http://127.0.0.1:PORT}} */
   public String url() {
     String url = server.url("/").toString();
     return url.substring(0, url.length() - 1);
   }
 
-  /** The next {@code n} calls are answered with {@code code} and {@code body}, storing nothing. */
+  /**
+   * The next {@code n} calls are answered with {@code code} and {@code body}, storing nothing.
+   *
+   * @param n how many calls
+   * @param code the HTTP status
+   * @param body the body
+   * @return this server
+   */
   public synchronized RateLimitedServer respondNext(int n, int code, String body) {
     for (int i = 0; i < n; i++) {
       scripted.add(new MockResponse.Builder().code(code).body(body).build());
@@ -94,7 +107,13 @@ public final class RateLimitedServer implements AutoCloseable {
     return this;
   }
 
-  /** The next {@code n} calls get 429 with {@code Retry-After: seconds}, storing nothing. */
+  /**
+   * The next {@code n} calls get 429 with {@code Retry-After: seconds}, storing nothing.
+   *
+   * @param n how many calls
+   * @param seconds the {@code Retry-After} value, in seconds
+   * @return this server
+   */
   public synchronized RateLimitedServer rateLimitNext(int n, int seconds) {
     for (int i = 0; i < n; i++) {
       scripted.add(new MockResponse.Builder().code(429).addHeader("Retry-After", String.valueOf(seconds))
@@ -103,52 +122,82 @@ public final class RateLimitedServer implements AutoCloseable {
     return this;
   }
 
-  /** The next {@code n} calls are processed, then the connection is closed before the answer. */
+  /**
+   * The next {@code n} calls are processed, then the connection is closed before the answer.
+   *
+   * @param n how many calls
+   * @return this server
+   */
   public synchronized RateLimitedServer resetAfterProcessingNext(int n) {
     resetNext += n;
     return this;
   }
 
-  /** Every {@code k}-th call answers only after {@code delay} (beyond a client's timeout), storing nothing. */
+  /**
+   * Every {@code k}-th call answers only after {@code delay} (beyond a client's timeout), storing nothing.
+   *
+   * @param k every how many calls
+   * @param delay how long before the answer
+   * @return this server
+   */
   public synchronized RateLimitedServer stallEvery(int k, java.time.Duration delay) {
     this.stallEvery = k;
     this.stallMillis = delay.toMillis();
     return this;
   }
 
-  /** Batches containing {@code key} are refused as a whole with a 400 naming {@code reason}. */
+  /**
+   * Batches containing {@code key} are refused as a whole with a 400 naming {@code reason}.
+   *
+   * @param key the record key
+   * @param reason why, in words for the report
+   * @return this server
+   */
   public synchronized RateLimitedServer rejectBatchesContaining(String key, String reason) {
     poison.put(key, reason);
     return this;
   }
 
-  /** Calls whose Authorization header fails {@code accepted} get 401. */
+  /**
+   * Calls whose Authorization header fails {@code accepted} get 401.
+   *
+   * @param accepted true for an Authorization header value the server accepts
+   * @return this server
+   */
   public synchronized RateLimitedServer requireAuthorization(java.util.function.Predicate<String> accepted) {
     this.authorization = accepted;
     return this;
   }
 
-  /** When each scripted 429 was sent ({@link System#nanoTime()}). */
+  /** {@return when each scripted 429 was sent ({@link System#nanoTime()})} */
   public synchronized List<Long> rateLimitedAt() {
     return Collections.unmodifiableList(new ArrayList<>(rateLimitedAt));
   }
 
-  /** Changes the limit from now on. */
+  /**
+   * Changes the limit from now on.
+   *
+   * @param limit calls allowed per window
+   */
   public synchronized void setLimit(int limit) {
     this.limit = limit;
   }
 
-  /** Calls answered 429 so far. */
+  /**
+   * Calls answered 429 so far.
+   *
+   * @return the calls answered 429 so far
+   */
   public synchronized long rejected() {
     return rejected;
   }
 
-  /** When each accepted call arrived ({@link System#nanoTime()}), in order. */
+  /** {@return when each accepted call arrived ({@link System#nanoTime()}), in order} */
   public synchronized List<Long> acceptedAt() {
     return Collections.unmodifiableList(new ArrayList<>(accepted));
   }
 
-  /** What the API holds, by key. */
+  /** {@return what the API holds, by key} */
   public synchronized Map<String, JsonNode> records() {
     return Collections.unmodifiableMap(new TreeMap<>(records));
   }

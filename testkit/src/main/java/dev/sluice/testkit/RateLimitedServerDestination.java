@@ -2,7 +2,8 @@ package dev.sluice.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Record;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RollingWindowRateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Capabilities;
@@ -20,45 +21,88 @@ import java.util.Map;
 
 /**
  * The client side of {@link RateLimitedServer}'s protocol, built as a connector would be: batches
- * as JSON over {@link JsonClient}, responses classified by it, and the rate-limit headers reported
- * to a {@link RateLimit}. Thread-safe.
+ * as JSON over {@link JsonClient}, responses classified by it; with a budget, every request takes a
+ * permit from it (declared with {@link Capabilities.Builder#requestsTakePermits}) and the rate-limit
+ * headers are reported to it when it is a {@link RollingWindowRateLimiter}. Thread-safe.
  */
 public final class RateLimitedServerDestination implements Destination {
 
   private final JsonClient client;
   private final int batchSize;
+  private final RateLimiter budget;
 
-  /** Sends batches of up to {@code batchSize} records to {@code server}, reporting to {@code budget}. */
-  public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimit budget) {
+  /**
+   * Sends batches of up to {@code batchSize} records to {@code server}, paced by {@code budget}.
+   *
+   * @param server the server
+   * @param batchSize records per batch
+   * @param budget the budget every request takes a permit from, or null
+   */
+  public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimiter budget) {
     this(server, batchSize, budget, AuthProvider.none(), JsonClient.DEFAULT_RESPONSE_TIMEOUT);
   }
 
-  /** As the other constructor, with credentials and a response timeout. */
-  public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimit budget, AuthProvider auth,
+  /**
+   * As the other constructor, with credentials and a response timeout.
+   *
+   * @param server the server
+   * @param batchSize records per batch
+   * @param budget the budget every request takes a permit from, or null
+   * @param auth how requests are authenticated
+   * @param responseTimeout the time to wait for an answer
+   */
+  public RateLimitedServerDestination(RateLimitedServer server, int batchSize, RateLimiter budget, AuthProvider auth,
       Duration responseTimeout) {
-    this.batchSize = batchSize;
-    this.client = JsonClient.builder(server.url())
-        .auth(auth)
-        .responseTimeout(responseTimeout)
-        .responseListener(response -> report(response, budget))
-        .build();
+    this(server.url(), batchSize, budget, auth, responseTimeout, null);
   }
 
-  private static void report(JsonResponse response, RateLimit budget) {
-    if (budget == null) {
+  /**
+   * Sends to any server at {@code url} that speaks {@link RateLimitedServer}'s protocol, each
+   * request within {@code requestTimeout} (null: the client's default).
+   *
+   * @param url the server's base URL
+   * @param batchSize records per batch
+   * @param budget the budget every request takes a permit from, or null
+   * @param auth how requests are authenticated
+   * @param responseTimeout the time to wait for an answer
+   * @param requestTimeout the whole-request deadline, or null
+   */
+  public RateLimitedServerDestination(String url, int batchSize, RateLimiter budget, AuthProvider auth,
+      Duration responseTimeout, Duration requestTimeout) {
+    this.batchSize = batchSize;
+    this.budget = budget;
+    JsonClient.Builder http = JsonClient.builder(url)
+        .auth(auth)
+        .responseTimeout(responseTimeout)
+        .responseListener(response -> report(response, budget));
+    if (budget != null) {
+      http.rateLimiter(budget);
+    }
+    if (requestTimeout != null) {
+      http.requestTimeout(requestTimeout);
+    }
+    this.client = http.build();
+  }
+
+  private static void report(JsonResponse response, RateLimiter budget) {
+    if (!(budget instanceof RollingWindowRateLimiter) || response.status() == 429) {
       return;
     }
     String limit = response.header(RateLimitedServer.LIMIT_HEADER).orElse(null);
     String remaining = response.header(RateLimitedServer.REMAINING_HEADER).orElse(null);
     if (limit != null && remaining != null) {
-      budget.observe(Integer.parseInt(limit), Integer.parseInt(remaining));
+      ((RollingWindowRateLimiter) budget).observe(Integer.parseInt(limit), Integer.parseInt(remaining));
     }
   }
 
   @Override
   public Capabilities capabilities() {
-    return Capabilities.builder().operations(Operation.UPSERT, Operation.DELETE).maxRecordsPerBatch(batchSize)
-        .idempotentWrites(true).build();
+    Capabilities.Builder caps = Capabilities.builder().operations(Operation.UPSERT, Operation.DELETE)
+        .maxRecordsPerBatch(batchSize).idempotentWrites(true);
+    if (budget != null) {
+      caps.requestsTakePermits(budget);
+    }
+    return caps.build();
   }
 
   @Override

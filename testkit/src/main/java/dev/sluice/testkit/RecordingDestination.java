@@ -7,6 +7,7 @@ import dev.sluice.destination.Capabilities;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
 import dev.sluice.destination.PermanentDestinationException;
+import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RecordSize;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +24,8 @@ import java.util.TreeMap;
  * {@link #batches()} (what was sent). Thread-safe.
  *
  * <p>Semantics: {@code UPSERT} stores the record; {@code UPDATE} stores it if the key exists and
- * fails that record permanently otherwise; {@code INSERT} stores it if the key is new and fails it
- * permanently otherwise; {@code DELETE} removes the key (a missing key succeeds). A batch over the
+ * answers {@link RecordOutcome#notFound} otherwise; {@code INSERT} stores it if the key is new and
+ * answers {@link RecordOutcome#alreadyExists} otherwise; {@code DELETE} removes the key (a missing key succeeds). A batch over the
  * declared record or byte limit is refused with a {@link PermanentDestinationException}, as a real
  * API would refuse it, so tests notice when the engine breaks a limit.
  *
@@ -42,12 +43,16 @@ public final class RecordingDestination implements Destination {
     this.capabilities = capabilities;
   }
 
-  /** A destination with all four operations, 100 records per batch, no byte limit. */
+  /** {@return a destination with all four operations, 100 records per batch, no byte limit} */
   public static RecordingDestination create() {
     return builder().build();
   }
 
-  /** Configures a destination. */
+  /**
+   * Configures a destination.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -90,12 +95,12 @@ public final class RecordingDestination implements Destination {
             contents.put(key, record);
             result.succeeded(key);
           } else {
-            result.failed(key, "no record with key '" + key + "' to update", false);
+            result.set(RecordOutcome.notFound(key, "no record with key '" + key + "' to update"));
           }
           break;
         case INSERT:
           if (contents.containsKey(key)) {
-            result.failed(key, "a record with key '" + key + "' already exists", false);
+            result.set(RecordOutcome.alreadyExists(key, "a record with key '" + key + "' already exists"));
           } else {
             contents.put(key, record);
             result.succeeded(key);
@@ -112,45 +117,69 @@ public final class RecordingDestination implements Destination {
     return result.build();
   }
 
-  /** Makes writes of {@code key} fail with {@code reason} until {@link #clearFailures()}. */
+  /**
+   * Makes writes of {@code key} fail with {@code reason} until {@link #clearFailures()}.
+   *
+   * @param key the record key
+   * @param retryable whether a later attempt may succeed
+   * @param reason why, in words for the report
+   * @return this destination
+   */
   public synchronized RecordingDestination failKey(String key, boolean retryable, String reason) {
     failures.put(Objects.requireNonNull(key, "key"), new Failure(retryable, reason));
     return this;
   }
 
-  /** Lets every key succeed again. */
+  /**
+   * Lets every key succeed again.
+   *
+   * @return this destination
+   */
   public synchronized RecordingDestination clearFailures() {
     failures.clear();
     return this;
   }
 
-  /** Puts a record straight into the destination, as if someone had created it there. */
+  /**
+   * Puts a record straight into the destination, as if someone had created it there.
+   *
+   * @param record the record
+   * @return this destination
+   */
   public synchronized RecordingDestination seed(Record record) {
     contents.put(record.key(), record);
     return this;
   }
 
-  /** A copy of what the destination holds, by key in key order. */
+  /** {@return a copy of what the destination holds, by key in key order} */
   public synchronized Map<String, Record> contents() {
     return Collections.unmodifiableMap(new LinkedHashMap<>(contents));
   }
 
-  /** The record held under {@code key}, or null. */
+  /**
+   * {@return the record held under {@code key}, or null}
+   *
+   * @param key the record key
+   */
   public synchronized Record get(String key) {
     return contents.get(key);
   }
 
-  /** Number of records held. */
+  /** {@return the number of records held} */
   public synchronized int size() {
     return contents.size();
   }
 
-  /** Every batch received, in arrival order (including refused ones). */
+  /** {@return every batch received, in arrival order (including refused ones)} */
   public synchronized List<Batch> batches() {
     return List.copyOf(batches);
   }
 
-  /** The keys received with {@code operation}, over all batches, in arrival order. */
+  /**
+   * {@return the keys received with {@code operation}, over all batches, in arrival order}
+   *
+   * @param operation the operation
+   */
   public synchronized List<String> keysSent(Operation operation) {
     List<String> keys = new ArrayList<>();
     for (Batch b : batches) {
@@ -161,7 +190,11 @@ public final class RecordingDestination implements Destination {
     return keys;
   }
 
-  /** Forgets the received batches (not the contents). */
+  /**
+   * Forgets the received batches (not the contents).
+   *
+   * @return this destination
+   */
   public synchronized RecordingDestination clearBatches() {
     batches.clear();
     return this;
@@ -184,26 +217,45 @@ public final class RecordingDestination implements Destination {
 
     private Builder() {}
 
-    /** The supported operations; default all four. */
+    /**
+     * The supported operations; default all four.
+     *
+     * @param ops the operations
+     * @return this builder
+     */
     public Builder operations(Operation... ops) {
       caps.operations(ops);
       opsSet = true;
       return this;
     }
 
-    /** Records per batch; default 100. */
+    /**
+     * Records per batch; default 100.
+     *
+     * @param max the maximum, at least 1
+     * @return this builder
+     */
     public Builder maxRecordsPerBatch(int max) {
       caps.maxRecordsPerBatch(max);
       return this;
     }
 
-    /** Bytes per batch, as {@link RecordSize#jsonBytes} counts them; default unlimited. */
+    /**
+     * Bytes per batch, as {@link RecordSize#jsonBytes} counts them; default unlimited.
+     *
+     * @param max the maximum, at least 1
+     * @return this builder
+     */
     public Builder maxBytesPerBatch(long max) {
       caps.maxBytesPerBatch(max);
       return this;
     }
 
-    /** Builds the destination. */
+    /**
+     * Builds the destination.
+     *
+     * @return the destination
+     */
     public RecordingDestination build() {
       if (!opsSet) {
         caps.operations(Operation.values());

@@ -8,8 +8,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * Architecture rules for code built on Sluice, such as a connector module. Needs
- * {@code com.tngtech.archunit:archunit-junit5} on the test classpath.
+ * Architecture rules for code built on Sluice, such as a connector module. The testkit brings
+ * ArchUnit; call a rule from any JUnit test.
  *
  * <pre>{@code
  * @Test
@@ -22,7 +22,7 @@ public final class SluiceArchitecture {
 
   private SluiceArchitecture() {}
 
-  /** No class in the given packages uses {@code dev.sluice.internal}: API and SPI only. */
+  /** {@return the rule that no class uses {@code dev.sluice.internal}: API and SPI only} */
   public static ArchRule noInternalAccess() {
     return noClasses()
         .that().resideOutsideOfPackage("dev.sluice.internal..")
@@ -31,7 +31,11 @@ public final class SluiceArchitecture {
             + " without notice");
   }
 
-  /** Checks {@link #noInternalAccess()} against the main classes of the given packages. */
+  /**
+   * Checks {@link #noInternalAccess()} against the main classes of the given packages.
+   *
+   * @param packages the packages to check
+   */
   public static void check(String... packages) {
     JavaClasses classes = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

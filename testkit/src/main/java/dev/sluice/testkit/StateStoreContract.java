@@ -35,15 +35,17 @@ public abstract class StateStoreContract {
 
   private StateStore store;
 
-  /** A new, empty store, or one whose syncs this test class does not share with another. */
+  /**
+   * {@return a new, empty store, or one whose syncs this test class does not share with another}
+   */
   protected abstract StateStore newStore();
 
-  /** Whether checkpointed changes survive a session closed without commit. */
+  /** {@return whether checkpointed changes survive a session closed without commit} */
   protected boolean durable() {
     return false;
   }
 
-  /** The store under test. */
+  /** {@return the store under test} */
   protected final StateStore store() {
     return store;
   }
@@ -53,7 +55,11 @@ public abstract class StateStoreContract {
     store = newStore();
   }
 
-  /** A sync name unique to one test, so that tests sharing a database stay apart. */
+  /**
+   * {@return a sync name unique to one test, so that tests sharing a database stay apart}
+   *
+   * @param suffix what tells this test apart
+   */
   protected final String syncName(String suffix) {
     return getClass().getSimpleName() + "-" + suffix + "-" + Long.toHexString(System.nanoTime());
   }
@@ -193,7 +199,11 @@ public abstract class StateStoreContract {
     }
   }
 
-  /** The committed entries of a session, in cursor order. */
+  /**
+   * {@return the committed entries of a session, in cursor order}
+   *
+   * @param state the session
+   */
   protected static Map<String, Long> entries(SyncState state) {
     Map<String, Long> entries = new LinkedHashMap<>();
     StateCursor cursor = state.cursor();

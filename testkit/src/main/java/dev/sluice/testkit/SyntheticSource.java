@@ -36,7 +36,12 @@ public final class SyntheticSource implements Source {
     this.changeEvery = changeEvery;
   }
 
-  /** {@code count} records, keys {@code c000000000000} upward. */
+  /**
+   * {@code count} records, keys {@code c000000000000} upward.
+   *
+   * @param count how many records
+   * @return the source
+   */
   public static SyntheticSource of(long count) {
     if (count < 0) {
       throw new IllegalArgumentException("count must not be negative, was " + count);
@@ -45,8 +50,11 @@ public final class SyntheticSource implements Source {
   }
 
   /**
-   * The same records, except that every {@code changeEvery}-th one (by index) carries
-   * {@code revision} in its note, so it differs from revision 0.
+   * {@return the same records, except that every {@code changeEvery}-th one (by index) carries
+   * {@code revision} in its note, so it differs from revision 0}
+   *
+   * @param revision the revision, 0 for the original records
+   * @param changeEvery every how many records one changes
    */
   public SyntheticSource withRevision(int revision, int changeEvery) {
     if (changeEvery < 1) {
@@ -55,7 +63,11 @@ public final class SyntheticSource implements Source {
     return new SyntheticSource(count, revision, changeEvery);
   }
 
-  /** The key of the record at {@code index}. */
+  /**
+   * {@return the key of the record at {@code index}}
+   *
+   * @param index the position, from 0
+   */
   public static String key(long index) {
     return key(Long.toString(index));
   }
@@ -64,7 +76,11 @@ public final class SyntheticSource implements Source {
     return "c" + "000000000000".substring(Math.min(12, digits.length())) + digits;
   }
 
-  /** The record at {@code index}, as the source yields it. */
+  /**
+   * {@return the record at {@code index}, as the source yields it}
+   *
+   * @param index the position, from 0
+   */
   public Record record(long index) {
     boolean changed = revision != 0 && index % changeEvery == 0;
     String digits = Long.toString(index); // once for the key, the email and the name

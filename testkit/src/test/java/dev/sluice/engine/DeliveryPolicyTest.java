@@ -9,6 +9,14 @@ import dev.sluice.Sync;
 import dev.sluice.SyncReport;
 import dev.sluice.SyncReport.Status;
 import dev.sluice.delivery.DeliveryPolicy;
+import dev.sluice.destination.Batch;
+import dev.sluice.destination.BatchResult;
+import dev.sluice.destination.Capabilities;
+import dev.sluice.destination.Destination;
+import dev.sluice.destination.RetryableDestinationException;
+import dev.sluice.testkit.MutableClock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.FaultyDestination;
 import dev.sluice.testkit.InMemorySource;
@@ -153,6 +161,118 @@ class DeliveryPolicyTest {
   }
 
   @Test
+  void theBreakerJudgesEachBatchByItsFinalOutcomeAfterRetries() {
+    MutableClock time = new MutableClock(Instant.EPOCH);
+    Destination twiceThenFine = failingEachBatch(2, () -> new RetryableDestinationException("HTTP 502 from POST /batch"));
+    DeliveryPolicy defaults = DeliveryPolicy.custom().clock(time, time::advance).build();
+    Sync sync = Sync.from(rows(500)).to(twiceThenFine).named("s").state(state).batchSize(10).delivery(defaults).build();
+
+    SyncReport first = sync.run();
+    crm.clearBatches();
+    SyncReport second = Sync.from(rows(600)).to(twiceThenFine).named("s").state(state).batchSize(10)
+        .delivery(defaults).build().run();
+
+    assertThat(first.status()).as(first.summary()).isEqualTo(Status.SUCCEEDED);
+    assertThat(first.delivered()).isEqualTo(500);
+    assertThat(first.requests().attempts()).isEqualTo(150);
+    assertThat(first.requests().retries()).isEqualTo(100);
+    assertThat(second.status()).as(second.summary()).isEqualTo(Status.SUCCEEDED);
+    assertThat(second.delivered()).isEqualTo(100);
+  }
+
+  @Test
+  void aRunThatStartsWhileTheBreakerIsOpenSaysWhenItCloses() {
+    FaultyDestination faulty = FaultyDestination.wrap(crm).failNextCallsRetryably(1_000, "HTTP 500");
+    DeliveryPolicy policy = DeliveryPolicy.custom().backoff(Duration.ofMillis(1), Duration.ofMillis(2))
+        .maxAttempts(1).circuitBreaker(50, 4, 2).breakerWaitInOpenState(Duration.ofMinutes(5)).build();
+    Sync sync = Sync.from(rows(100)).to(faulty).named("s").state(state).batchSize(10).concurrency(1)
+        .delivery(policy).build();
+
+    SyncReport opened = sync.run();
+    int calls = faulty.calls();
+    SyncReport refused = sync.run();
+
+    assertThat(opened.status()).isEqualTo(Status.ABORTED);
+    assertThat(refused.status()).isEqualTo(Status.ABORTED);
+    assertThat(faulty.calls()).as("nothing sent while open").isEqualTo(calls);
+    assertThat(refused.failure()).hasValueSatisfying(m -> assertThat(m)
+        .contains("circuit breaker is open").containsPattern("lets a batch through again at 20\\d\\d-.*Z \\(in PT[45]M"));
+  }
+
+  @Test
+  void aRunEndsAtItsDeadlineWithWhatWasConfirmedCommittedAndTheRestPending() {
+    MutableClock time = new MutableClock(Instant.EPOCH);
+    AtomicInteger writes = new AtomicInteger();
+    Destination slowToForgive = new Destination() {
+      @Override
+      public Capabilities capabilities() {
+        return crm.capabilities();
+      }
+
+      @Override
+      public BatchResult write(Batch batch) {
+        if (writes.incrementAndGet() == 1) {
+          return crm.write(batch);
+        }
+        throw new RetryableDestinationException("HTTP 503", Duration.ofSeconds(5), null);
+      }
+    };
+    DeliveryPolicy patient = DeliveryPolicy.custom().maxAttempts(1_000).clock(time, time::advance).build();
+
+    SyncReport report = Sync.from(rows(300)).to(slowToForgive).named("s").state(state).batchSize(100).concurrency(1)
+        .delivery(patient).deadline(Duration.ofMinutes(1)).build().run();
+
+    assertThat(report.status()).isEqualTo(Status.ABORTED);
+    assertThat(report.failure()).hasValueSatisfying(m -> assertThat(m).contains("deadline of PT1M"));
+    assertThat(report.delivered()).isEqualTo(100);
+    assertThat(state.entries("s")).hasSize(100);
+    assertThat(time.millis()).as("the run stopped at its deadline").isBetween(60_000L, 61_000L);
+    assertThat(writes.get()).as("one write, then a 5 s wait each until the minute is up").isBetween(12, 14);
+  }
+
+  @Test
+  void cancelStopsARunningSyncWhichReturnsItsReport() throws Exception {
+    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+    Destination firstThenRateLimited = new Destination() {
+      private final AtomicInteger writes = new AtomicInteger();
+
+      @Override
+      public Capabilities capabilities() {
+        return crm.capabilities();
+      }
+
+      @Override
+      public BatchResult write(Batch batch) {
+        if (writes.incrementAndGet() == 1) {
+          return crm.write(batch);
+        }
+        waiting.countDown();
+        throw new dev.sluice.destination.RateLimitedException("HTTP 429", Duration.ofMinutes(10));
+      }
+    };
+    Sync sync = Sync.from(rows(300)).to(firstThenRateLimited).named("s").state(state).batchSize(100).concurrency(1)
+        .build();
+    java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<SyncReport> run = runner.submit(sync::run);
+      assertThat(waiting.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+
+      assertThat(sync.cancel()).isTrue();
+      SyncReport report = run.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat((System.nanoTime() - start) / 1_000_000).as("the 10 minute wait ended at once").isLessThan(2_000);
+      assertThat(report.status()).isEqualTo(Status.ABORTED);
+      assertThat(report.failure()).hasValueSatisfying(m -> assertThat(m).contains("the run was cancelled"));
+      assertThat(report.delivered()).isEqualTo(100);
+      assertThat(state.entries("s")).hasSize(100);
+      assertThat(sync.cancel()).as("nothing left to cancel").isFalse();
+    } finally {
+      runner.shutdownNow();
+    }
+  }
+
+  @Test
   void refusesNonsenseSettingsNamingThem() {
     assertThatThrownBy(() -> DeliveryPolicy.custom().maxAttempts(0))
         .hasMessage("maxAttempts must be at least 1, was 0");
@@ -165,6 +285,25 @@ class DeliveryPolicyTest {
 
   private Sync sync(InMemorySource source, FaultyDestination destination, DeliveryPolicy policy) {
     return Sync.from(source).to(destination).named("s").state(state).delivery(policy).build();
+  }
+
+  /** Fails the first {@code times} attempts of every batch, then delivers it. */
+  private Destination failingEachBatch(int times, java.util.function.Supplier<RuntimeException> failure) {
+    java.util.Map<String, AtomicInteger> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+    return new Destination() {
+      @Override
+      public Capabilities capabilities() {
+        return crm.capabilities();
+      }
+
+      @Override
+      public BatchResult write(Batch batch) {
+        if (attempts.computeIfAbsent(batch.id(), id -> new AtomicInteger()).incrementAndGet() <= times) {
+          throw failure.get();
+        }
+        return crm.write(batch);
+      }
+    };
   }
 
   private static InMemorySource rows(int n) {

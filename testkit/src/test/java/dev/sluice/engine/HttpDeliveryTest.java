@@ -6,7 +6,7 @@ import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.delivery.DeliveryPolicy;
-import dev.sluice.delivery.RateLimit;
+import dev.sluice.delivery.RollingWindowRateLimiter;
 import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.RateLimitedServer;
 import dev.sluice.testkit.RateLimitedServerDestination;
@@ -20,8 +20,8 @@ class HttpDeliveryTest {
   @Test
   void deliversEverythingThroughARateLimitedApiAndMirrorsDeletes() {
     try (RateLimitedServer api = RateLimitedServer.start(50, Duration.ofMillis(500))) {
-      RateLimit budget = RateLimit.of(50, Duration.ofMillis(500));
-      DeliveryPolicy policy = DeliveryPolicy.custom().rateLimit(budget).build();
+      RollingWindowRateLimiter budget = RollingWindowRateLimiter.of("api", 50, Duration.ofMillis(500));
+      DeliveryPolicy policy = DeliveryPolicy.ofDefaults();
       InMemoryStateStore state = new InMemoryStateStore();
       Sync sync = Sync.from(SyntheticSource.of(3_000)).to(new RateLimitedServerDestination(api, 100, budget))
           .named("api").state(state).mode(SyncMode.MIRROR).delivery(policy).build();

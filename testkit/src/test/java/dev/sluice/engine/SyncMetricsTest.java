@@ -51,6 +51,26 @@ class SyncMetricsTest {
   }
 
   @Test
+  void theLastSuccessGaugeKeepsItsValueWhenTheSyncIsRebuiltWithNewMetrics() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    InMemorySource source = InMemorySource.create().put(Record.builder("a").set("n", 1).build());
+    Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+    Sync.from(source).to(RecordingDestination.create()).named("rebuilt").clock(clock)
+        .listener(SyncMetrics.of(registry, "Recording")).build().run();
+    // A new Sync and a new SyncMetrics on the same registry, the old ones left to the collector.
+    Sync.from(source).to(RecordingDestination.create()).named("rebuilt").clock(clock)
+        .listener(SyncMetrics.of(registry, "Recording")).build();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+
+    assertThat(registry.get(MetricNames.LAST_SUCCESS).tag(MetricNames.TAG_SYNC, "rebuilt").gauge().value())
+        .as("the gauge a staleness alert watches").isEqualTo(Instant.parse("2026-11-27T10:00:00Z").getEpochSecond());
+    assertThat(registry.get(MetricNames.RECORDS).tag(MetricNames.TAG_SYNC, "rebuilt")
+        .tag(MetricNames.TAG_OUTCOME, "delivered").counter().count()).as("sync name taken from the run").isEqualTo(1);
+  }
+
+  @Test
   void bindsResilience4jMetersForTheRetryAndTheBreaker() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     InMemorySource source = InMemorySource.create();

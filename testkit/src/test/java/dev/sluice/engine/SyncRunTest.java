@@ -327,6 +327,11 @@ class SyncRunTest {
         }
         return destination.write(batch);
       }
+
+      @Override
+      public String identity() {
+        return destination.identity(); // the same system, so the next run goes on from this state
+      }
     };
 
     SyncReport report = Sync.from(source).to(gone).named("customers").state(state).concurrency(1).build().run();
@@ -360,7 +365,8 @@ class SyncRunTest {
         .delivery(DeliveryPolicy.custom().backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build()).build().run();
 
     assertThat(report.status()).isEqualTo(Status.FAILED);
-    assertThat(report.failure()).hasValue("every change sent failed (3); see failedRecords");
+    assertThat(report.failure()).hasValue("nothing that was sent could be delivered: every change failed (3); see failedRecords");
+    assertThat(report.failureKind()).contains(SyncReport.FailureKind.DESTINATION);
     assertThat(report.failedRecords()).extracting(RecordError::reason)
         .containsOnly("HTTP 503 Service Unavailable (after 5 attempts)");
     assertThat(report.failedRecords()).allMatch(RecordError::retryable);
@@ -417,6 +423,25 @@ class SyncRunTest {
       assertThat(state.entries("customers")).hasSize(10);
     } finally {
       jobs.shutdownNow();
+    }
+  }
+
+  @Test
+  void aSyncIsACallableThatExecutorsRunAndThatReportsFailuresInsteadOfThrowing() throws Exception {
+    InMemorySource source = InMemorySource.create().put("1", Map.of("n", "1")).put("2", Map.of("n", "2"));
+    Sync sync = Sync.from(source).to(destination).named("callable").build();
+    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      SyncReport first = executor.submit((java.util.concurrent.Callable<SyncReport>) sync).get();
+      source.failAfter(1, "the warehouse went away");
+      SyncReport failed = executor.submit((java.util.concurrent.Callable<SyncReport>) sync).get();
+
+      assertThat(first.status()).isEqualTo(Status.SUCCEEDED);
+      assertThat(first.delivered()).isEqualTo(2);
+      assertThat(failed.status()).isEqualTo(Status.FAILED);
+      assertThat(failed.summary()).contains("the warehouse went away");
+    } finally {
+      executor.shutdownNow();
     }
   }
 

@@ -88,19 +88,39 @@ class JsonClientTest {
   }
 
   @Test
-  void readsRetryAfterInSecondsAndAsAnHttpDate() {
+  void readsRetryAfterInSecondsAndAsAnHttpDateOnEveryRetryableStatus() {
     try (JsonClient api = client(AuthProvider.none())) {
       server.enqueue(respond(429, "", "Retry-After", "7"));
       server.enqueue(respond(429, "", "Retry-After",
           DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().plusSeconds(90).atZone(ZoneOffset.UTC))));
-      server.enqueue(respond(429, ""));
+      server.enqueue(respond(503, "", "Retry-After", "1"));
+      server.enqueue(respond(502, ""));
 
       assertThatThrownBy(() -> api.get("/x").throwIfFailed()).isInstanceOfSatisfying(RateLimitedException.class,
           e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7)));
       assertThatThrownBy(() -> api.get("/x").throwIfFailed()).isInstanceOfSatisfying(RateLimitedException.class,
-          e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(90)));
-      assertThatThrownBy(() -> api.get("/x").throwIfFailed()).isInstanceOfSatisfying(RateLimitedException.class,
-          e -> assertThat(e.retryAfter()).isEqualTo(JsonResponse.DEFAULT_RATE_LIMIT_WAIT));
+          e -> assertThat(e.requestedWait()).hasValue(Duration.ofSeconds(90)));
+      assertThatThrownBy(() -> api.get("/x").throwIfFailed())
+          .isInstanceOfSatisfying(dev.sluice.destination.RetryableDestinationException.class,
+              e -> assertThat(e.requestedWait()).as("a 503 asks for time too").hasValue(Duration.ofSeconds(1)));
+      assertThatThrownBy(() -> api.get("/x").throwIfFailed())
+          .isInstanceOfSatisfying(dev.sluice.destination.RetryableDestinationException.class,
+              e -> assertThat(e.requestedWait()).isEmpty());
+    }
+  }
+
+  @Test
+  void ignoresRetryAfterValuesThatAskForNoTimeOrCannotBeRead() {
+    try (JsonClient api = client(AuthProvider.none())) {
+      for (String value : java.util.List.of("0", "-1", "soon", "",
+          DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().minusSeconds(5).atZone(ZoneOffset.UTC)))) {
+        server.enqueue(respond(429, "", "Retry-After", value));
+        assertThatThrownBy(() -> api.get("/x").throwIfFailed()).as("Retry-After: '%s'", value)
+            .isInstanceOfSatisfying(RateLimitedException.class, e -> {
+              assertThat(e.retryAfter()).isZero();
+              assertThat(e.requestedWait()).as("the engine's backoff applies").isEmpty();
+            });
+      }
     }
   }
 

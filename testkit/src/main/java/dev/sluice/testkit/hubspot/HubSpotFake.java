@@ -83,52 +83,83 @@ public final class HubSpotFake implements AutoCloseable {
       this.readOnly = readOnly;
     }
 
-    /** A single-line text property. */
+    /**
+     * {@return a single-line text property}
+     *
+     * @param name the name
+     */
     public static Property string(String name) {
       return new Property(name, "string", "text", List.of(), false, false, false);
     }
 
-    /** A number property. */
+    /**
+     * {@return a number property}
+     *
+     * @param name the name
+     */
     public static Property number(String name) {
       return new Property(name, "number", "number", List.of(), false, false, false);
     }
 
-    /** A checkbox (boolean) property. */
+    /**
+     * {@return a checkbox (boolean) property}
+     *
+     * @param name the name
+     */
     public static Property bool(String name) {
       return new Property(name, "bool", "booleancheckbox", List.of("true", "false"), false, false, false);
     }
 
-    /** A date property (midnight UTC). */
+    /**
+     * {@return a date property (midnight UTC)}
+     *
+     * @param name the name
+     */
     public static Property date(String name) {
       return new Property(name, "date", "date", List.of(), false, false, false);
     }
 
-    /** A date-and-time property. */
+    /**
+     * {@return a date-and-time property}
+     *
+     * @param name the name
+     */
     public static Property datetime(String name) {
       return new Property(name, "datetime", "date", List.of(), false, false, false);
     }
 
-    /** A dropdown with these option values. */
+    /**
+     * {@return a dropdown with these option values}
+     *
+     * @param name the name
+     * @param options the option values
+     */
     public static Property enumeration(String name, String... options) {
       return new Property(name, "enumeration", "select", List.of(options), false, false, false);
     }
 
-    /** Multiple checkboxes with these option values (a value lists several, separated by {@code ;}). */
+    /**
+     * Multiple checkboxes with these option values (a value lists several, separated by {@code ;}).
+     *
+     * @param name the name
+     * @param options the option values
+     * @return the property
+     */
     public static Property multiSelect(String name, String... options) {
       return new Property(name, "enumeration", "checkbox", List.of(options), false, false, false);
     }
 
-    /** This property with unique values (it can key upserts). */
+    /** {@return this property with unique values (it can key upserts)} */
     public Property unique() {
       return new Property(name, type, fieldType, options, true, calculated, readOnly);
     }
 
-    /** This property calculated by HubSpot (its value cannot be set). */
+    /** {@return this property calculated by HubSpot (its value cannot be set)} */
     public Property calculated() {
       return new Property(name, type, "calculation_equation", options, unique, true, true);
     }
 
-    /** This property with a read-only value. */
+    /** {@return this property with a read-only value} */
     public Property readOnly() {
       return new Property(name, type, fieldType, options, unique, calculated, true);
     }
@@ -180,12 +211,21 @@ public final class HubSpotFake implements AutoCloseable {
     });
   }
 
-  /** Starts a fake portal with the standard objects, 190 requests per rolling 10 s. */
+  /**
+   * Starts a fake portal with the standard objects, 190 requests per rolling 10 s.
+   *
+   * @return the started fake; close it when done
+   */
   public static HubSpotFake start() {
     return start(Clock.systemUTC());
   }
 
-  /** As {@link #start()}, judging token expiry by {@code clock}. */
+  /**
+   * As {@link #start()}, judging token expiry by {@code clock}.
+   *
+   * @param clock the clock to read the time from
+   * @return the started fake; close it when done
+   */
   public static HubSpotFake start(Clock clock) {
     HubSpotFake fake = new HubSpotFake(clock);
     try {
@@ -196,7 +236,7 @@ public final class HubSpotFake implements AutoCloseable {
     return fake;
   }
 
-  /** The base URL to give a connector instead of {@code https://api.hubapi.com}. */
+  /** {@return the base URL to give a connector instead of {@code https://api.hubapi.com}} */
   public String baseUrl() {
     String url = server.url("/").toString();
     return url.substring(0, url.length() - 1);
@@ -204,26 +244,48 @@ public final class HubSpotFake implements AutoCloseable {
 
   // ---- configuration --------------------------------------------------------------------------
 
-  /** Allows {@code requests} per rolling {@code window} (HubSpot: 100 or 190 per 10 s by tier). */
+  /**
+   * Allows {@code requests} per rolling {@code window} (HubSpot: 100 or 190 per 10 s by tier).
+   *
+   * @param requests how many requests
+   * @param window the rolling window
+   * @return this fake
+   */
   public synchronized HubSpotFake rateLimit(int requests, Duration window) {
     this.limit = requests;
     this.windowMillis = window.toMillis();
     return this;
   }
 
-  /** Allows {@code requests} per day; the next ones get 429 DAILY. */
+  /**
+   * Allows {@code requests} per day; the next ones get 429 DAILY.
+   *
+   * @param requests how many requests
+   * @return this fake
+   */
   public synchronized HubSpotFake dailyLimit(long requests) {
     this.dailyLimit = requests;
     return this;
   }
 
-  /** Accepts {@code token} as a private app token too. */
+  /**
+   * Accepts {@code token} as a private app token too.
+   *
+   * @param token the token
+   * @return this fake
+   */
   public synchronized HubSpotFake acceptToken(String token) {
     validTokens.add(token);
     return this;
   }
 
-  /** Enables the OAuth refresh flow: {@code refreshToken} gets access tokens living {@code lifetime}. */
+  /**
+   * Enables the OAuth refresh flow: {@code refreshToken} gets access tokens living {@code lifetime}.
+   *
+   * @param refreshToken the refresh token
+   * @param lifetime how long an access token lives
+   * @return this fake
+   */
   public synchronized HubSpotFake oauth(String refreshToken, Duration lifetime) {
     this.refreshToken = refreshToken;
     this.accessTokenLifetime = lifetime;
@@ -233,13 +295,22 @@ public final class HubSpotFake implements AutoCloseable {
   /**
    * With false, a batch with any invalid input is refused as a whole with 400, whatever the
    * trace ids: how the API answers some kinds of errors.
+   *
+   * @param enabled whether 207 answers are given
+   * @return this fake
    */
   public synchronized HubSpotFake multiStatus(boolean enabled) {
     this.multiStatus = enabled;
     return this;
   }
 
-  /** Adds (or replaces) a property of {@code objectType}; the type is created if new (custom objects). */
+  /**
+   * Adds (or replaces) a property of {@code objectType}; the type is created if new (custom objects).
+   *
+   * @param objectType the object type: {@code contacts}, a custom object's name or id, ...
+   * @param properties the properties
+   * @return this fake
+   */
   public synchronized HubSpotFake define(String objectType, Property... properties) {
     Map<String, Property> props = schema.computeIfAbsent(objectType, t -> {
       Map<String, Property> base = new LinkedHashMap<>();
@@ -254,13 +325,24 @@ public final class HubSpotFake implements AutoCloseable {
     return this;
   }
 
-  /** Answers the next request with {@code status} and {@code body}, whatever it is. */
+  /**
+   * Answers the next request with {@code status} and {@code body}, whatever it is.
+   *
+   * @param status the HTTP status
+   * @param body the body
+   * @return this fake
+   */
   public synchronized HubSpotFake respondNext(int status, String body) {
     scripted.add(new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json").body(body).build());
     return this;
   }
 
-  /** Answers the next request with a 429 of {@code policyName} (TEN_SECONDLY_ROLLING or DAILY). */
+  /**
+   * Answers the next request with a 429 of {@code policyName} (TEN_SECONDLY_ROLLING or DAILY).
+   *
+   * @param policyName {@code TEN_SECONDLY_ROLLING} or {@code DAILY}
+   * @return this fake
+   */
   public synchronized HubSpotFake rateLimitNext(String policyName) {
     scripted.add(tooManyRequests(policyName));
     return this;
@@ -268,14 +350,23 @@ public final class HubSpotFake implements AutoCloseable {
 
   // ---- what the fake holds ---------------------------------------------------------------------
 
-  /** The live objects of {@code objectType}: their properties by HubSpot id. */
+  /**
+   * {@return the live objects of {@code objectType}: their properties by HubSpot id}
+   *
+   * @param objectType the object type: {@code contacts}, a custom object's name or id, ...
+   */
   public synchronized Map<String, Map<String, String>> objects(String objectType) {
     Map<String, Map<String, String>> copy = new TreeMap<>();
     objects.getOrDefault(objectType, Map.of()).forEach((id, props) -> copy.put(id, Map.copyOf(props)));
     return copy;
   }
 
-  /** The live objects of {@code objectType} by the value of {@code property}. */
+  /**
+   * {@return the live objects of {@code objectType} by the value of {@code property}}
+   *
+   * @param objectType the object type: {@code contacts}, a custom object's name or id, ...
+   * @param property the property name
+   */
   public synchronized Map<String, Map<String, String>> objectsBy(String objectType, String property) {
     Map<String, Map<String, String>> byValue = new TreeMap<>();
     objects.getOrDefault(objectType, Map.of()).values().forEach(props -> {
@@ -286,7 +377,13 @@ public final class HubSpotFake implements AutoCloseable {
     return byValue;
   }
 
-  /** Creates an object directly, as if made in HubSpot's UI; returns its id. */
+  /**
+   * Creates an object directly, as if made in HubSpot's UI; returns its id.
+   *
+   * @param objectType the object type: {@code contacts}, a custom object's name or id, ...
+   * @param properties the properties
+   * @return the new object's id
+   */
   public synchronized String put(String objectType, Map<String, String> properties) {
     String id = Long.toString(nextId++);
     Map<String, String> props = new TreeMap<>(properties);
@@ -297,32 +394,36 @@ public final class HubSpotFake implements AutoCloseable {
     return id;
   }
 
-  /** Requests received, 429s included. */
+  /** {@return requests received, 429s included} */
   public synchronized long requests() {
     return requests;
   }
 
-  /** Requests answered 429. */
+  /** {@return requests answered 429} */
   public synchronized long rateLimited() {
     return rateLimited;
   }
 
-  /** When each request under the limits arrived ({@link System#nanoTime()}), in order. */
+  /** {@return when each request under the limits arrived ({@link System#nanoTime()}), in order} */
   public synchronized List<Long> acceptedAt() {
     return List.copyOf(acceptedAt);
   }
 
-  /** Access tokens issued by the refresh flow. */
+  /** {@return access tokens issued by the refresh flow} */
   public synchronized int refreshes() {
     return refreshes;
   }
 
-  /** The paths requested, in order (method and path, such as {@code POST /crm/v3/objects/contacts/batch/upsert}). */
+  /**
+   * {@return the paths requested, in order (method and path, such as {@code POST /crm/v3/objects/contacts/batch/upsert})}
+   */
   public synchronized List<String> paths() {
     return List.copyOf(paths);
   }
 
-  /** Inputs received per batch endpoint (upsert, update, create, read, archive), summed. */
+  /**
+   * {@return inputs received per batch endpoint (upsert, update, create, read, archive), summed}
+   */
   public synchronized Map<String, Integer> inputs() {
     return new TreeMap<>(batchSizes);
   }

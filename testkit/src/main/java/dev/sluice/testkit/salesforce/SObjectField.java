@@ -53,116 +53,179 @@ public final class SObjectField {
         List.of(), false);
   }
 
-  /** A text field of at most {@code length} characters. */
+  /**
+   * {@return a text field of at most {@code length} characters}
+   *
+   * @param name the field's API name
+   * @param length the most characters
+   */
   public static SObjectField text(String name, int length) {
     return of(name, "string", length, 0, 0);
   }
 
-  /** A long text area of at most {@code length} characters. */
+  /**
+   * {@return a long text area of at most {@code length} characters}
+   *
+   * @param name the field's API name
+   * @param length the most characters
+   */
   public static SObjectField textArea(String name, int length) {
     return of(name, "textarea", length, 0, 0);
   }
 
-  /** An email field (80 characters, checked for an {@code @}). */
+  /**
+   * {@return an email field (80 characters, checked for an {@code @})}
+   *
+   * @param name the field's API name
+   */
   public static SObjectField email(String name) {
     return of(name, "email", 80, 0, 0);
   }
 
-  /** A phone field (40 characters). */
+  /**
+   * {@return a phone field (40 characters)}
+   *
+   * @param name the field's API name
+   */
   public static SObjectField phone(String name) {
     return of(name, "phone", 40, 0, 0);
   }
 
-  /** A number with {@code precision} digits, {@code scale} of them after the point. */
+  /**
+   * {@return a number with {@code precision} digits, {@code scale} of them after the point}
+   *
+   * @param name the field's API name
+   * @param precision digits in all, from 1 to 38
+   * @param scale decimal places
+   */
   public static SObjectField number(String name, int precision, int scale) {
     return of(name, "double", 0, precision, scale);
   }
 
-  /** A whole number (9 digits). */
+  /**
+   * {@return a whole number (9 digits)}
+   *
+   * @param name the field's API name
+   */
   public static SObjectField integer(String name) {
     return of(name, "int", 0, 9, 0);
   }
 
-  /** A currency amount with {@code precision} digits, {@code scale} after the point. */
+  /**
+   * {@return a currency amount with {@code precision} digits, {@code scale} after the point}
+   *
+   * @param name the field's API name
+   * @param precision digits in all, from 1 to 38
+   * @param scale decimal places
+   */
   public static SObjectField currency(String name, int precision, int scale) {
     return of(name, "currency", 0, precision, scale);
   }
 
-  /** A percentage with {@code precision} digits, {@code scale} after the point. */
+  /**
+   * {@return a percentage with {@code precision} digits, {@code scale} after the point}
+   *
+   * @param name the field's API name
+   * @param precision digits in all, from 1 to 38
+   * @param scale decimal places
+   */
   public static SObjectField percent(String name, int precision, int scale) {
     return of(name, "percent", 0, precision, scale);
   }
 
-  /** A checkbox; never null (false by default). */
+  /**
+   * {@return a checkbox; never null (false by default)}
+   *
+   * @param name the field's API name
+   */
   public static SObjectField bool(String name) {
     return new SObjectField(name, "boolean", 0, 0, 0, false, true, true, false, false, false, false, true, List.of(),
         false);
   }
 
-  /** A date ({@code YYYY-MM-DD}). */
+  /**
+   * {@return a date ({@code YYYY-MM-DD})}
+   *
+   * @param name the field's API name
+   */
   public static SObjectField date(String name) {
     return of(name, "date", 0, 0, 0);
   }
 
-  /** A date and time (ISO-8601). */
+  /**
+   * {@return a date and time (ISO-8601)}
+   *
+   * @param name the field's API name
+   */
   public static SObjectField dateTime(String name) {
     return of(name, "datetime", 0, 0, 0);
   }
 
-  /** A picklist with these values; other values are accepted unless {@link #restricted()}. */
+  /**
+   * {@return a picklist with these values; other values are accepted unless {@link #restricted()}}
+   *
+   * @param name the field's API name
+   * @param values the picklist values
+   */
   public static SObjectField picklist(String name, String... values) {
     return new SObjectField(name, "picklist", 255, 0, 0, true, true, true, false, false, false, false, false,
         List.of(values), false);
   }
 
-  /** This field, required: not nillable, so an insert without it fails with REQUIRED_FIELD_MISSING. */
+  /**
+   * {@return this field, required: not nillable, so an insert without it fails with REQUIRED_FIELD_MISSING}
+   */
   public SObjectField required() {
     return new SObjectField(name, type, length, precision, scale, false, createable, updateable, externalId, idLookup,
         unique, calculated, defaultedOnCreate, picklistValues, restrictedPicklist);
   }
 
-  /** This field as an external ID (and so an id lookup), able to key upserts. */
+  /** {@return this field as an external ID (and so an id lookup), able to key upserts} */
   public SObjectField externalId() {
     return new SObjectField(name, type, length, precision, scale, nillable, createable, updateable, true, true, unique,
         calculated, defaultedOnCreate, picklistValues, restrictedPicklist);
   }
 
-  /** This field with unique values: a second record with the same value is refused (DUPLICATE_VALUE). */
+  /**
+   * {@return this field with unique values: a second record with the same value is refused (DUPLICATE_VALUE)}
+   */
   public SObjectField unique() {
     return new SObjectField(name, type, length, precision, scale, nillable, createable, updateable, externalId,
         idLookup, true, calculated, defaultedOnCreate, picklistValues, restrictedPicklist);
   }
 
-  /** This picklist, restricted to its values. */
+  /** {@return this picklist, restricted to its values} */
   public SObjectField restricted() {
     return new SObjectField(name, type, length, precision, scale, nillable, createable, updateable, externalId,
         idLookup, unique, calculated, defaultedOnCreate, picklistValues, true);
   }
 
-  /** This field, read-only: neither createable nor updateable (a formula or a system field). */
+  /**
+   * {@return this field, read-only: neither createable nor updateable (a formula or a system field)}
+   */
   public SObjectField readOnly() {
     return new SObjectField(name, type, length, precision, scale, nillable, false, false, externalId, idLookup, unique,
         calculated, true, picklistValues, restrictedPicklist);
   }
 
-  /** This field, calculated by a formula (read-only). */
+  /** {@return this field, calculated by a formula (read-only)} */
   public SObjectField calculated() {
     return new SObjectField(name, type, length, precision, scale, true, false, false, externalId, idLookup, unique,
         true, false, picklistValues, restrictedPicklist);
   }
 
-  /** This field, settable when a record is created but not changed afterwards. */
+  /** {@return this field, settable when a record is created but not changed afterwards} */
   public SObjectField createOnly() {
     return new SObjectField(name, type, length, precision, scale, nillable, createable, false, externalId, idLookup,
         unique, calculated, defaultedOnCreate, picklistValues, restrictedPicklist);
   }
 
-  /** The field's API name. */
+  /** {@return the field's API name} */
   public String name() {
     return name;
   }
 
-  /** The field's type, as describe names it. */
+  /** {@return the field's type, as describe names it} */
   public String type() {
     return type;
   }

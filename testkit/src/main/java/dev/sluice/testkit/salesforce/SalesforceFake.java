@@ -155,12 +155,21 @@ public final class SalesforceFake implements AutoCloseable {
     });
   }
 
-  /** Starts a fake org with Contact, Lead, Account and Subscription__c, on the system clock. */
+  /**
+   * Starts a fake org with Contact, Lead, Account and Subscription__c, on the system clock.
+   *
+   * @return the started fake; close it when done
+   */
   public static SalesforceFake start() {
     return start(Clock.systemUTC());
   }
 
-  /** As {@link #start()}, with token expiry and Bulk processing judged by {@code clock}. */
+  /**
+   * As {@link #start()}, with token expiry and Bulk processing judged by {@code clock}.
+   *
+   * @param clock the clock to read the time from
+   * @return the started fake; close it when done
+   */
   public static SalesforceFake start(Clock clock) {
     SalesforceFake fake = new SalesforceFake(clock);
     try {
@@ -173,12 +182,14 @@ public final class SalesforceFake implements AutoCloseable {
     return fake;
   }
 
-  /** The login host, in place of {@code https://login.salesforce.com}. */
+  /** {@return the login host, in place of {@code https://login.salesforce.com}} */
   public String loginUrl() {
     return url(login);
   }
 
-  /** The org's My Domain host and instance URL, in place of {@code https://acme.my.salesforce.com}. */
+  /**
+   * {@return the org's My Domain host and instance URL, in place of {@code https://acme.my.salesforce.com}}
+   */
   public String instanceUrl() {
     return url(instance);
   }
@@ -189,8 +200,8 @@ public final class SalesforceFake implements AutoCloseable {
   }
 
   /**
-   * The private key of the connected app's certificate, PKCS#8 PEM: what a JWT bearer client signs
-   * its assertions with. Generated per fake.
+   * {@return the private key of the connected app's certificate, PKCS#8 PEM: what a JWT bearer client signs
+   * its assertions with} Generated per fake.
    */
   public String privateKeyPem() {
     String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -200,7 +211,13 @@ public final class SalesforceFake implements AutoCloseable {
 
   // ---- configuration --------------------------------------------------------------------------
 
-  /** Defines (or adds fields to) {@code sobject}; a new object gets Id, CreatedDate and LastModifiedDate. */
+  /**
+   * Defines (or adds fields to) {@code sobject}; a new object gets Id, CreatedDate and LastModifiedDate.
+   *
+   * @param sobject the sObject, such as {@code Contact}
+   * @param fields the fields to add
+   * @return this fake
+   */
   public synchronized SalesforceFake define(String sobject, SObjectField... fields) {
     ObjectStore store = objects.computeIfAbsent(sobject, name -> new ObjectStore(name, prefixFor(name)));
     for (SObjectField f : fields) {
@@ -209,67 +226,120 @@ public final class SalesforceFake implements AutoCloseable {
     return this;
   }
 
-  /** Verifies JWT assertions with {@code key} (the certificate uploaded to the connected app) instead. */
+  /**
+   * Verifies JWT assertions with {@code key} (the certificate uploaded to the connected app) instead.
+   *
+   * @param key the connected app's public key
+   * @return this fake
+   */
   public synchronized SalesforceFake connectedAppKey(PublicKey key) {
     this.appKey = key;
     return this;
   }
 
-  /** Pre-approves {@code username} for the JWT bearer flow. */
+  /**
+   * Pre-approves {@code username} for the JWT bearer flow.
+   *
+   * @param username the user name
+   * @return this fake
+   */
   public synchronized SalesforceFake approveUser(String username) {
     approvedUsers.add(username);
     return this;
   }
 
-  /** Accepts {@code token} as a refresh token of the connected app. */
+  /**
+   * Accepts {@code token} as a refresh token of the connected app.
+   *
+   * @param token the token
+   * @return this fake
+   */
   public synchronized SalesforceFake refreshToken(String token) {
     refreshTokens.add(token);
     return this;
   }
 
-  /** Revokes every refresh token: the next refresh gets 400 invalid_grant. */
+  /**
+   * Revokes every refresh token: the next refresh gets 400 invalid_grant.
+   *
+   * @return this fake
+   */
   public synchronized SalesforceFake revokeRefreshTokens() {
     refreshTokens.clear();
     return this;
   }
 
-  /** How long an access token lives; default 2 hours (Salesforce's default session timeout). */
+  /**
+   * How long an access token lives; default 2 hours (Salesforce's default session timeout).
+   *
+   * @param lifetime how long an access token lives
+   * @return this fake
+   */
   public synchronized SalesforceFake sessionLifetime(Duration lifetime) {
     this.sessionLifetime = lifetime;
     return this;
   }
 
-  /** Ends every session: the next REST call with an issued token gets 401 INVALID_SESSION_ID. */
+  /**
+   * Ends every session: the next REST call with an issued token gets 401 INVALID_SESSION_ID.
+   *
+   * @return this fake
+   */
   public synchronized SalesforceFake expireSessions() {
     sessions.clear();
     return this;
   }
 
-  /** The org's daily API allocation; default 100,000. */
+  /**
+   * The org's daily API allocation; default 100,000.
+   *
+   * @param calls calls in flight at most, at least 1
+   * @return this fake
+   */
   public synchronized SalesforceFake dailyApiLimit(long calls) {
     this.dailyLimit = calls;
     return this;
   }
 
-  /** Sets the calls already used today, as other integrations of the org would. */
+  /**
+   * Sets the calls already used today, as other integrations of the org would.
+   *
+   * @param used calls already used today
+   * @return this fake
+   */
   public synchronized SalesforceFake apiUsage(long used) {
     this.apiUsed = used;
     return this;
   }
 
-  /** Requests served at once before 403 ConcurrentPerOrgLongTxn; default 25. */
+  /**
+   * Requests served at once before 403 ConcurrentPerOrgLongTxn; default 25.
+   *
+   * @param requests how many requests
+   * @return this fake
+   */
   public SalesforceFake concurrentRequestLimit(int requests) {
     this.concurrentLimit = requests;
     return this;
   }
 
-  /** Refuses the next {@code count} REST requests with the concurrent-request 403, as a busy org would. */
+  /**
+   * Refuses the next {@code count} REST requests with the concurrent-request 403, as a busy org would.
+   *
+   * @param count how many records
+   * @return this fake
+   */
   public SalesforceFake refuseNextForConcurrency(int count) {
     concurrencyRefusals.addAndGet(count);
     return this;
   }
 
-  /** Records per query page before {@code nextRecordsUrl}; default 2,000. */
+  /**
+   * Records per query page before {@code nextRecordsUrl}; default 2,000.
+   *
+   * @param records records per query page
+   * @return this fake
+   */
   public synchronized SalesforceFake queryPageSize(int records) {
     this.queryPageSize = records;
     return this;
@@ -278,32 +348,56 @@ public final class SalesforceFake implements AutoCloseable {
   /**
    * How long a closed Bulk job takes on the fake's clock: InProgress from half of it, JobComplete
    * when it has passed. Default zero (complete at the first look).
+   *
+   * @param time how long a job takes
+   * @return this fake
    */
   public synchronized SalesforceFake bulkProcessingTime(Duration time) {
     this.bulkProcessingTime = time;
     return this;
   }
 
-  /** The most bytes one Bulk upload may hold; default 100 MB (150 MB as base64). */
+  /**
+   * The most bytes one Bulk upload may hold; default 100 MB (150 MB as base64).
+   *
+   * @param bytes the most bytes, at least 1
+   * @return this fake
+   */
   public synchronized SalesforceFake maxUploadBytes(long bytes) {
     this.maxUploadBytes = bytes;
     return this;
   }
 
-  /** Records the org may hold in all; creating more fails with STORAGE_LIMIT_EXCEEDED. */
+  /**
+   * Records the org may hold in all; creating more fails with STORAGE_LIMIT_EXCEEDED.
+   *
+   * @param records the most records the org may store
+   * @return this fake
+   */
   public synchronized SalesforceFake storageLimit(long records) {
     this.storageLimit = records;
     return this;
   }
 
-  /** The next Bulk job to be processed fails after {@code records} rows, with {@code message}. */
+  /**
+   * The next Bulk job to be processed fails after {@code records} rows, with {@code message}.
+   *
+   * @param records records processed before the job fails
+   * @param message the job's error message
+   * @return this fake
+   */
   public synchronized SalesforceFake failNextJobAfter(int records, String message) {
     this.failNextJobAfter = records;
     this.failNextJobMessage = message;
     return this;
   }
 
-  /** Seeds the order of Bulk result files (they are always shuffled, as Salesforce does not keep order). */
+  /**
+   * Seeds the order of Bulk result files (they are always shuffled, as Salesforce does not keep order).
+   *
+   * @param seed the random seed
+   * @return this fake
+   */
   public synchronized SalesforceFake resultOrderSeed(long seed) {
     this.shuffle = new Random(seed);
     return this;
@@ -312,13 +406,25 @@ public final class SalesforceFake implements AutoCloseable {
   /**
    * The next write of the {@code sobject} record whose external ID (or Id) is {@code key} fails
    * with {@code statusCode} (such as {@code UNABLE_TO_LOCK_ROW}) and {@code message}, once.
+   *
+   * @param sobject the sObject, such as {@code Contact}
+   * @param key the external ID (or Id) of the record
+   * @param statusCode the Salesforce error code
+   * @param message the error message
+   * @return this fake
    */
   public synchronized SalesforceFake failRecord(String sobject, String key, String statusCode, String message) {
     recordFailures.put(sobject + "/" + key, new String[] {statusCode, message});
     return this;
   }
 
-  /** Answers the next REST request with {@code status} and {@code body}, whatever it is. */
+  /**
+   * Answers the next REST request with {@code status} and {@code body}, whatever it is.
+   *
+   * @param status the HTTP status
+   * @param body the body
+   * @return this fake
+   */
   public synchronized SalesforceFake respondNext(int status, String body) {
     scripted.add(new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json;charset=UTF-8")
         .body(body).build());
@@ -327,7 +433,11 @@ public final class SalesforceFake implements AutoCloseable {
 
   // ---- what the fake holds ---------------------------------------------------------------------
 
-  /** The records of {@code sobject} by Id, each with its fields (Ids, numbers as BigDecimal, dates, instants). */
+  /**
+   * {@return the records of {@code sobject} by Id, each with its fields (Ids, numbers as BigDecimal, dates, instants)}
+   *
+   * @param sobject the sObject, such as {@code Contact}
+   */
   public synchronized Map<String, Map<String, Object>> records(String sobject) {
     processDueJobs();
     Map<String, Map<String, Object>> copy = new TreeMap<>();
@@ -335,7 +445,12 @@ public final class SalesforceFake implements AutoCloseable {
     return copy;
   }
 
-  /** The records of {@code sobject} by the value of {@code field} (records without one left out). */
+  /**
+   * {@return the records of {@code sobject} by the value of {@code field} (records without one left out)}
+   *
+   * @param sobject the sObject, such as {@code Contact}
+   * @param field the field name
+   */
   public synchronized Map<String, Map<String, Object>> recordsBy(String sobject, String field) {
     Map<String, Map<String, Object>> byValue = new TreeMap<>();
     records(sobject).values().forEach(r -> {
@@ -346,7 +461,13 @@ public final class SalesforceFake implements AutoCloseable {
     return byValue;
   }
 
-  /** Creates a record directly, as a user of the org would; returns its Id. */
+  /**
+   * Creates a record directly, as a user of the org would; returns its Id.
+   *
+   * @param sobject the sObject, such as {@code Contact}
+   * @param fields the field values by API name
+   * @return the new record's Id
+   */
   public synchronized String put(String sobject, Map<String, Object> fields) {
     ObjectStore store = store(sobject);
     String id = newId(store);
@@ -358,27 +479,27 @@ public final class SalesforceFake implements AutoCloseable {
     return id;
   }
 
-  /** REST calls counted against the daily allocation so far (token requests are not). */
+  /** {@return the REST calls counted against the daily allocation so far (token requests are not)} */
   public synchronized long apiCalls() {
     return apiUsed;
   }
 
-  /** Every request, as {@code METHOD path} (without the query), in order. */
+  /** {@return every request, as {@code METHOD path} (without the query), in order} */
   public synchronized List<String> requests() {
     return List.copyOf(requests);
   }
 
-  /** Access tokens issued per grant type. */
+  /** {@return access tokens issued per grant type} */
   public synchronized Map<String, Integer> tokensIssued() {
     return new TreeMap<>(grants);
   }
 
-  /** The CSV bodies of every Bulk upload, in order. */
+  /** {@return the CSV bodies of every Bulk upload, in order} */
   public synchronized List<String> uploads() {
     return List.copyOf(uploads);
   }
 
-  /** The state of every Bulk job by id, in creation order. */
+  /** {@return the state of every Bulk job by id, in creation order} */
   public synchronized Map<String, String> jobStates() {
     processDueJobs();
     Map<String, String> states = new LinkedHashMap<>();

@@ -1,0 +1,176 @@
+package dev.sluice.benchmarks;
+
+import dev.sluice.Sync;
+import dev.sluice.SyncMode;
+import dev.sluice.SyncReport;
+import dev.sluice.map.Mapping;
+import dev.sluice.source.DuckDb;
+import dev.sluice.state.FileStateStore;
+import dev.sluice.testkit.DiscardingDestination;
+import dev.sluice.warehouse.Warehouse;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The warehouse as the engine against the local diff, on one DuckDB table of ten columns: (a) the
+ * warehouse-side sync (state and diff in DuckDB, only changed rows leave it), (b) the local ordered
+ * diff with a {@link FileStateStore} (every row read out of DuckDB, in key order), and (c) a
+ * hand-written DuckDB SQL diff of the same hashes (hash the nine mapped columns, join with the
+ * stored key/hash table). Each round changes 1% of the rows; medians of three rounds. Prints wall
+ * time, rows that left the warehouse and peak heap; run it with {@code -Xmx128m}.
+ *
+ * <p>Arguments: {@code [rows=10000000]}.
+ */
+final class WarehouseBenchmark {
+
+  private static final int ROUNDS = 3;
+  private static final String[] MAPPED = {"email", "name", "plan", "country", "ltv", "score", "active", "signed_up_at",
+      "note"};
+
+  private WarehouseBenchmark() {}
+
+  static void main(String[] args) throws Exception {
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
+    Path work = Files.createTempDirectory("sluice-warehouse-bench");
+    try (DuckDb duck = DuckDb.inMemory()) {
+      System.out.printf("warehouse benchmark: %,d rows x 10 columns in DuckDB, 1%% changed per round, %d cores,"
+          + " heap %,d MiB%n", rows, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+      duck.execute("create table customers as select i as id, 'user' || i || '@example.com' as email,"
+          + " 'User ' || i as name, ['free', 'starter', 'pro', 'enterprise'][i % 4 + 1] as plan,"
+          + " ['DE', 'FR', 'US', 'GB', 'JP', 'BR', 'IN', 'NL'][(i // 7) % 8 + 1] as country,"
+          + " ((i * 37) % 100000 / 100.0)::decimal(12,2) as ltv, ((i * 31) % 100)::integer as score,"
+          + " i % 3 <> 0 as active, timestamp '2020-01-01' + to_seconds(i * 61) as signed_up_at, '' as note"
+          + " from range(" + rows + ") r(i)");
+
+      Warehouse warehouse = Warehouse.builder(duck.dataSource()).createTables(true).build();
+      Sync inWarehouse = Sync.from(warehouse.query("select * from customers").key("id").copy(MAPPED).build())
+          .to(new DiscardingDestination(500)).named("bench-warehouse").mode(SyncMode.MIRROR)
+          .state(warehouse).differ(warehouse.differ()).build();
+      Sync inWarehouseUpsert = Sync.from(warehouse.query("select * from customers").key("id").copy(MAPPED).build())
+          .to(new DiscardingDestination(500)).named("bench-warehouse-upsert").mode(SyncMode.UPSERT)
+          .state(warehouse).differ(warehouse.differ()).build();
+      Sync local = Sync.from(duck.query("select * from customers").key("id").orderByKey().build())
+          .map(Mapping.builder().copy(MAPPED).build())
+          .to(new DiscardingDestination(500)).named("bench-local").mode(SyncMode.MIRROR)
+          .state(FileStateStore.in(work.resolve("state")).withoutFsync()).build();
+
+      System.out.printf("%-58s %9s %14s %10s%n", "case", "seconds", "rows out", "heap MiB");
+      run("(a) warehouse MIRROR, first run (all rows)", inWarehouse);
+      run("(a) warehouse UPSERT, first run (all rows)", inWarehouseUpsert);
+      run("(b) local ordered diff, FileStateStore, first run", local);
+      double[] a = new double[ROUNDS];
+      double[] aUpsert = new double[ROUNDS];
+      double[] b = new double[ROUNDS];
+      double[] c = new double[ROUNDS];
+      long[] out = new long[ROUNDS];
+      for (int round = 0; round < ROUNDS; round++) {
+        handWrittenBaseline(duck);
+        duck.execute("update customers set score = score + 1 where id % 100 = " + round);
+        long changed = (rows + 99 - round) / 100;
+        c[round] = handWritten(duck, changed);
+        SyncReport report = runReport("(a) warehouse MIRROR, 1% changed", inWarehouse);
+        a[round] = seconds(report);
+        out[round] = report.read();
+        aUpsert[round] = seconds(runReport("(a) warehouse UPSERT, 1% changed", inWarehouseUpsert));
+        b[round] = seconds(runReport("(b) local ordered diff, 1% changed", local));
+        System.out.printf("%-58s %9.2f %,14d%n", "(c) hand-written DuckDB SQL diff, 1% changed", c[round], changed);
+      }
+      double ma = median(a);
+      double mu = median(aUpsert);
+      double mb = median(b);
+      double mc = median(c);
+      System.out.printf("medians: (a) MIRROR %.2f s, (a) UPSERT %.2f s, (b) %.2f s, (c) %.2f s; rows out of the"
+          + " warehouse (a) %,d of %,d%n", ma, mu, mb, mc, out[0], rows);
+      System.out.printf("ratios: (a) MIRROR / (c) %.2f  (a) UPSERT / (c) %.2f  (a) MIRROR / (b) %.2f  (a) UPSERT / (b)"
+          + " %.2f%n", ma / mc, mu / mc, ma / mb, mu / mb);
+    } finally {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static double seconds(SyncReport report) {
+    return report.duration().toNanos() / 1e9;
+  }
+
+  private static void run(String name, Sync sync) {
+    runReport(name, sync);
+  }
+
+  private static SyncReport runReport(String name, Sync sync) {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+    SyncReport report = sync.run();
+    if (report.status() != SyncReport.Status.SUCCEEDED) {
+      throw new IllegalStateException(report.summary());
+    }
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    System.out.printf("%-58s %9.2f %,14d %10d   (%,d sent)%n", name, seconds(report), report.read(), peak >> 20,
+        report.delivered());
+    return report;
+  }
+
+  /** The md5 of the same canonical encoding of the nine mapped columns as the engine's, by hand. */
+  private static String handHashed() {
+    StringBuilder encoding = new StringBuilder("''");
+    for (String column : MAPPED) {
+      String text = column.equals("signed_up_at") ? "epoch_us(" + column + ")::varchar"
+          : column.equals("email") || column.equals("name") || column.equals("plan") || column.equals("country")
+          || column.equals("note") ? column : column + "::varchar";
+      encoding.append(" || coalesce('v' || length(").append(text).append(")::varchar || ':' || ").append(text)
+          .append(", 'n')");
+    }
+    return "select id::varchar as k, substr(md5(" + encoding + "), 1, 16) as h from customers";
+  }
+
+  /** Stores the hand-written diff's own key/hash table of the current rows (not timed). */
+  private static void handWrittenBaseline(DuckDb duck) {
+    duck.execute("create or replace table hand_state as " + handHashed());
+  }
+
+  /**
+   * The diff as one would write it by hand in DuckDB: hash the rows, full outer join with the
+   * stored key/hash table, and fetch the new, changed and removed keys with their hashes. Seconds;
+   * checks the count.
+   */
+  private static double handWritten(DuckDb duck, long expected) throws Exception {
+    String sql = "select c.k, c.h, p.k from (" + handHashed() + ") c full outer join hand_state p on p.k = c.k"
+        + " where p.k is null or c.k is null or p.h <> c.h";
+    try (Connection connection = duck.dataSource().getConnection(); Statement s = connection.createStatement()) {
+      long start = System.nanoTime();
+      long found = 0;
+      try (ResultSet rs = s.executeQuery(sql)) {
+        while (rs.next()) {
+          found++;
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (found != expected) {
+        throw new IllegalStateException("the hand-written diff found " + found + " changes, expected " + expected);
+      }
+      return seconds;
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}

@@ -1,0 +1,414 @@
+package dev.sluice.warehouse;
+
+import dev.sluice.diff.KeyOrder;
+import dev.sluice.state.StateCursor;
+import dev.sluice.state.StateStoreException;
+import dev.sluice.state.SyncState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run's state of one sync in the warehouse: lease, staged confirmations, merge at commit. */
+final class WarehouseSession implements SyncState {
+
+  private static final Logger log = LoggerFactory.getLogger(WarehouseSession.class);
+  /** Rows per multi-row staging insert (4 binds each). */
+  private static final int STAGE_ROWS = 250;
+
+  final Warehouse warehouse;
+  final WarehouseSql sql;
+  final String syncName;
+  private final Connection connection;
+  private final String owner;
+  private final String fingerprint;
+  private final long size;
+  private final List<String> keys = new ArrayList<>();
+  private final List<Long> hashes = new ArrayList<>(); // null: a delete
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private boolean committed;
+  private boolean closed;
+
+  private WarehouseSession(Warehouse warehouse, WarehouseSql sql, String syncName, Connection connection, String owner,
+      String fingerprint, long size) {
+    this.warehouse = warehouse;
+    this.sql = sql;
+    this.syncName = syncName;
+    this.connection = connection;
+    this.owner = owner;
+    this.fingerprint = fingerprint;
+    this.size = size;
+  }
+
+  static WarehouseSession open(Warehouse warehouse, String syncName) {
+    WarehouseSql sql = warehouse.sql();
+    Connection connection;
+    try {
+      connection = warehouse.dataSource.getConnection();
+    } catch (SQLException e) {
+      throw new StateStoreException("cannot connect to the warehouse: " + e.getMessage(), e);
+    }
+    String owner = UUID.randomUUID().toString();
+    try {
+      connection.setAutoCommit(false);
+      lock(warehouse, sql, connection, syncName, owner);
+      try {
+        fold(sql, connection, syncName);
+        String fingerprint;
+        try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = s.executeQuery()) {
+          rs.next();
+          fingerprint = rs.getString(1);
+        }
+        long size;
+        try (PreparedStatement s = prepare(connection, sql.countState(), syncName); ResultSet rs = s.executeQuery()) {
+          rs.next();
+          size = rs.getLong(1);
+        }
+        connection.commit();
+        return new WarehouseSession(warehouse, sql, syncName, connection, owner, fingerprint, size);
+      } catch (SQLException | RuntimeException e) {
+        unlock(sql, connection, syncName, owner, warehouse);
+        throw e;
+      }
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw new StateStoreException("cannot open the warehouse state of sync '" + syncName + "': " + e.getMessage()
+          + (e.getMessage() != null && e.getMessage().contains("sluice_") ? "; are the tables created? (createTables(true), or ddl())" : ""), e);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  private static void lock(Warehouse warehouse, WarehouseSql sql, Connection connection, String syncName, String owner)
+      throws SQLException {
+    boolean exists;
+    try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = s.executeQuery()) {
+      exists = rs.next();
+    }
+    connection.commit();
+    if (!exists) {
+      try (PreparedStatement s = prepare(connection, sql.insertSync(), syncName)) {
+        s.executeUpdate();
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback(); // another instance created the row first
+      }
+    }
+    Timestamp now = Timestamp.from(warehouse.clock.instant());
+    Timestamp expired = Timestamp.from(warehouse.clock.instant().minus(warehouse.lease));
+    int taken;
+    try (PreparedStatement s = prepare(connection, sql.takeLease(), owner, now, syncName, expired)) {
+      taken = s.executeUpdate();
+    } catch (SQLException e) {
+      connection.rollback(); // a concurrent taker won (a write-write conflict)
+      taken = 0;
+    }
+    connection.commit();
+    if (taken != 1) {
+      String holder = "";
+      try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          holder = " (run " + rs.getString(2) + " holds it since " + rs.getTimestamp(3) + ")";
+        }
+      }
+      connection.commit();
+      throw new StateStoreException("sync '" + syncName + "' is already running against this warehouse" + holder
+          + "; one run of a sync at a time. A lease older than " + warehouse.lease + " is taken over as abandoned");
+    }
+  }
+
+  private static void unlock(WarehouseSql sql, Connection connection, String syncName, String owner, Warehouse warehouse) {
+    try {
+      connection.rollback();
+      try (PreparedStatement s = prepare(connection, sql.releaseLease(), syncName, owner)) {
+        s.executeUpdate();
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      log.warn("releasing the lease of sync '{}' failed; it expires after {}: {}", syncName, warehouse.lease, e.getMessage());
+    }
+  }
+
+  /** Merges staged confirmations into the state, in the caller's transaction. */
+  private static void fold(WarehouseSql sql, Connection connection, String syncName) throws SQLException {
+    long staged;
+    try (PreparedStatement s = prepare(connection, sql.anyStaged(), syncName); ResultSet rs = s.executeQuery()) {
+      rs.next();
+      staged = rs.getLong(1);
+    }
+    if (staged == 0) {
+      return;
+    }
+    List<String> merge = sql.merge();
+    for (String statement : merge) {
+      int binds = (int) statement.chars().filter(c -> c == '?').count();
+      Object[] values = new Object[binds];
+      java.util.Arrays.fill(values, syncName);
+      try (PreparedStatement s = prepare(connection, statement, values)) {
+        s.executeUpdate();
+      }
+    }
+    try (PreparedStatement s = prepare(connection, sql.clearStaged(), syncName)) {
+      s.executeUpdate();
+    }
+    log.debug("sync '{}': merged {} staged confirmations into the state", syncName, staged);
+  }
+
+  static PreparedStatement prepare(Connection connection, String statement, Object... binds) throws SQLException {
+    PreparedStatement s = connection.prepareStatement(statement);
+    try {
+      for (int i = 0; i < binds.length; i++) {
+        s.setObject(i + 1, binds[i]);
+      }
+      return s;
+    } catch (SQLException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  static String toHex(long hash) {
+    return HexFormat.of().toHexDigits(hash);
+  }
+
+  static long fromHex(String hex) {
+    return Long.parseUnsignedLong(hex, 16);
+  }
+
+  /** Closes {@code resource} with the session (the differ's open result sets). */
+  void closeWithSession(AutoCloseable resource) {
+    resources.add(resource);
+  }
+
+  @Override
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public StateCursor cursor() {
+    Cursor cursor = new Cursor();
+    resources.add(cursor);
+    return cursor;
+  }
+
+  @Override
+  public void put(String key, long hash) {
+    checkWritable();
+    keys.add(key);
+    hashes.add(hash);
+  }
+
+  @Override
+  public void remove(String key) {
+    checkWritable();
+    keys.add(key);
+    hashes.add(null);
+  }
+
+  @Override
+  public void checkpoint() {
+    checkWritable();
+    if (keys.isEmpty()) {
+      return;
+    }
+    try {
+      if (sql.dialect == WarehouseDialect.DUCKDB && connection.isWrapperFor(org.duckdb.DuckDBConnection.class)) {
+        DuckDbStaging.stage(connection, sql.schema, syncName, keys, hashes);
+      } else {
+        stageByInserts();
+      }
+      try (PreparedStatement s = prepare(connection, sql.renewLease(), Timestamp.from(warehouse.clock.instant()),
+          syncName, owner)) {
+        s.executeUpdate();
+      }
+      connection.commit();
+      keys.clear();
+      hashes.clear();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new StateStoreException("cannot stage the confirmed changes of sync '" + syncName + "' in the warehouse: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Multi-row inserts, {@value #STAGE_ROWS} rows each. */
+  private void stageByInserts() throws SQLException {
+    PreparedStatement full = null;
+    try {
+      for (int from = 0; from < keys.size(); from += STAGE_ROWS) {
+        int rows = Math.min(STAGE_ROWS, keys.size() - from);
+        PreparedStatement s;
+        if (rows == STAGE_ROWS) {
+          full = full != null ? full : connection.prepareStatement(sql.stage(STAGE_ROWS));
+          s = full;
+        } else {
+          s = connection.prepareStatement(sql.stage(rows));
+        }
+        try {
+          int bind = 1;
+          for (int i = from; i < from + rows; i++) {
+            Long hash = hashes.get(i);
+            s.setString(bind++, syncName);
+            s.setString(bind++, keys.get(i));
+            s.setString(bind++, hash == null ? null : toHex(hash));
+            s.setBoolean(bind++, hash == null);
+          }
+          s.executeUpdate();
+        } finally {
+          if (s != full) {
+            s.close();
+          }
+        }
+      }
+    } finally {
+      if (full != null) {
+        full.close();
+      }
+    }
+  }
+
+  @Override
+  public void commit(String newFingerprint) {
+    checkpoint();
+    committed = true;
+    try {
+      fold(sql, connection, syncName);
+      try (PreparedStatement s = prepare(connection, sql.recordCommit(), newFingerprint,
+          Timestamp.from(warehouse.clock.instant()), syncName)) {
+        s.executeUpdate();
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new StateStoreException("cannot commit the warehouse state of sync '" + syncName + "': " + e.getMessage()
+          + "; the confirmed changes stay staged and are merged on the next run", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.debug("closing a warehouse result failed: {}", e.toString());
+      }
+    }
+    unlock(sql, connection, syncName, owner, warehouse);
+    closeQuietly(connection);
+  }
+
+  private void checkWritable() {
+    if (closed || committed) {
+      throw new IllegalStateException("the warehouse state session of sync '" + syncName + "' is "
+          + (closed ? "closed" : "already committed"));
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      log.debug("rollback failed: {}", e.getMessage());
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.debug("closing a warehouse connection failed: {}", e.getMessage());
+    }
+  }
+
+  /** The committed state in key order, on a connection of its own. */
+  private final class Cursor implements StateCursor, AutoCloseable {
+    private Connection cursorConnection;
+    private PreparedStatement statement;
+    private ResultSet rows;
+    private String key;
+    private long hash;
+    private boolean done;
+
+    @Override
+    public boolean next() {
+      if (done) {
+        return false;
+      }
+      try {
+        if (rows == null) {
+          cursorConnection = warehouse.dataSource.getConnection();
+          cursorConnection.setAutoCommit(false);
+          statement = prepare(cursorConnection, sql.cursor(), syncName);
+          statement.setFetchSize(warehouse.fetchSize);
+          rows = statement.executeQuery();
+        }
+        if (!rows.next()) {
+          close();
+          return false;
+        }
+        String previous = key;
+        key = rows.getString(1);
+        hash = fromHex(rows.getString(2));
+        if (previous != null && KeyOrder.compare(previous, key) >= 0) {
+          throw new StateStoreException("the warehouse returned key '" + key + "' after '" + previous
+              + "': it does not sort keys by code point; use a binary collation for record_key");
+        }
+        return true;
+      } catch (SQLException e) {
+        close();
+        throw new StateStoreException("reading the warehouse state of sync '" + syncName + "' failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public long hash() {
+      return hash;
+    }
+
+    @Override
+    public void close() {
+      done = true;
+      try {
+        if (rows != null) {
+          rows.close();
+        }
+        if (statement != null) {
+          statement.close();
+        }
+        if (cursorConnection != null) {
+          cursorConnection.rollback();
+          cursorConnection.close();
+        }
+      } catch (SQLException e) {
+        log.debug("closing a warehouse state cursor failed: {}", e.getMessage());
+      }
+      rows = null;
+      statement = null;
+      cursorConnection = null;
+    }
+  }
+}

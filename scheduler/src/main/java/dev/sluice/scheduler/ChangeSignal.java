@@ -1,0 +1,96 @@
+package dev.sluice.scheduler;
+
+import dev.sluice.source.SourceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A cheap value that moves when a sync's source data changes, such as
+ * {@code select max(updated_at), count(*) from mart.customers}. A watcher polls it (see
+ * {@link SyncOptions#watch(ChangeSignal, java.time.Duration)}) and triggers the sync when it differs
+ * from the value of the last run that succeeded.
+ *
+ * <p>Warehouses have signals of their own that cost less than a scan:
+ * <ul>
+ *   <li>Snowflake: {@code select SYSTEM$LAST_CHANGE_COMMIT_TIME('ANALYTICS.MART.CUSTOMERS')}
+ *       (a number that grows with each commit that changed the table);</li>
+ *   <li>BigQuery: {@code select last_modified_time from mart.__TABLES__ where table_id = 'customers'}
+ *       (milliseconds since the epoch of the table's last change).</li>
+ * </ul>
+ * Both are read through the warehouse's JDBC driver with {@link #sql(DataSource, String, Object...)};
+ * neither was tested here (no such warehouse is reachable from the build).
+ *
+ * <p>Implementations must be thread-safe; {@link #read()} is called from the scheduler's threads.
+ */
+@FunctionalInterface
+public interface ChangeSignal {
+
+  /**
+   * Reads the current value; empty when there is none yet (an empty table). Values are compared as
+   * text, so they must be stable: the same data gives the same text.
+   *
+   * @return the current value; empty when there is none yet
+   * @throws RuntimeException if the value cannot be read; the watcher logs it and polls again at
+   *     its next interval, triggering nothing
+   */
+  Optional<String> read();
+
+  /**
+   * {@return a signal read by one SQL query with {@code ?} bind values} The query returns one row (or none,
+   * read as no value); its columns are joined with {@code |}, so
+   * {@code select max(updated_at), count(*) from t} moves on updates and on deletes alike.
+   *
+   * @param dataSource the database of the scheduler's tables
+   * @param sql the query
+   * @param binds its bind values
+   * @return a signal read by one SQL query with {@code ?} bind values
+   */
+  static ChangeSignal sql(DataSource dataSource, String sql, Object... binds) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    Objects.requireNonNull(sql, "sql");
+    List<Object> values = Arrays.asList(binds.clone());
+    return new ChangeSignal() {
+      @Override
+      public Optional<String> read() {
+        try (Connection connection = dataSource.getConnection();
+            PreparedStatement statement = connection.prepareStatement(sql)) {
+          for (int i = 0; i < values.size(); i++) {
+            statement.setObject(i + 1, values.get(i));
+          }
+          try (ResultSet rs = statement.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            ResultSetMetaData meta = rs.getMetaData();
+            StringBuilder text = new StringBuilder();
+            boolean any = false;
+            for (int c = 1; c <= meta.getColumnCount(); c++) {
+              String v = rs.getString(c);
+              any |= v != null;
+              if (c > 1) {
+                text.append('|');
+              }
+              text.append(v == null ? "" : v);
+            }
+            return any ? Optional.of(text.toString()) : Optional.empty();
+          }
+        } catch (SQLException e) {
+          throw new SourceException("the change signal query failed: " + e.getMessage() + "; query: " + sql, e);
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "ChangeSignal.sql(" + sql + ")";
+      }
+    };
+  }
+}

@@ -1,0 +1,12 @@
+package dev.sluice.scheduler;
+
+import dev.sluice.testkit.SluiceArchitecture;
+import org.junit.jupiter.api.Test;
+
+class SchedulerArchitectureTest {
+
+  @Test
+  void usesOnlyTheSluiceApi() {
+    SluiceArchitecture.check("dev.sluice.scheduler");
+  }
+}
