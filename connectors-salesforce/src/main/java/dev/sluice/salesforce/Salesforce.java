@@ -315,6 +315,17 @@ public final class Salesforce implements AsyncDestination {
     return "salesforce " + config.sobject + " externalIdField " + config.externalIdField;
   }
 
+  /**
+   * The org (its instance URL when configured, else the login host and user the sign-in names) and
+   * the sObject: which Salesforce records the state describes.
+   *
+   * @return the identity
+   */
+  @Override
+  public String identity() {
+    return "salesforce " + (config.instanceUrl != null ? config.instanceUrl : config.auth.org()) + " " + config.sobject;
+  }
+
   @Override
   public void close() {
     BulkPath b = bulk;

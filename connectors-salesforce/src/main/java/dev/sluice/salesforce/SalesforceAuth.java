@@ -162,6 +162,11 @@ public final class SalesforceAuth {
         secrets);
   }
 
+  /** Which org (and user) this sign-in reaches, without secrets: the token host and the user or app. */
+  String org() {
+    return tokenUrl + (username != null ? " as " + username : " app " + consumerKey);
+  }
+
   /** The values that must never be logged. */
   Set<String> secrets() {
     return secrets;
