@@ -70,6 +70,8 @@ public final class SyncEngine {
   private final long maxBytes;
   private final Semaphore permits;
   private final Object lock = new Object();
+  // Guards the first reason a run stops for (failReason, abortReason, failKind, failCause).
+  private final Object reasonLock = new Object();
   private final RecordCheck check;
 
   // Reader-thread counters.
@@ -793,8 +795,10 @@ public final class SyncEngine {
   }
 
   private void fail(SyncReport.FailureKind kind, String reason, Throwable cause) {
-    stopSending = true;
+    // The reason first: a thread that sees stopSending must also see why, or its report would
+    // read SUCCEEDED for a run that stopped.
     failWith(kind, reason, cause);
+    stopSending = true;
   }
 
   private static SyncReport.FailureKind kindOf(Throwable cause, SyncReport.FailureKind otherwise) {
@@ -825,6 +829,12 @@ public final class SyncEngine {
   }
 
   private void failWith(SyncReport.FailureKind kind, String reason, Throwable cause) {
+    synchronized (reasonLock) {
+      failWithLocked(kind, reason, cause);
+    }
+  }
+
+  private void failWithLocked(SyncReport.FailureKind kind, String reason, Throwable cause) {
     if (failReason == null && abortReason == null) {
       // Every message that leaves the run goes through the one redaction: the report, the log, the cause.
       reason = Redaction.masked(reason);
@@ -842,14 +852,17 @@ public final class SyncEngine {
   }
 
   private void abort(SyncReport.FailureKind kind, String reason) {
+    // The reason is recorded before sending stops (see fail), so a run cancelled from another
+    // thread can never report SUCCEEDED with changes left unsent.
+    synchronized (reasonLock) {
+      if (abortReason == null && failReason == null && reason != null) {
+        failKind = kind;
+        abortReason = Redaction.masked(reason);
+        log.warn("run {} aborted: {}", context.runId(), abortReason);
+      }
+    }
     stopSending = true;
     control.cancel(reason == null ? "the run stopped" : reason); // waits in flight end too
-    if (abortReason == null && failReason == null && reason != null) {
-      failKind = kind;
-      abortReason = Redaction.masked(reason);
-      reason = abortReason;
-      log.warn("run {} aborted: {}", context.runId(), reason);
-    }
   }
 
   private SyncReport report() {
