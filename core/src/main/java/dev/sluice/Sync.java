@@ -452,7 +452,7 @@ public final class Sync implements Callable<SyncReport> {
      * ({@code dev.sluice.warehouse.Warehouse#differ()}) computes the changes in SQL instead, so that
      * only changed rows leave the warehouse; it needs the warehouse's own state store.
      *
-     * @param differ the differ
+     * @param differ how changes are found
      * @return this builder
      */
     public Builder differ(Differ differ) {

@@ -175,14 +175,14 @@ public final class SyncReport {
     return Optional.ofNullable(failure);
   }
 
-  /** What kind of failure ended a FAILED or ABORTED run; empty when it completed. */
+  /** {@return what kind of failure ended a FAILED or ABORTED run; empty when it completed} */
   public Optional<FailureKind> failureKind() {
     return Optional.ofNullable(failureKind);
   }
 
   /**
-   * The exception behind the failure, when there was one (a source's {@code SourceException}, a
-   * {@code StateStoreException}, an error); empty otherwise. Its message is what {@link #failure()}
+   * {@return the exception behind the failure, when there was one (a source's {@code SourceException}, a
+   * {@code StateStoreException}, an error); empty otherwise} Its message is what {@link #failure()}
    * shows, with secrets masked there — log the cause with care.
    */
   public Optional<Throwable> failureCause() {
@@ -290,8 +290,8 @@ public final class SyncReport {
   }
 
   /**
-   * The updates the destination answered "not found" (the first {@value #MAX_LISTED_RECORDS}),
-   * with what it said: not failures; they are tried again next run.
+   * {@return the updates the destination answered "not found" (the first {@value #MAX_LISTED_RECORDS}),
+   * with what it said: not failures; they are tried again next run}
    */
   public List<RecordError> notFoundRecords() {
     return notFoundRecords;
@@ -320,15 +320,15 @@ public final class SyncReport {
   /**
    * Whether the state was last written for another destination (its {@code identity()} differs):
    * the run started afresh, as if the state were empty, derived no deletes from it, and replaced
-   * it with what this run confirmed.
+   * it with what this run confirmed}
    */
   public boolean destinationChanged() {
     return destinationChanged;
   }
 
   /**
-   * Whether the state was last written by a sync reading another source (its {@code describe()}
-   * differs), such as an edited query. Mirror semantics apply as usual: keys the new source lacks
+   * {@return whether the state was last written by a sync reading another source (its {@code describe()}
+   * differs), such as an edited query} Mirror semantics apply as usual: keys the new source lacks
    * are deleted.
    */
   public boolean sourceChanged() {
@@ -353,7 +353,7 @@ public final class SyncReport {
     return requests;
   }
 
-  /** For a dry run, the first changes it would send; empty otherwise. */
+  /** {@return for a dry run, the first changes it would send; empty otherwise} */
   public List<Change> sampleChanges() {
     return sampleChanges;
   }
@@ -585,7 +585,12 @@ public final class SyncReport {
       return this;
     }
 
-    /** The listed updates answered "not found". */
+    /**
+     * The listed updates answered "not found".
+     *
+     * @param records the listed updates answered "not found"
+     * @return this builder
+     */
     public Builder notFoundRecords(List<RecordError> records) {
       this.notFoundRecords = records;
       return this;
@@ -622,7 +627,11 @@ public final class SyncReport {
       return this;
     }
 
-    /** Builds the report. */
+    /**
+     * Builds the report.
+     *
+     * @return the report
+     */
     public SyncReport build() {
       return new SyncReport(this);
     }

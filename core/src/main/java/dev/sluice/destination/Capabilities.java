@@ -66,7 +66,11 @@ public final class Capabilities {
     return requestsTakePermits;
   }
 
-  /** Starts a description. */
+  /**
+   * Starts a description.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -109,9 +113,9 @@ public final class Capabilities {
   }
 
   /**
-   * Whether the destination takes NaN and infinite doubles (default false: JSON has no such
+   * {@return whether the destination takes NaN and infinite doubles (default false: JSON has no such
    * numbers, so the engine rejects a record holding one, naming its field, instead of sending
-   * the text {@code "NaN"}).
+   * the text {@code "NaN"})}
    */
   public boolean nonFiniteNumbers() {
     return nonFiniteNumbers;

@@ -16,7 +16,6 @@ import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RecordSize;
 import dev.sluice.diff.Change;
 import dev.sluice.diff.Differ;
-import dev.sluice.diff.KeyOrder;
 import dev.sluice.http.Redaction;
 import dev.sluice.state.SyncState;
 import dev.sluice.map.MapResult;
@@ -27,9 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,6 +56,9 @@ public final class SyncEngine {
   public static final String MDC_RUN = "sluice.run";
 
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+  /** Sort entry tags: a mapped record (value = its hash), or a rejection (payload = the reason). */
+  private static final int SORTED_MAPPED = 0;
+  private static final int SORTED_REJECTED = 1;
   /** Progress goes to the listeners after each batch and at least every so many records read. */
   private static final long PROGRESS_EVERY_RECORDS = 10_000;
 
@@ -70,6 +70,8 @@ public final class SyncEngine {
   private final long maxBytes;
   private final Semaphore permits;
   private final Object lock = new Object();
+  // Guards the first reason a run stops for (failReason, abortReason, failKind, failCause).
+  private final Object reasonLock = new Object();
   private final RecordCheck check;
 
   // Reader-thread counters.
@@ -131,8 +133,8 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
+    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline, requests);
     this.check = new RecordCheck(caps.nonFiniteNumbers());
-    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline);
     this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
   }
 
@@ -277,13 +279,11 @@ public final class SyncEngine {
       fail(SyncReport.FailureKind.MAPPING, missing, null);
       return false;
     }
-    ExternalSort<Record> sorter = sort ? new ExternalSort<>(Comparator.comparing(Record::key, KeyOrder.COMPARATOR),
-        RecordCodec::new, plan.sortRunRecords, plan.spillDirectory) : null;
-    // Reading (and, unless sorting first, mapping) runs on its own thread, ahead of the diff.
-    // Keys rejected before sorting, in key order: the sorted pass notes them in the diff in turn.
-    java.util.TreeSet<String> rejectedUnsorted = sort ? new java.util.TreeSet<>(KeyOrder.COMPARATOR) : null;
-    try (ReadAhead reader = new ReadAhead(stream, sort ? null : plan.mapper, plan.differ::hash,
-        new RecordCheck(caps.nonFiniteNumbers()), "sluice-" + plan.name + "-reader")) {
+    ExternalSort sorter = sort ? newSort() : null;
+    RecordCodec codec = sort ? new RecordCodec() : null;
+    // Reading and mapping run on their own thread, ahead of the diff (and of the sort).
+    try (ReadAhead reader = new ReadAhead(stream, plan.mapper, plan.differ::hash, check,
+        "sluice-" + plan.name + "-reader")) {
       reading:
       while (abortReason == null && failReason == null) {
         if (control.stopReason() != null) {
@@ -302,18 +302,7 @@ public final class SyncEngine {
           ReadAhead.Item item = chunk.items[i];
           read++;
           if (sorter != null && item.record != null && item.record.key() != null) {
-            String problem = RecordCheck.keyProblem(item.record.key());
-            if (problem == null) {
-              problem = item.record.unreadableReason();
-            }
-            if (problem != null) {
-              reject(item.record.key(), problem);
-              if (!rejectedUnsorted.add(item.record.key())) {
-                throw new dev.sluice.diff.DuplicateKeyException(item.record.key());
-              }
-            } else {
-              sorter.add(item.record);
-            }
+            toSort(sorter, codec, item);
           } else {
             handle(item.record, item.mapped, item.hashed, item.hash, diff);
           }
@@ -340,19 +329,7 @@ public final class SyncEngine {
         }
       }
       if (sorter != null && abortReason == null && failReason == null) {
-        if (sorter.spilledRuns() > 0) {
-          log.info("sorted {} records in {} runs on disk", read, sorter.spilledRuns());
-        }
-        for (Iterator<Record> sorted = sorter.sorted(); sorted.hasNext() && !stopSending; ) {
-          Record next = sorted.next();
-          while (!rejectedUnsorted.isEmpty() && KeyOrder.compare(rejectedUnsorted.first(), next.key()) <= 0) {
-            diff.skip(rejectedUnsorted.pollFirst());
-          }
-          handle(next, null, false, 0, diff);
-        }
-        while (!rejectedUnsorted.isEmpty() && !stopSending) {
-          diff.skip(rejectedUnsorted.pollFirst());
-        }
+        diffSorted(sorter, codec, diff);
       }
     } finally {
       if (sorter != null) {
@@ -480,6 +457,90 @@ public final class SyncEngine {
       unchanged++;
       return;
     }
+    planChange(change, diff);
+  }
+
+  /**
+   * The sort of an unordered source: two buffers of up to a sixteenth of the heap each (and at
+   * most {@code sortRunRecords} records), merged through read buffers that take up to an eighth.
+   */
+  private ExternalSort newSort() {
+    long heap = Runtime.getRuntime().maxMemory();
+    int bufferBytes = (int) Math.max(1 << 20, Math.min(heap / 16, 256L << 20));
+    int fanIn = (int) Math.max(2, Math.min(512, heap / 8 / ExternalSort.READ_BUFFER_BYTES));
+    return new ExternalSort(plan.spillDirectory, plan.sortRunRecords, bufferBytes, fanIn);
+  }
+
+  /**
+   * Puts one read record into the sort, mapped (on the reader thread) and hashed: its key, its
+   * hash and its fields as a compact payload; or its key and the reason it was rejected.
+   */
+  private void toSort(ExternalSort sorter, RecordCodec codec, ReadAhead.Item item) {
+    String key = item.record.key();
+    MapResult result = item.mapped != null ? item.mapped : ReadAhead.prepare(plan.mapper, item.record, check);
+    long hash = item.hash;
+    if (!result.isRejected() && !item.hashed) {
+      try {
+        hash = plan.differ.hash(result.record());
+      } catch (RuntimeException | StackOverflowError e) {
+        result = MapResult.rejected("the record cannot be hashed: " + e);
+      }
+    }
+    if (result.isRejected()) {
+      sorter.begin(key, SORTED_REJECTED, 0).putText(result.reason());
+    } else {
+      codec.write(sorter.begin(key, SORTED_MAPPED, hash), result.record());
+    }
+    sorter.end();
+  }
+
+  /**
+   * Diffs the sorted records in key order, reporting the rejected ones among them in that order.
+   * With the default differ, a record is decoded only when it changed.
+   */
+  private void diffSorted(ExternalSort sorter, RecordCodec codec, Differ.Comparison diff) {
+    ExternalSort.Cursor sorted = sorter.sorted();
+    if (sorter.spilledRuns() > 0) {
+      log.info("sorted {} records in {} runs on disk, {} merge passes before the last", read, sorter.spilledRuns(),
+          sorter.mergePasses());
+    }
+    HashingDiffer hashing = diff instanceof HashingDiffer ? (HashingDiffer) diff : null;
+    while (!stopSending && sorted.next()) {
+      String key = sorted.key();
+      if (sorted.tag() == SORTED_REJECTED) {
+        reject(key, sorted.payload().getText());
+        diff.skip(key);
+        continue;
+      }
+      mapped++;
+      long hash = sorted.value();
+      Change change;
+      if (hashing != null) {
+        Change.Kind kind = hashing.classify(key, hash);
+        if (kind == null) {
+          change = null;
+        } else {
+          Record record = codec.read(key, sorted.payload());
+          change = kind == Change.Kind.ADD ? Change.add(record, hash) : Change.update(record, hash);
+        }
+      } else {
+        change = diff.compare(codec.read(key, sorted.payload()), hash);
+      }
+      if (change == null) {
+        unchanged++;
+      } else {
+        planChange(change, diff);
+      }
+    }
+  }
+
+  /**
+   * Counts a change and plans it as the operation the mode gives it, if any — unless the record
+   * failed permanently too many runs in a row with this very data (quarantine).
+   */
+  private void planChange(Change change, Differ.Comparison diff) {
+    String key = change.key();
+    long hash = change.hash();
     if (change.kind() == Change.Kind.ADD) {
       added++;
     } else {
@@ -811,8 +872,10 @@ public final class SyncEngine {
   }
 
   private void fail(SyncReport.FailureKind kind, String reason, Throwable cause) {
-    stopSending = true;
+    // The reason first: a thread that sees stopSending must also see why, or its report would
+    // read SUCCEEDED for a run that stopped.
     failWith(kind, reason, cause);
+    stopSending = true;
   }
 
   private static SyncReport.FailureKind kindOf(Throwable cause, SyncReport.FailureKind otherwise) {
@@ -843,6 +906,12 @@ public final class SyncEngine {
   }
 
   private void failWith(SyncReport.FailureKind kind, String reason, Throwable cause) {
+    synchronized (reasonLock) {
+      failWithLocked(kind, reason, cause);
+    }
+  }
+
+  private void failWithLocked(SyncReport.FailureKind kind, String reason, Throwable cause) {
     if (failReason == null && abortReason == null) {
       // Every message that leaves the run goes through the one redaction: the report, the log, the cause.
       reason = Redaction.masked(reason);
@@ -860,14 +929,17 @@ public final class SyncEngine {
   }
 
   private void abort(SyncReport.FailureKind kind, String reason) {
+    // The reason is recorded before sending stops (see fail), so a run cancelled from another
+    // thread can never report SUCCEEDED with changes left unsent.
+    synchronized (reasonLock) {
+      if (abortReason == null && failReason == null && reason != null) {
+        failKind = kind;
+        abortReason = Redaction.masked(reason);
+        log.warn("run {} aborted: {}", context.runId(), abortReason);
+      }
+    }
     stopSending = true;
     control.cancel(reason == null ? "the run stopped" : reason); // waits in flight end too
-    if (abortReason == null && failReason == null && reason != null) {
-      failKind = kind;
-      abortReason = Redaction.masked(reason);
-      reason = abortReason;
-      log.warn("run {} aborted: {}", context.runId(), reason);
-    }
   }
 
   private SyncReport report() {
