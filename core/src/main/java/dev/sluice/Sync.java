@@ -55,6 +55,21 @@ import java.util.concurrent.Callable;
  */
 public final class Sync implements Callable<SyncReport> {
 
+  /**
+   * The logger the engine writes to: at INFO a "run started" line (sync, run id, source →
+   * destination, mode) and the report's summary at the end; WARN for a failed batch, an aborted
+   * run, a failing listener; ERROR for a failed run. {@code dev.sluice.sync.delivery} (DEBUG: a
+   * batch split to find bad records, a rate-limit wait) and {@code dev.sluice.sync.sort} (the
+   * external sort of unordered sources) sit below it, so one level set here covers the engine.
+   */
+  public static final String LOGGER = "dev.sluice.sync";
+
+  /** The MDC key that holds the sync's name on every line a run logs, on every thread of the run. */
+  public static final String MDC_SYNC = "sluice.sync";
+
+  /** The MDC key that holds the run's id on every line a run logs, on every thread of the run. */
+  public static final String MDC_RUN = "sluice.run";
+
   private final SyncPlan plan;
   private final Duration deadline;
   private final AtomicReference<SyncEngine> running = new AtomicReference<>();
@@ -76,12 +91,12 @@ public final class Sync implements Callable<SyncReport> {
 
   /** {@return the sync's name, which keys its state} */
   public String name() {
-    return plan.name;
+    return plan.name();
   }
 
   /** {@return the sync's mode} */
   public SyncMode mode() {
-    return plan.mode;
+    return plan.mode();
   }
 
   /**
@@ -90,7 +105,7 @@ public final class Sync implements Callable<SyncReport> {
    * the stored one, the next run re-sends every record and its report says so.
    */
   public String fingerprint() {
-    return plan.fingerprint;
+    return plan.fingerprint();
   }
 
   /**
@@ -160,8 +175,7 @@ public final class Sync implements Callable<SyncReport> {
 
   @Override
   public String toString() {
-    return "Sync{" + plan.name + ": " + plan.source.describe() + " -> " + plan.destination.getClass().getSimpleName()
-        + ", mode=" + plan.mode + '}';
+    return "Sync{" + plan.describe() + '}';
   }
 
   /** The first stage: a source is set; next set a mapping, or go straight to a destination. */

@@ -3,6 +3,7 @@ package dev.sluice.internal;
 import dev.sluice.Record;
 import dev.sluice.RecordError;
 import dev.sluice.RunContext;
+import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.SyncReport.Status;
@@ -50,12 +51,11 @@ import org.slf4j.MDC;
  */
 public final class SyncEngine {
 
-  /** MDC key holding the sync name while a run executes. */
-  public static final String MDC_SYNC = "sluice.sync";
-  /** MDC key holding the run id while a run executes. */
-  public static final String MDC_RUN = "sluice.run";
+  private static final String MDC_SYNC = Sync.MDC_SYNC;
+  private static final String MDC_RUN = Sync.MDC_RUN;
 
-  private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+  // Under the public name users configure, not this class's: the engine's package is not API.
+  private static final Logger log = LoggerFactory.getLogger(Sync.LOGGER);
   /** Sort entry tags: a mapped record (value = its hash), or a rejection (payload = the reason). */
   private static final int SORTED_MAPPED = 0;
   private static final int SORTED_REJECTED = 1;
@@ -172,8 +172,8 @@ public final class SyncEngine {
   }
 
   private SyncReport execute() {
-    log.info("{} {} started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
-        plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
+    log.info("{} {} of sync '{}' started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
+        plan.name, plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
     boolean destinationOpened = false;
     dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
     try {
