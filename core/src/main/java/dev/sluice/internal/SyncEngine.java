@@ -461,7 +461,7 @@ public final class SyncEngine {
   }
 
   /**
-   * The sort of an unordered source: two buffers of up to a sixteenth of the heap each (and at
+   * The sort of an unordered source: three buffers of up to a sixteenth of the heap each (and at
    * most {@code sortRunRecords} records), merged through read buffers that take up to an eighth.
    */
   private ExternalSort newSort() {
