@@ -35,6 +35,9 @@ public final class Benchmarks {
       case "zendesk":
         ZendeskBenchmark.main(rest);
         break;
+      case "salesforce":
+        SalesforceBenchmark.main(rest);
+        break;
       case "warehouse":
         WarehouseBenchmark.main(rest);
         break;
@@ -43,7 +46,7 @@ public final class Benchmarks {
         break;
       default:
         System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, zendesk,"
-            + " warehouse, report");
+            + " salesforce, warehouse, report");
         System.exit(2);
     }
   }

@@ -35,8 +35,9 @@ final class Api {
     return "/services/data/" + version + "/" + resource;
   }
 
-  java.util.function.Function<Object, String> mapper() {
-    return client::toJson;
+  /** {@code value} as JSON text, as the client writes bodies. */
+  String toJson(Object value) {
+    return client.toJson(value);
   }
 
   ApiLimits limits() {
@@ -53,10 +54,7 @@ final class Api {
    * {@code newWork} calls: refused when the org's reserve would be touched.
    */
   JsonNode json(String method, String resource, Object body, long newWork) {
-    byte[] bytes = null;
-    if (body != null) {
-      bytes = client.toJson(body).getBytes(StandardCharsets.UTF_8);
-    }
+    byte[] bytes = body == null ? null : client.toJson(body).getBytes(StandardCharsets.UTF_8);
     byte[] sent = bytes;
     return checked(counted(newWork, () -> client.send(method, resource.startsWith("/") ? resource : path(resource),
         sent, JsonClient.JSON, Map.of()))).json();

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -219,7 +220,7 @@ final class SalesforceSchema {
    * @return a String, BigDecimal, Boolean or null
    * @throws IllegalArgumentException saying what is wrong with the value
    */
-  static Object write(Field f, Object value, java.util.function.Function<Object, String> json) {
+  static Object write(Field f, Object value, Function<Object, String> json) {
     if (value == null) {
       return null;
     }
@@ -255,13 +256,9 @@ final class SalesforceSchema {
     }
   }
 
-  private static String text(Object value, java.util.function.Function<Object, String> json) {
+  private static String text(Object value, Function<Object, String> json) {
     if (value instanceof Map || value instanceof List) {
-      try {
-        return json.apply(value);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("cannot be written as JSON text: " + e.getMessage(), e);
-      }
+      return json.apply(value);
     }
     if (value instanceof BigDecimal) {
       return ((BigDecimal) value).toPlainString();

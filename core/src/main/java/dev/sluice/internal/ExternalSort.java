@@ -30,11 +30,13 @@ import org.slf4j.LoggerFactory;
  * <p>Entries are encoded into a byte buffer as they are added, keys in {@link KeyBytes} (whose
  * unsigned byte order is the key order). A full buffer (a number of entries or of bytes) is handed
  * to a thread of its own, which sorts it and writes it to a temporary file (a run) while the
- * caller fills a second buffer: two buffers at most. Sorting looks at the seven key bytes that
- * follow the prefix all keys of the buffer share, packed with a length mark into one long, and
- * radix-sorts those longs; only keys equal in all those bytes are compared further. At the end the
- * runs are merged (in several passes when there are more than {@code fanIn}), through large
- * buffered channel reads. When everything fits in one buffer, nothing touches the disk.
+ * caller fills another: up to two buffers are sorted and written while a third fills. Sorting
+ * looks at the seven key bytes that follow the prefix all keys of the buffer share, packed with a
+ * length mark into one long, and radix-sorts those longs; only keys equal in all those bytes are
+ * compared further. At the end the runs are merged through a loser tree (in several passes when
+ * there are more than {@code fanIn}), through large channel reads, the last merge on a thread of
+ * its own a few chunks ahead of the reader. When everything fits in one buffer, nothing touches
+ * the disk.
  *
  * <p>Run files live in a directory of their own under the spill directory, locked while the sort
  * lives; {@link #close} removes it, and a new sort removes the directories that a process which
@@ -77,7 +79,7 @@ public final class ExternalSort implements AutoCloseable {
    * @param spillDirectory where run files go (in a directory of their own), created if absent
    * @param maxEntries entries sorted in memory before a run is written
    * @param maxBytes bytes of encoded entries sorted in memory before a run is written; memory is
-   *     about twice this plus 24 bytes per entry, for each of the two buffers
+   *     up to twice this plus 28 bytes per entry, for each of the three buffers
    * @param fanIn how many runs one merge pass reads at once (each through its own read buffer)
    */
   public ExternalSort(Path spillDirectory, int maxEntries, int maxBytes, int fanIn) {

@@ -34,12 +34,6 @@ public final class HashingDiffer implements Differ.Comparison {
 
   // unordered mode
   private final Set<String> seen;
-  private Long previousHash;
-
-  @Override
-  public Long previousHash() {
-    return previousHash;
-  }
 
   // the hash of the key last found in the state
   private long found;
@@ -76,7 +70,6 @@ public final class HashingDiffer implements Differ.Comparison {
    */
   public Change.Kind classify(String key, long hash) {
     boolean known = ordered ? advanceTo(key) : lookUp(key);
-    previousHash = known ? found : null;
     if (!known) {
       return Change.Kind.NEW;
     }

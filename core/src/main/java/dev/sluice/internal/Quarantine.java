@@ -1,13 +1,12 @@
 package dev.sluice.internal;
 
 /**
- * Remembers, in the state's hash slot, that a record failed permanently: instead of the hash of
- * what the destination holds, the state keeps a marker derived from the failed record's hash and
- * the number of runs in a row it failed. A marker never matches a real hash (the next run sees
- * the record as changed and sends it again) unless the engine recognises it; once it counts
- * {@code limit} strikes for unchanged data, the record is quarantined: not sent until its data
- * changes. The marker is what a 64-bit mix of hash and count gives, so a real hash is taken for
- * one with a chance of about 2^-64 per record.
+ * Strikes of records that failed permanently, kept in a small state of their own next to the
+ * sync's (named after the sync with {@code #strikes}): per key, a marker derived from the failed
+ * record's hash and the number of runs in a row it failed. The sync's own state stays exactly what
+ * the destination confirmed. Once a marker counts {@code limit} strikes for unchanged data, the
+ * record is quarantined: not sent until its data changes (then no marker matches). A 64-bit mix
+ * of hash and count, so other data is taken for marked data with a chance of about 2^-64.
  */
 final class Quarantine {
 

@@ -70,6 +70,8 @@ public final class SyncEngine {
   private final long maxBytes;
   private final Semaphore permits;
   private final Object lock = new Object();
+  // Guards the first reason a run stops for (failReason, abortReason, failKind, failCause).
+  private final Object reasonLock = new Object();
   private final RecordCheck check;
 
   // Reader-thread counters.
@@ -99,6 +101,12 @@ public final class SyncEngine {
   private long quarantined;
   private final List<RecordError> quarantinedRecords = new ArrayList<>();
   private final Map<String, Integer> strikes = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The name suffix of the state that holds a sync's strikes. */
+  static final String QUARANTINE_SUFFIX = "#strikes";
+  private SyncState quarantineState;
+  private final Map<String, Long> quarantineMarks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> quarantineSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private boolean readComplete;
   private SyncState state;
 
   // Why the run stops early; the first reason wins.
@@ -170,10 +178,11 @@ public final class SyncEngine {
     dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
     try {
       state = plan.state.open(plan.name);
+      openQuarantine();
       plan.destination.open(context);
       destinationOpened = true;
       notifyListeners(l -> l.onRunStarted(context));
-      readAndDiff();
+      readComplete = readAndDiff();
       flushAll();
     } catch (Throwable e) {
       // Whatever it is (an Error too), the run ends with a report instead of throwing.
@@ -186,6 +195,7 @@ public final class SyncEngine {
       if (state != null) {
         closeState();
       }
+      closeQuarantine(readComplete && failReason == null && abortReason == null);
       if (destinationOpened) {
         try {
           plan.destination.finish(context);
@@ -451,7 +461,7 @@ public final class SyncEngine {
   }
 
   /**
-   * The sort of an unordered source: two buffers of up to a sixteenth of the heap each (and at
+   * The sort of an unordered source: three buffers of up to a sixteenth of the heap each (and at
    * most {@code sortRunRecords} records), merged through read buffers that take up to an eighth.
    */
   private ExternalSort newSort() {
@@ -536,25 +546,90 @@ public final class SyncEngine {
     } else {
       updated++;
     }
-    Change.Kind kind = change.kind();
-    Long previous = diff.previousHash();
-    if (plan.quarantineAfter > 0 && previous != null && !fingerprintChanged) {
-      int strikes = Quarantine.strikes(previous, hash, plan.quarantineAfter);
+    Long mark = quarantineMarks.get(key);
+    if (mark != null) {
+      quarantineSeen.add(key);
+      int strikes = fingerprintChanged ? 0 : Quarantine.strikes(mark, hash, plan.quarantineAfter);
       if (strikes >= plan.quarantineAfter) {
         quarantine(key, "failed permanently " + strikes + " runs in a row; not sent again until its data changes");
         return;
       }
-      if (strikes > 0) {
-        this.strikes.put(key, strikes);
-        kind = Change.Kind.NEW; // the destination does not hold this data: an insert sync tries it again
-      }
+      this.strikes.put(key, strikes);
     }
-    Operation op = Modes.operationFor(plan.mode, kind, caps);
+    Operation op = Modes.operationFor(plan.mode, change.kind(), caps);
     if (op == null) {
       skipped++;
       return;
     }
     plan(op, change);
+  }
+
+  /**
+   * Opens the sync's strikes: a small state of its own, named after the sync, holding for each
+   * record that failed permanently a marker of its data and of how many runs in a row it failed.
+   * The sync's own state stays what the destination confirmed.
+   */
+  private void openQuarantine() {
+    if (plan.quarantineAfter == 0) {
+      return;
+    }
+    SyncState strikesState;
+    try {
+      strikesState = plan.state.open(plan.name + QUARANTINE_SUFFIX);
+    } catch (RuntimeException e) {
+      log.warn("the strikes of failed records cannot be read; no record is quarantined in this run: {}",
+          Redaction.masked(e.toString()));
+      return;
+    }
+    try {
+      dev.sluice.state.StateCursor cursor = strikesState.cursor();
+      while (cursor.next()) {
+        quarantineMarks.put(cursor.key(), cursor.hash());
+      }
+    } catch (RuntimeException e) {
+      strikesState.close();
+      throw e;
+    }
+    if (dryRun) {
+      strikesState.close();
+    } else {
+      quarantineState = strikesState;
+    }
+  }
+
+  /** Called under the lock: a record delivered (or already there) starts with no strikes again. */
+  private void clearStrikes(String key) {
+    if (quarantineState != null && quarantineMarks.remove(key) != null) {
+      quarantineState.remove(key);
+    }
+  }
+
+  /** Commits the strikes (dropping those of keys a complete read no longer has) and closes them. */
+  private void closeQuarantine(boolean readComplete) {
+    if (quarantineState == null) {
+      return;
+    }
+    try {
+      synchronized (lock) {
+        if (readComplete) {
+          for (String key : new ArrayList<>(quarantineMarks.keySet())) {
+            if (!quarantineSeen.contains(key)) {
+              quarantineState.remove(key);
+            }
+          }
+        }
+        quarantineState.commit("strikes");
+      }
+    } catch (RuntimeException e) {
+      log.warn("recording the strikes of failed records failed; they count again from zero: {}",
+          Redaction.masked(e.toString()));
+    } finally {
+      try {
+        quarantineState.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the strikes state failed: {}", Redaction.masked(e.toString()));
+      }
+    }
   }
 
   private void quarantine(String key, String reason) {
@@ -716,6 +791,7 @@ public final class SyncEngine {
     for (int i = 0; i < records.size(); i++) {
       if (result.succeeded(i)) {
         delivered++;
+        clearStrikes(records.get(i).key());
         if (!dryRun) {
           if (delete) {
             state.remove(records.get(i).key());
@@ -738,16 +814,19 @@ public final class SyncEngine {
         case ALREADY_EXISTS:
           // Insert never updates: recorded, so it is not sent again until its data changes.
           alreadyExisted++;
+          clearStrikes(records.get(i).key());
           if (!dryRun) {
             state.put(records.get(i).key(), hashes[i]);
           }
           break;
         default:
           String reason = outcome.reason();
-          if (!outcome.retryable() && !delete && plan.quarantineAfter > 0 && !dryRun) {
+          if (!outcome.retryable() && !delete && quarantineState != null) {
             // Remembered as a strike: after quarantineAfter runs in a row the record is held back.
             int strikes = this.strikes.getOrDefault(outcome.key(), 0) + 1;
-            state.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            quarantineState.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            quarantineMarks.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            quarantineSeen.add(outcome.key());
             if (strikes >= plan.quarantineAfter) {
               reason = reason + " (failed permanently " + strikes + " runs in a row: quarantined, not sent again"
                   + " until its data changes)";
@@ -793,8 +872,10 @@ public final class SyncEngine {
   }
 
   private void fail(SyncReport.FailureKind kind, String reason, Throwable cause) {
-    stopSending = true;
+    // The reason first: a thread that sees stopSending must also see why, or its report would
+    // read SUCCEEDED for a run that stopped.
     failWith(kind, reason, cause);
+    stopSending = true;
   }
 
   private static SyncReport.FailureKind kindOf(Throwable cause, SyncReport.FailureKind otherwise) {
@@ -825,6 +906,12 @@ public final class SyncEngine {
   }
 
   private void failWith(SyncReport.FailureKind kind, String reason, Throwable cause) {
+    synchronized (reasonLock) {
+      failWithLocked(kind, reason, cause);
+    }
+  }
+
+  private void failWithLocked(SyncReport.FailureKind kind, String reason, Throwable cause) {
     if (failReason == null && abortReason == null) {
       // Every message that leaves the run goes through the one redaction: the report, the log, the cause.
       reason = Redaction.masked(reason);
@@ -842,14 +929,17 @@ public final class SyncEngine {
   }
 
   private void abort(SyncReport.FailureKind kind, String reason) {
+    // The reason is recorded before sending stops (see fail), so a run cancelled from another
+    // thread can never report SUCCEEDED with changes left unsent.
+    synchronized (reasonLock) {
+      if (abortReason == null && failReason == null && reason != null) {
+        failKind = kind;
+        abortReason = Redaction.masked(reason);
+        log.warn("run {} aborted: {}", context.runId(), abortReason);
+      }
+    }
     stopSending = true;
     control.cancel(reason == null ? "the run stopped" : reason); // waits in flight end too
-    if (abortReason == null && failReason == null && reason != null) {
-      failKind = kind;
-      abortReason = Redaction.masked(reason);
-      reason = abortReason;
-      log.warn("run {} aborted: {}", context.runId(), reason);
-    }
   }
 
   private SyncReport report() {

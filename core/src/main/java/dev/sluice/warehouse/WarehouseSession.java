@@ -208,6 +208,7 @@ final class WarehouseSession implements SyncState {
   @Override
   public void put(String key, long hash) {
     checkWritable();
+    dev.sluice.state.StateKeys.check(syncName, key);
     keys.add(key);
     hashes.add(hash);
   }
@@ -215,6 +216,7 @@ final class WarehouseSession implements SyncState {
   @Override
   public void remove(String key) {
     checkWritable();
+    dev.sluice.state.StateKeys.check(syncName, key);
     keys.add(key);
     hashes.add(null);
   }

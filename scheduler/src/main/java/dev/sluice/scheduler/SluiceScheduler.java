@@ -593,9 +593,7 @@ public final class SluiceScheduler implements AutoCloseable {
    * confirmed before is committed.
    */
   private static void cancel(Running run) {
-    // An interrupt, not Sync.cancel(): called from another thread, cancel() can race the run's own
-    // report (SyncEngine.abort stops sending before it records the reason), so a cancelled run may
-    // end SUCCEEDED with changes unsent. Interrupted, the run aborts on its own thread.
+    // Interrupted, the run aborts on its own thread and also wakes from any wait it is in.
     run.thread.interrupt();
   }
 
