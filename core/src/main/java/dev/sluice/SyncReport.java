@@ -322,6 +322,8 @@ public final class SyncReport {
    * Whether the state was last written for another destination (its {@code identity()} differs):
    * the run started afresh, as if the state were empty, derived no deletes from it, and replaced
    * it with what this run confirmed}
+   *
+   * @return whether the state was written for another destination
    */
   public boolean destinationChanged() {
     return destinationChanged;
@@ -580,7 +582,13 @@ public final class SyncReport {
       return this;
     }
 
-    /** What kind of failure ended the run, and the exception behind it (either may be null). */
+    /**
+     * What kind of failure ended the run, and the exception behind it (either may be null).
+     *
+     * @param kind the kind of failure, or null
+     * @param cause the underlying failure
+     * @return this builder
+     */
     public Builder failureCause(FailureKind kind, Throwable cause) {
       this.failureKind = kind;
       this.failureCause = cause;
@@ -611,7 +619,13 @@ public final class SyncReport {
       return this;
     }
 
-    /** Whether the state was written for another destination, or by another source. */
+    /**
+     * Whether the state was written for another destination, or by another source.
+     *
+     * @param destinationChanged whether the state was written for another destination
+     * @param sourceChanged whether the state was written by another source
+     * @return this builder
+     */
     public Builder stateOrigin(boolean destinationChanged, boolean sourceChanged) {
       this.destinationChanged = destinationChanged;
       this.sourceChanged = sourceChanged;

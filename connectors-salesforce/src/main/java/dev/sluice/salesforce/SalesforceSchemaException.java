@@ -13,6 +13,7 @@ public final class SalesforceSchemaException extends SluiceException {
   /** Serialization version. */
   private static final long serialVersionUID = 1L;
 
+  /** Every problem found, one per entry. */
   private final List<String> problems;
 
   SalesforceSchemaException(String sobject, List<String> problems) {
