@@ -1,7 +1,6 @@
 package dev.sluice.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.SyncMode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -220,7 +219,7 @@ final class SalesforceSchema {
    * @return a String, BigDecimal, Boolean or null
    * @throws IllegalArgumentException saying what is wrong with the value
    */
-  static Object write(Field f, Object value, ObjectMapper json) {
+  static Object write(Field f, Object value, java.util.function.Function<Object, String> json) {
     if (value == null) {
       return null;
     }
@@ -256,12 +255,12 @@ final class SalesforceSchema {
     }
   }
 
-  private static String text(Object value, ObjectMapper json) {
+  private static String text(Object value, java.util.function.Function<Object, String> json) {
     if (value instanceof Map || value instanceof List) {
       try {
-        return json.writeValueAsString(value);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalArgumentException("cannot be written as JSON text: " + e.getOriginalMessage());
+        return json.apply(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("cannot be written as JSON text: " + e.getMessage(), e);
       }
     }
     if (value instanceof BigDecimal) {

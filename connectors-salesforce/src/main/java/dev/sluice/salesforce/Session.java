@@ -112,7 +112,7 @@ final class Session implements AuthProvider, AutoCloseable {
         break;
     }
     JsonResponse response = tokenClient.send("POST", "/services/oauth2/token", formBody(form),
-        org.apache.hc.core5.http.ContentType.APPLICATION_FORM_URLENCODED, headers);
+        "application/x-www-form-urlencoded; charset=UTF-8", headers);
     if (response.status() == 400 || response.status() == 401 || response.status() == 403) {
       JsonNode body = safeJson(response);
       String error = body.path("error").asText("HTTP " + response.status());
@@ -159,12 +159,12 @@ final class Session implements AuthProvider, AutoCloseable {
     claims.put("exp", clock.instant().plus(ASSERTION_LIFETIME).getEpochSecond());
     String payload;
     try {
-      payload = url.encodeToString(tokenClient.mapper().writeValueAsBytes(claims));
+      payload = url.encodeToString(tokenClient.toJson(claims).getBytes(StandardCharsets.UTF_8));
       Signature signer = Signature.getInstance("SHA256withRSA");
       signer.initSign(auth.privateKey);
       signer.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
       return header + "." + payload + "." + url.encodeToString(signer.sign());
-    } catch (GeneralSecurityException | com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (GeneralSecurityException e) {
       throw PermanentDestinationException.stopsRun("the JWT assertion could not be signed with the private key: "
           + e.getClass().getSimpleName());
     }

@@ -1,6 +1,5 @@
 package dev.sluice.salesforce;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.Record;
 import dev.sluice.destination.PermanentDestinationException;
 import java.util.LinkedHashMap;
@@ -14,10 +13,10 @@ final class Target {
 
   final String sobject;
   final String externalIdField;
-  private final ObjectMapper mapper;
+  private final java.util.function.Function<Object, String> mapper;
   private volatile SalesforceSchema schema;
 
-  Target(String sobject, String externalIdField, ObjectMapper mapper) {
+  Target(String sobject, String externalIdField, java.util.function.Function<Object, String> mapper) {
     this.sobject = sobject;
     this.externalIdField = externalIdField;
     this.mapper = mapper;
