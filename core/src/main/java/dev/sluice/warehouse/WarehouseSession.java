@@ -1,5 +1,6 @@
 package dev.sluice.warehouse;
 
+import dev.sluice.ValueLimits;
 import dev.sluice.diff.KeyOrder;
 import dev.sluice.state.StateCursor;
 import dev.sluice.state.StateStoreException;
@@ -208,6 +209,7 @@ final class WarehouseSession implements SyncState {
   @Override
   public void put(String key, long hash) {
     checkWritable();
+    checkKey(key);
     keys.add(key);
     hashes.add(hash);
   }
@@ -215,6 +217,7 @@ final class WarehouseSession implements SyncState {
   @Override
   public void remove(String key) {
     checkWritable();
+    checkKey(key);
     keys.add(key);
     hashes.add(null);
   }
@@ -331,6 +334,18 @@ final class WarehouseSession implements SyncState {
     }
     unlock(sql, connection, syncName, owner, warehouse);
     closeQuietly(connection);
+  }
+
+  /** Refuses, naming it, a key no state store could give back exactly (the rule of {@link ValueLimits#keyProblem}). */
+  private void checkKey(String key) {
+    if (key == null) {
+      throw new IllegalArgumentException("sync '" + syncName + "': a state key must not be null");
+    }
+    String problem = ValueLimits.keyProblem(key);
+    if (problem != null) {
+      throw new IllegalArgumentException("sync '" + syncName + "': key '" + ValueLimits.escape(key)
+          + "' cannot be kept in the state: " + problem);
+    }
   }
 
   private void checkWritable() {
