@@ -49,7 +49,7 @@ final class WarehouseDiffer implements Differ {
   }
 
   /** What the changes query said about one key, until the engine compares its record. */
-  private record Verdict(long hash, boolean known, boolean duplicate) {}
+  private record Verdict(long hash, Long previous, boolean duplicate) {}
 
   private static final class WarehouseComparison implements Comparison {
     private final WarehouseSession session;
@@ -59,6 +59,7 @@ final class WarehouseDiffer implements Differ {
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
     private WarehouseQuery query;
     private WarehouseQuery.Plan plan;
+    private Long lastPrevious;
 
     WarehouseComparison(WarehouseSession session, boolean findDeletes, boolean resendAll) {
       this.session = session;
@@ -96,7 +97,8 @@ final class WarehouseDiffer implements Differ {
           String key = row.key();
           if (key != null) {
             Object copies = row.get(3);
-            verdicts.put(key, new Verdict(WarehouseSession.fromHex((String) row.get(1)), row.get(2) != null,
+            verdicts.put(key, new Verdict(WarehouseSession.fromHex((String) row.get(1)),
+                row.get(2) == null ? null : WarehouseSession.fromHex((String) row.get(2)),
                 copies != null && ((Number) copies).longValue() > 1));
           }
           return strip(row);
@@ -113,7 +115,14 @@ final class WarehouseDiffer implements Differ {
       if (verdict.duplicate()) {
         throw new DuplicateKeyException(record.key());
       }
-      return verdict.known() ? Change.update(record, verdict.hash()) : Change.add(record, verdict.hash());
+      lastPrevious = verdict.previous();
+      return verdict.previous() != null ? Change.update(record, verdict.hash()) : Change.add(record, verdict.hash());
+    }
+
+    /** The state's hash of the last compared key (a quarantine marker, for a record that failed permanently). */
+    @Override
+    public Long previousHash() {
+      return lastPrevious;
     }
 
     @Override
