@@ -232,6 +232,8 @@ public final class Sync implements Callable<SyncReport> {
     public static final int DEFAULT_SORT_RUN_RECORDS = 100_000;
     /** Changes a dry run lists in its report. */
     public static final int DEFAULT_DRY_RUN_SAMPLE = 20;
+    /** Runs in a row a record may fail permanently before it is quarantined. */
+    public static final int DEFAULT_QUARANTINE_AFTER = 3;
 
     private final Source source;
     private final Mapper mapper;
@@ -244,6 +246,7 @@ public final class Sync implements Callable<SyncReport> {
     private final List<SyncListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private int dryRunSampleSize = DEFAULT_DRY_RUN_SAMPLE;
+    private int quarantineAfter = DEFAULT_QUARANTINE_AFTER;
     private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private int sortRunRecords = DEFAULT_SORT_RUN_RECORDS;
     private DeliveryPolicy delivery = DeliveryPolicy.ofDefaults();
@@ -352,9 +355,26 @@ public final class Sync implements Callable<SyncReport> {
     }
 
     /**
+     * How many runs in a row a record may fail permanently (the destination refused it, not for
+     * a passing reason) before it is quarantined: then it is not sent again until its data
+     * changes, and each run lists it in {@link SyncReport#quarantinedRecords()}. Default
+     * {@value #DEFAULT_QUARANTINE_AFTER}; 0 never quarantines.
+     *
+     * @param runs runs in a row, from 0 to 100
+     * @return this builder
+     */
+    public Builder quarantineAfter(int runs) {
+      if (runs < 0 || runs > 100) {
+        throw new IllegalArgumentException("quarantineAfter must be between 0 (never) and 100 runs, was " + runs);
+      }
+      this.quarantineAfter = runs;
+      return this;
+    }
+
+    /**
      * How many changes a dry run lists; default {@value #DEFAULT_DRY_RUN_SAMPLE}, 0 for none.
      *
-     * @param size how many changes
+     * @param size the number of changes
      * @return this builder
      */
     public Builder dryRunSampleSize(int size) {
@@ -432,7 +452,7 @@ public final class Sync implements Callable<SyncReport> {
      * ({@code dev.sluice.warehouse.Warehouse#differ()}) computes the changes in SQL instead, so that
      * only changed rows leave the warehouse; it needs the warehouse's own state store.
      *
-     * @param differ the differ
+     * @param differ how changes are found
      * @return this builder
      */
     public Builder differ(Differ differ) {
@@ -469,7 +489,7 @@ public final class Sync implements Callable<SyncReport> {
           source, mapper, destination, mode,
           state == null ? new InMemoryStateStore() : state,
           differ, batch, concurrency, listeners, clock, dryRunSampleSize,
-          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery), deadline);
+          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery, quarantineAfter), deadline);
     }
 
     private static String fingerprint(Mapper mapper, Destination destination) {

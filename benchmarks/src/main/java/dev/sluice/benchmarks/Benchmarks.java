@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * Entry point of the benchmark module: {@code Benchmarks <name>}. Run through Maven with the
- * command in the README, which starts a fresh JVM with fixed heap settings.
+ * command in the README, which starts a fresh JVM with fixed heap settings; {@code report} runs
+ * them all and writes BENCHMARKS.md ({@link Report}).
  */
 public final class Benchmarks {
 
@@ -34,12 +35,18 @@ public final class Benchmarks {
       case "salesforce":
         SalesforceBenchmark.main(rest);
         break;
+      case "zendesk":
+        ZendeskBenchmark.main(rest);
+        break;
       case "warehouse":
         WarehouseBenchmark.main(rest);
         break;
+      case "report":
+        Report.main(rest);
+        break;
       default:
         System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, salesforce,"
-            + " warehouse");
+            + " zendesk, warehouse, report");
         System.exit(2);
     }
   }

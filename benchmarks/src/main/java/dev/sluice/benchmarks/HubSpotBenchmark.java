@@ -117,6 +117,23 @@ final class HubSpotBenchmark {
           accepted.size() / elapsed, 100 * accepted.size() / elapsed / CEILING);
       System.out.printf("whole windows after the first: %.2f requests/s = %.1f%% of the ceiling; 429s: %d%n", steady,
           100 * steady / CEILING, fake.rateLimited());
+      Results results = new Results("hubspot", "HubSpot: two syncs sharing one portal's limit");
+      results.note(String.format("The HubSpot fake enforces a Professional account's %d requests per rolling %d s (a"
+          + " ceiling of %.0f requests/s); a MIRROR sync of contacts (every other run archives a third of them) and an"
+          + " UPSERT sync of companies share the portal's budget, run after run.", LIMIT, WINDOW.toSeconds(), CEILING));
+      results.note("requests by endpoint: " + byEndpoint);
+      results.columns("runs (contacts + companies)", "records upserted", "records deleted", "seconds",
+          "whole run, % of ceiling", "whole windows after the first, % of ceiling", "429 answers");
+      results.row(contactRuns.get() + " + " + companyRuns.get(), upserted.get(), deleted.get(),
+          String.format("%.1f", elapsed), String.format("%.1f%%", 100 * accepted.size() / elapsed / CEILING),
+          String.format("%.1f%%", 100 * steady / CEILING), fake.rateLimited());
+      Map<String, List<double[]>> series = new java.util.LinkedHashMap<>();
+      series.put("requests/s over the last 10 s", Results.rollingRate(accepted, WINDOW.toNanos(), 1));
+      double end = (accepted.get(accepted.size() - 1) - accepted.get(0)) / 1e9;
+      series.put("ceiling", List.of(new double[] {0, CEILING}, new double[] {end, CEILING}));
+      results.lines("hubspot-over-time.png", "HubSpot: requests/s against the ceiling", "seconds since the first request",
+          "requests/s", series);
+      results.write();
     }
   }
 

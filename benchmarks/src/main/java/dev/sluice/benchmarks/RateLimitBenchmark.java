@@ -34,6 +34,12 @@ final class RateLimitBenchmark {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
     System.out.printf("rate-limit benchmark: %d requests per rolling %s, %d records per request%n", LIMIT, WINDOW,
         PER_REQUEST);
+    Results results = new Results("ratelimit", "Rate limit: pacing against a rolling-window API");
+    results.note(String.format("A fake API on loopback allows %d requests per rolling %d s, %d records per request: a"
+        + " ceiling of %,d records/s. Phase 1 runs at that limit; in phase 2 the API halves its limit after 15 s.",
+        LIMIT, WINDOW.toSeconds(), PER_REQUEST, LIMIT * PER_REQUEST / WINDOW.toSeconds()));
+    results.columns("phase", "status", "records", "seconds", "steady rate, % of ceiling", "429 answers");
+    java.util.Map<String, List<double[]>> series = new java.util.LinkedHashMap<>();
 
     try (RateLimitedServer api = RateLimitedServer.start(LIMIT, WINDOW)) {
       int records = (seconds / 10 + 1) * LIMIT * PER_REQUEST;
@@ -48,6 +54,9 @@ final class RateLimitBenchmark {
       System.out.printf("phase 1: rate after the first window's burst %.2f requests/s = %.1f%% of the ceiling (%d/s); 429s: %d of %d requests"
           + " (%.3f%%)%n", rate, 100 * rate / (LIMIT / (double) WINDOW.toSeconds()), LIMIT / WINDOW.toSeconds(),
           api.rejected(), total, 100.0 * api.rejected() / total);
+      results.row("1: steady limit", report.status(), report.delivered(), String.format("%.1f", report.duration().toMillis() / 1000.0),
+          String.format("%.1f%%", 100 * rate / (LIMIT / (double) WINDOW.toSeconds())), api.rejected());
+      series.put("phase 1: records/s over the last 10 s", Results.rollingRate(accepted, WINDOW.toNanos(), PER_REQUEST));
     }
 
     try (RateLimitedServer api = RateLimitedServer.start(LIMIT, WINDOW)) {
@@ -68,7 +77,19 @@ final class RateLimitBenchmark {
           report.delivered(), report.duration().toMillis() / 1000.0, LIMIT / 2, WINDOW);
       System.out.printf("phase 2: rate from 30 s after the change %.2f requests/s = %.1f%% of the new ceiling;"
           + " 429s: %d%n", rate, 100 * rate / ceiling, api.rejected());
+      results.row("2: limit halved after 15 s", report.status(), report.delivered(),
+          String.format("%.1f", report.duration().toMillis() / 1000.0), String.format("%.1f%% (from 30 s after the change)",
+              100 * rate / ceiling), api.rejected());
+      series.put("phase 2: records/s over the last 10 s", Results.rollingRate(accepted, WINDOW.toNanos(), PER_REQUEST));
+      double halvedSeconds = (halvedAt[0] - accepted.get(0)) / 1e9;
+      double end = (accepted.get(accepted.size() - 1) - accepted.get(0)) / 1e9;
+      double full = LIMIT * PER_REQUEST / (double) WINDOW.toSeconds();
+      series.put("ceiling (phase 2: halved after 15 s)", List.of(new double[] {0, full}, new double[] {halvedSeconds, full},
+          new double[] {halvedSeconds, full / 2}, new double[] {end, full / 2}));
     }
+    results.lines("ratelimit-over-time.png", "Rate limit: records/s against the ceiling", "seconds since the first request",
+        "records/s", series);
+    results.write();
   }
 
   private static SyncReport run(RateLimitedServer api, RollingWindowRateLimiter budget, int records) {

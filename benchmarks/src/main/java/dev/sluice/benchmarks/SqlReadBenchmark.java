@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -30,6 +31,10 @@ final class SqlReadBenchmark {
     System.out.printf("sql read benchmark: %,d rows x 10 columns, %d rounds, %d cores, heap %,d MiB%n",
         rows, rounds, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
     System.out.printf("%-46s %14s%n", "case", "median rows/s");
+    Results results = new Results("sql", "SQL reads: SqlSource against plain JDBC");
+    results.note(String.format("%,d rows x 10 columns (bigint, five texts, decimal, integer, boolean, timestamp);"
+        + " plain JDBC reads every column with `getObject` and builds no records. %d rounds after a warm-up.", rows, rounds));
+    results.columns("case", "median rows/s");
 
     try (DuckDb duck = DuckDb.inMemory()) {
       duck.execute("create table customers as select i as id, 'user' || i || '@example.com' as email,"
@@ -37,9 +42,9 @@ final class SqlReadBenchmark {
           + " ['DE','FR','US'][i % 3 + 1] as country, ((i * 37) % 100000 / 100.0)::decimal(12,2) as ltv,"
           + " ((i * 31) % 100)::integer as score, i % 3 <> 0 as active,"
           + " timestamp '2020-01-01' + to_seconds(i * 61) as updated_at, '' as note from range(" + rows + ") r(i)");
-      measure("DuckDB, plain JDBC getObject", rounds, () -> plainJdbc(duck.dataSource(), "select * from customers"));
-      measure("DuckDB, SqlSource", rounds, () -> read(duck.table("customers").key("id").build()));
-      measure("DuckDB, SqlSource, ordered by key", rounds,
+      measure(results, "DuckDB, plain JDBC getObject", rounds, () -> plainJdbc(duck.dataSource(), "select * from customers"));
+      measure(results, "DuckDB, SqlSource", rounds, () -> read(duck.table("customers").key("id").build()));
+      measure(results, "DuckDB, SqlSource, ordered by key", rounds,
           () -> read(duck.table("customers").key("id").orderByKey().build()));
     }
 
@@ -53,11 +58,13 @@ final class SqlReadBenchmark {
             + " from generate_series(1, " + rows + ") g");
         s.execute("analyze customers");
       }
-      measure("PostgreSQL, plain JDBC getObject", rounds, () -> plainJdbc(ds, "select * from customers"));
-      measure("PostgreSQL, SqlSource", rounds, () -> read(SqlSource.table(ds, "customers").key("id").build()));
-      measure("PostgreSQL, SqlSource, ordered by key", rounds,
+      measure(results, "PostgreSQL, plain JDBC getObject", rounds, () -> plainJdbc(ds, "select * from customers"));
+      measure(results, "PostgreSQL, SqlSource", rounds, () -> read(SqlSource.table(ds, "customers").key("id").build()));
+      measure(results, "PostgreSQL, SqlSource, ordered by key", rounds,
           () -> read(SqlSource.table(ds, "customers").key("id").orderByKey().build()));
     }
+    chart(results);
+    results.write();
   }
 
   @FunctionalInterface
@@ -65,7 +72,7 @@ final class SqlReadBenchmark {
     long rows() throws Exception;
   }
 
-  private static void measure(String name, int rounds, Reading reading) throws Exception {
+  private static void measure(Results results, String name, int rounds, Reading reading) throws Exception {
     reading.rows();
     double[] rates = new double[rounds];
     for (int r = 0; r < rounds; r++) {
@@ -75,6 +82,20 @@ final class SqlReadBenchmark {
     }
     Arrays.sort(rates);
     System.out.printf("%-46s %,14.0f%n", name, rates[rounds / 2]);
+    results.row(name, String.format("%,.0f", rates[rounds / 2]));
+    MEDIANS.put(name, rates[rounds / 2]);
+  }
+
+  private static final java.util.Map<String, Double> MEDIANS = new java.util.LinkedHashMap<>();
+
+  private static void chart(Results results) {
+    List<String> categories = List.of("plain JDBC getObject", "SqlSource", "SqlSource, ordered by key");
+    java.util.Map<String, List<Double>> series = new java.util.LinkedHashMap<>();
+    for (String db : List.of("DuckDB", "PostgreSQL")) {
+      series.put(db, List.of(MEDIANS.get(db + ", plain JDBC getObject"), MEDIANS.get(db + ", SqlSource"),
+          MEDIANS.get(db + ", SqlSource, ordered by key")));
+    }
+    results.bars("sql-rows-per-second.png", "SQL reads: rows/s (median)", "rows/s", categories, series);
   }
 
   private static long read(SqlSource source) {

@@ -80,6 +80,16 @@ public interface Differ {
     Change compare(Record record, long hash);
 
     /**
+     * The hash the previous state held for the key of the last {@link #compare}, or null when it
+     * held none (or this comparison does not tell). The default is null.
+     *
+     * @return the previous hash, or null
+     */
+    default Long previousHash() {
+      return null;
+    }
+
+    /**
      * Notes a key that the source holds but that produced no record (it was rejected).
      *
      * @param key the record key

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Length-prefixed strings (length -1 = null) for Sluice's binary files: UTF-8, except that a lone
  * UTF-16 surrogate is written as the three bytes of its code unit (as WTF-8 does), so that every
  * Java string comes back exactly as it was written — plain UTF-8 would turn it into {@code ?}.
+ * Through streams, or straight into byte arrays ({@link #putString}): both give the same bytes.
  */
 public final class Binary {
 
@@ -38,6 +39,40 @@ public final class Binary {
     byte[] bytes = new byte[n];
     in.readFully(bytes);
     return decode(bytes, 0, n);
+  }
+
+  /** The most bytes {@link #putString} may write for {@code s}. */
+  public static int maxBytes(String s) {
+    return 4 + 3 * s.length();
+  }
+
+  /**
+   * Writes {@code s} (not null) as {@link #writeString} does into {@code buf} at {@code pos},
+   * which has {@link #maxBytes} room; returns the position after it.
+   */
+  public static int putString(byte[] buf, int pos, String s) {
+    int n = s.length();
+    int p = pos + 4;
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        break;
+      }
+      buf[p++] = (byte) c;
+      i++;
+    }
+    if (i < n) {
+      byte[] rest = encode(s.substring(i));
+      System.arraycopy(rest, 0, buf, p, rest.length);
+      p += rest.length;
+    }
+    int length = p - pos - 4;
+    buf[pos] = (byte) (length >>> 24);
+    buf[pos + 1] = (byte) (length >>> 16);
+    buf[pos + 2] = (byte) (length >>> 8);
+    buf[pos + 3] = (byte) length;
+    return p;
   }
 
   /** The bytes of {@code s}: UTF-8, with lone surrogates kept as their code unit. */

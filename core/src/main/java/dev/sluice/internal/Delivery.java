@@ -203,6 +203,7 @@ final class Delivery {
           log.debug("batch {} rate-limited; waiting {}", batch.id(), wait);
           waitAsked(wait, e);
         } catch (RetryableDestinationException e) {
+          control.check(); // a write that ended because the run stops is no failure of the destination
           failures++;
           try {
             attempts.onRuntimeError(e);

@@ -34,6 +34,15 @@ public final class HashingDiffer implements Differ.Comparison {
 
   // unordered mode
   private final Set<String> seen;
+  private Long previousHash;
+
+  @Override
+  public Long previousHash() {
+    return previousHash;
+  }
+
+  // the hash of the key last found in the state
+  private long found;
 
   public HashingDiffer(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll) {
     this.resendAll = resendAll;
@@ -54,12 +63,24 @@ public final class HashingDiffer implements Differ.Comparison {
 
   @Override
   public Change compare(Record record, long hash) {
-    String key = record.key();
-    Long old = ordered ? advanceTo(key) : lookUp(key);
-    if (old == null) {
-      return Change.add(record, hash);
+    Change.Kind kind = classify(record.key(), hash);
+    if (kind == null) {
+      return null;
     }
-    return old == hash && !resendAll ? null : Change.update(record, hash);
+    return kind == Change.Kind.ADD ? Change.add(record, hash) : Change.update(record, hash);
+  }
+
+  /**
+   * What {@link #compare} would find, from the key and hash alone: null when unchanged, else
+   * {@code ADD} or {@code UPDATE}. Lets the engine build the record only for a change.
+   */
+  public Change.Kind classify(String key, long hash) {
+    boolean known = ordered ? advanceTo(key) : lookUp(key);
+    previousHash = known ? found : null;
+    if (!known) {
+      return Change.Kind.ADD;
+    }
+    return found == hash && !resendAll ? null : Change.Kind.UPDATE;
   }
 
   @Override
@@ -93,15 +114,23 @@ public final class HashingDiffer implements Differ.Comparison {
     }
   }
 
-  private Long lookUp(String key) {
+  /** Whether the state holds {@code key}; its hash is then in {@link #found}. */
+  private boolean lookUp(String key) {
     if (!seen.add(key)) {
       throw new DuplicateKeyException(key);
     }
-    return previous.hashOf(key);
+    Long hash = previous.hashOf(key);
+    if (hash != null) {
+      found = hash;
+    }
+    return hash != null;
   }
 
-  /** Moves the state cursor up to {@code key}; returns its hash there, or null if absent. */
-  private Long advanceTo(String key) {
+  /**
+   * Moves the state cursor up to {@code key}; returns whether the state holds it (its hash is
+   * then in {@link #found}).
+   */
+  private boolean advanceTo(String key) {
     if (lastKey != null) {
       int cmp = KeyOrder.compare(key, lastKey);
       if (cmp == 0) {
@@ -115,18 +144,18 @@ public final class HashingDiffer implements Differ.Comparison {
     while (cursorValid) {
       int cmp = KeyOrder.compare(cursor.key(), key);
       if (cmp > 0) {
-        return null;
+        return false;
       }
       if (cmp == 0) {
-        long hash = cursor.hash();
+        found = cursor.hash();
         cursorValid = cursor.next();
-        return hash;
+        return true;
       }
       if (findDeletes) {
         pendingDeletes.add(Change.delete(cursor.key(), cursor.hash()));
       }
       cursorValid = cursor.next();
     }
-    return null;
+    return false;
   }
 }

@@ -2,23 +2,27 @@ package dev.sluice.internal;
 
 import dev.sluice.Record;
 import dev.sluice.RecordShape;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes records to sort runs and reads them back exactly, types included. A shape is written once
- * and then referred to while consecutive records share it. One instance per run file direction.
+ * Carries mapped records through the sort as compact payloads and reads them back exactly, types
+ * included (text losslessly, lone surrogates too). The key travels as the sort entry's key, not
+ * here. A shape is written as a number into a table this codec keeps (up to
+ * {@value #MAX_SHAPES} shapes; the names of further ones are written inline), so one instance
+ * both writes and reads the payloads of one sort. Not thread-safe.
  */
-final class RecordCodec implements ExternalSort.Codec<Record> {
+final class RecordCodec {
+
+  static final int MAX_SHAPES = 4096;
 
   private static final byte NULL = 0;
   private static final byte STRING = 1;
@@ -32,126 +36,161 @@ final class RecordCodec implements ExternalSort.Codec<Record> {
   private static final byte DATE = 9;
   private static final byte LIST = 10;
   private static final byte MAP = 11;
+  private static final byte SMALL_DECIMAL = 12;
 
-  private RecordShape writtenShape;
-  private RecordShape readShape;
+  private final Map<RecordShape, Integer> shapeIds = new HashMap<>();
+  private final Map<RecordShape, Integer> recentShapes = new IdentityHashMap<>();
+  private final List<RecordShape> shapes = new ArrayList<>();
+  private RecordShape lastShape;
+  private int lastId;
 
-  @Override
-  public void write(DataOutputStream out, Record record) throws IOException {
-    writeString(out, record.key());
+  /** Appends the fields of {@code record} (not its key). */
+  void write(Bytes out, Record record) {
     RecordShape shape = record.shape();
-    if (shape != writtenShape) {
-      out.writeInt(shape.size());
+    int id = shape == lastShape ? lastId : idOf(shape);
+    out.putVarint(id);
+    if (id == 0) {
+      out.putVarint(shape.size());
       for (int i = 0; i < shape.size(); i++) {
-        writeString(out, shape.name(i));
+        out.putText(shape.name(i));
       }
-      writtenShape = shape;
-    } else {
-      out.writeInt(-1);
     }
     for (int i = 0; i < record.size(); i++) {
       writeValue(out, record.get(i));
     }
   }
 
-  @Override
-  public Record read(DataInputStream in) throws IOException {
-    String key = readString(in);
-    int size = in.readInt();
-    if (size >= 0) {
-      String[] names = new String[size];
-      for (int i = 0; i < size; i++) {
-        names[i] = readString(in);
+  /** 1 + the shape's index in the table, or 0 when the table is full and the names go inline. */
+  private int idOf(RecordShape shape) {
+    Integer known = recentShapes.get(shape);
+    if (known == null) {
+      known = shapeIds.get(shape);
+      if (known == null) {
+        if (shapes.size() >= MAX_SHAPES) {
+          return 0;
+        }
+        shapes.add(shape);
+        known = shapes.size();
+        shapeIds.put(shape, known);
       }
-      readShape = RecordShape.of(names);
+      if (recentShapes.size() < MAX_SHAPES) {
+        recentShapes.put(shape, known);
+      }
     }
-    Object[] values = new Object[readShape.size()];
+    lastShape = shape;
+    lastId = known;
+    return known;
+  }
+
+  /** The record with {@code key} whose fields {@link #write} wrote. */
+  Record read(String key, Bytes.Reader in) {
+    int id = in.getVarint();
+    RecordShape shape;
+    if (id == 0) {
+      String[] names = new String[in.getVarint()];
+      for (int i = 0; i < names.length; i++) {
+        names[i] = in.getText();
+      }
+      shape = RecordShape.of(names);
+    } else {
+      shape = shapes.get(id - 1);
+    }
+    Object[] values = new Object[shape.size()];
     for (int i = 0; i < values.length; i++) {
       values[i] = readValue(in);
     }
-    return readShape.record(key, values);
+    return shape.record(key, values);
   }
 
-  private static void writeValue(DataOutputStream out, Object v) throws IOException {
+  private static void writeValue(Bytes out, Object v) {
     if (v == null) {
-      out.writeByte(NULL);
+      out.put(NULL);
     } else if (v instanceof String) {
-      out.writeByte(STRING);
-      writeString(out, (String) v);
+      out.put(STRING);
+      out.putText((String) v);
     } else if (v instanceof Integer) {
-      out.writeByte(INT);
-      out.writeInt((Integer) v);
+      out.put(INT);
+      out.putSignedVarlong((Integer) v);
     } else if (v instanceof Long) {
-      out.writeByte(LONG);
-      out.writeLong((Long) v);
+      out.put(LONG);
+      out.putSignedVarlong((Long) v);
     } else if (v instanceof BigDecimal) {
       BigDecimal d = (BigDecimal) v;
-      out.writeByte(DECIMAL);
-      out.writeInt(d.scale());
-      byte[] unscaled = d.unscaledValue().toByteArray();
-      out.writeInt(unscaled.length);
-      out.write(unscaled);
+      if (d.precision() <= 18) {
+        out.put(SMALL_DECIMAL);
+        out.putSignedVarlong(d.scale());
+        out.putSignedVarlong(d.unscaledValue().longValue());
+      } else {
+        out.put(DECIMAL);
+        out.putSignedVarlong(d.scale());
+        byte[] unscaled = d.unscaledValue().toByteArray();
+        out.putVarint(unscaled.length);
+        out.put(unscaled, 0, unscaled.length);
+      }
     } else if (v instanceof Double) {
-      out.writeByte(DOUBLE);
-      out.writeDouble((Double) v);
+      out.put(DOUBLE);
+      out.putLong(Double.doubleToRawLongBits((Double) v));
     } else if (v instanceof Boolean) {
-      out.writeByte((Boolean) v ? TRUE : FALSE);
+      out.put((Boolean) v ? TRUE : FALSE);
     } else if (v instanceof Instant) {
-      out.writeByte(INSTANT);
-      out.writeLong(((Instant) v).getEpochSecond());
-      out.writeInt(((Instant) v).getNano());
+      out.put(INSTANT);
+      out.putSignedVarlong(((Instant) v).getEpochSecond());
+      out.putVarint(((Instant) v).getNano());
     } else if (v instanceof LocalDate) {
-      out.writeByte(DATE);
-      out.writeLong(((LocalDate) v).toEpochDay());
+      out.put(DATE);
+      out.putSignedVarlong(((LocalDate) v).toEpochDay());
     } else if (v instanceof List) {
       List<?> list = (List<?>) v;
-      out.writeByte(LIST);
-      out.writeInt(list.size());
+      out.put(LIST);
+      out.putVarint(list.size());
       for (Object o : list) {
         writeValue(out, o);
       }
     } else if (v instanceof Map) {
       Map<?, ?> map = (Map<?, ?>) v;
-      out.writeByte(MAP);
-      out.writeInt(map.size());
+      out.put(MAP);
+      out.putVarint(map.size());
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        writeString(out, (String) e.getKey());
+        out.putText((String) e.getKey());
         writeValue(out, e.getValue());
       }
     } else {
-      throw new IOException("cannot write a " + v.getClass().getName());
+      throw new IllegalArgumentException("cannot carry a " + v.getClass().getName() + " through the sort");
     }
   }
 
-  private static Object readValue(DataInputStream in) throws IOException {
-    byte tag = in.readByte();
+  private static Object readValue(Bytes.Reader in) {
+    int tag = in.get();
     switch (tag) {
       case NULL:
         return null;
       case STRING:
-        return readString(in);
+        return in.getText();
       case INT:
-        return in.readInt();
+        return (int) in.getSignedVarlong();
       case LONG:
-        return in.readLong();
+        return in.getSignedVarlong();
+      case SMALL_DECIMAL: {
+        int scale = (int) in.getSignedVarlong();
+        return BigDecimal.valueOf(in.getSignedVarlong(), scale);
+      }
       case DECIMAL: {
-        int scale = in.readInt();
-        byte[] unscaled = new byte[in.readInt()];
-        in.readFully(unscaled);
+        int scale = (int) in.getSignedVarlong();
+        byte[] unscaled = in.getBytes(in.getVarint());
         return new BigDecimal(new BigInteger(unscaled), scale);
       }
       case DOUBLE:
-        return in.readDouble();
+        return Double.longBitsToDouble(in.getLong());
       case TRUE:
         return Boolean.TRUE;
       case FALSE:
         return Boolean.FALSE;
       case INSTANT:
-        return Instant.ofEpochSecond(in.readLong(), in.readInt());
+        return Instant.ofEpochSecond(in.getSignedVarlong(), in.getVarint());
       case DATE:
-        return LocalDate.ofEpochDay(in.readLong());
+        return LocalDate.ofEpochDay(in.getSignedVarlong());
       case LIST: {
-        int n = in.readInt();
+        int n = in.getVarint();
         List<Object> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           list.add(readValue(in));
@@ -159,23 +198,15 @@ final class RecordCodec implements ExternalSort.Codec<Record> {
         return list;
       }
       case MAP: {
-        int n = in.readInt();
+        int n = in.getVarint();
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-          map.put(readString(in), readValue(in));
+          map.put(in.getText(), readValue(in));
         }
         return map;
       }
       default:
-        throw new IOException("corrupt sort run: unknown value tag " + tag);
+        throw new IllegalStateException("corrupt sort entry: unknown value tag " + tag);
     }
-  }
-
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    Binary.writeString(out, s);
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    return Binary.readString(in);
   }
 }

@@ -16,7 +16,6 @@ import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RecordSize;
 import dev.sluice.diff.Change;
 import dev.sluice.diff.Differ;
-import dev.sluice.diff.KeyOrder;
 import dev.sluice.http.Redaction;
 import dev.sluice.state.SyncState;
 import dev.sluice.map.MapResult;
@@ -27,9 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,6 +56,9 @@ public final class SyncEngine {
   public static final String MDC_RUN = "sluice.run";
 
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+  /** Sort entry tags: a mapped record (value = its hash), or a rejection (payload = the reason). */
+  private static final int SORTED_MAPPED = 0;
+  private static final int SORTED_REJECTED = 1;
   /** Progress goes to the listeners after each batch and at least every so many records read. */
   private static final long PROGRESS_EVERY_RECORDS = 10_000;
 
@@ -95,6 +95,10 @@ public final class SyncEngine {
   private long alreadyExisted;
   private final List<RecordError> failedRecords = new ArrayList<>();
   private final List<RecordError> notFoundRecords = new ArrayList<>();
+  // Reader thread: quarantined records; keys that failed permanently before, with their strikes.
+  private long quarantined;
+  private final List<RecordError> quarantinedRecords = new ArrayList<>();
+  private final Map<String, Integer> strikes = new java.util.concurrent.ConcurrentHashMap<>();
   private SyncState state;
 
   // Why the run stops early; the first reason wins.
@@ -121,7 +125,7 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
-    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline);
+    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline, requests);
     this.check = new RecordCheck(caps.nonFiniteNumbers());
     this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
   }
@@ -255,13 +259,21 @@ public final class SyncEngine {
       failSource("the source failed to open: " + describe(e), e);
       return false;
     }
-    ExternalSort<Record> sorter = sort ? new ExternalSort<>(Comparator.comparing(Record::key, KeyOrder.COMPARATOR),
-        RecordCodec::new, plan.sortRunRecords, plan.spillDirectory) : null;
-    // Reading (and, unless sorting first, mapping) runs on its own thread, ahead of the diff.
-    // Keys rejected before sorting, in key order: the sorted pass notes them in the diff in turn.
-    java.util.TreeSet<String> rejectedUnsorted = sort ? new java.util.TreeSet<>(KeyOrder.COMPARATOR) : null;
-    try (ReadAhead reader = new ReadAhead(stream, sort ? null : plan.mapper, plan.differ::hash,
-        new RecordCheck(caps.nonFiniteNumbers()), "sluice-" + plan.name + "-reader")) {
+    String missing = FieldNames.missing(plan.mapper.sourceFields(), stream.fieldNames());
+    if (missing != null) {
+      try {
+        stream.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the source failed: {}", Redaction.masked(e.toString()));
+      }
+      fail(SyncReport.FailureKind.MAPPING, missing, null);
+      return false;
+    }
+    ExternalSort sorter = sort ? newSort() : null;
+    RecordCodec codec = sort ? new RecordCodec() : null;
+    // Reading and mapping run on their own thread, ahead of the diff (and of the sort).
+    try (ReadAhead reader = new ReadAhead(stream, plan.mapper, plan.differ::hash, check,
+        "sluice-" + plan.name + "-reader")) {
       reading:
       while (abortReason == null && failReason == null) {
         if (control.stopReason() != null) {
@@ -280,16 +292,7 @@ public final class SyncEngine {
           ReadAhead.Item item = chunk.items[i];
           read++;
           if (sorter != null && item.record != null && item.record.key() != null) {
-            String problem = item.record.unreadableReason() != null ? item.record.unreadableReason()
-                : RecordCheck.keyProblem(item.record.key());
-            if (problem != null) {
-              reject(item.record.key(), problem);
-              if (!rejectedUnsorted.add(item.record.key())) {
-                throw new dev.sluice.diff.DuplicateKeyException(item.record.key());
-              }
-            } else {
-              sorter.add(item.record);
-            }
+            toSort(sorter, codec, item);
           } else {
             handle(item.record, item.mapped, item.hashed, item.hash, diff);
           }
@@ -316,19 +319,7 @@ public final class SyncEngine {
         }
       }
       if (sorter != null && abortReason == null && failReason == null) {
-        if (sorter.spilledRuns() > 0) {
-          log.info("sorted {} records in {} runs on disk", read, sorter.spilledRuns());
-        }
-        for (Iterator<Record> sorted = sorter.sorted(); sorted.hasNext() && !stopSending; ) {
-          Record next = sorted.next();
-          while (!rejectedUnsorted.isEmpty() && KeyOrder.compare(rejectedUnsorted.first(), next.key()) <= 0) {
-            diff.skip(rejectedUnsorted.pollFirst());
-          }
-          handle(next, null, false, 0, diff);
-        }
-        while (!rejectedUnsorted.isEmpty() && !stopSending) {
-          diff.skip(rejectedUnsorted.pollFirst());
-        }
+        diffSorted(sorter, codec, diff);
       }
     } finally {
       if (sorter != null) {
@@ -456,17 +447,121 @@ public final class SyncEngine {
       unchanged++;
       return;
     }
+    planChange(change, diff);
+  }
+
+  /**
+   * The sort of an unordered source: two buffers of up to a sixteenth of the heap each (and at
+   * most {@code sortRunRecords} records), merged through read buffers that take up to an eighth.
+   */
+  private ExternalSort newSort() {
+    long heap = Runtime.getRuntime().maxMemory();
+    int bufferBytes = (int) Math.max(1 << 20, Math.min(heap / 16, 256L << 20));
+    int fanIn = (int) Math.max(2, Math.min(512, heap / 8 / ExternalSort.READ_BUFFER_BYTES));
+    return new ExternalSort(plan.spillDirectory, plan.sortRunRecords, bufferBytes, fanIn);
+  }
+
+  /**
+   * Puts one read record into the sort, mapped (on the reader thread) and hashed: its key, its
+   * hash and its fields as a compact payload; or its key and the reason it was rejected.
+   */
+  private void toSort(ExternalSort sorter, RecordCodec codec, ReadAhead.Item item) {
+    String key = item.record.key();
+    MapResult result = item.mapped != null ? item.mapped : ReadAhead.prepare(plan.mapper, item.record, check);
+    long hash = item.hash;
+    if (!result.isRejected() && !item.hashed) {
+      try {
+        hash = plan.differ.hash(result.record());
+      } catch (RuntimeException | StackOverflowError e) {
+        result = MapResult.rejected("the record cannot be hashed: " + e);
+      }
+    }
+    if (result.isRejected()) {
+      sorter.begin(key, SORTED_REJECTED, 0).putText(result.reason());
+    } else {
+      codec.write(sorter.begin(key, SORTED_MAPPED, hash), result.record());
+    }
+    sorter.end();
+  }
+
+  /**
+   * Diffs the sorted records in key order, reporting the rejected ones among them in that order.
+   * With the default differ, a record is decoded only when it changed.
+   */
+  private void diffSorted(ExternalSort sorter, RecordCodec codec, Differ.Comparison diff) {
+    ExternalSort.Cursor sorted = sorter.sorted();
+    if (sorter.spilledRuns() > 0) {
+      log.info("sorted {} records in {} runs on disk, {} merge passes before the last", read, sorter.spilledRuns(),
+          sorter.mergePasses());
+    }
+    HashingDiffer hashing = diff instanceof HashingDiffer ? (HashingDiffer) diff : null;
+    while (!stopSending && sorted.next()) {
+      String key = sorted.key();
+      if (sorted.tag() == SORTED_REJECTED) {
+        reject(key, sorted.payload().getText());
+        diff.skip(key);
+        continue;
+      }
+      mapped++;
+      long hash = sorted.value();
+      Change change;
+      if (hashing != null) {
+        Change.Kind kind = hashing.classify(key, hash);
+        if (kind == null) {
+          change = null;
+        } else {
+          Record record = codec.read(key, sorted.payload());
+          change = kind == Change.Kind.ADD ? Change.add(record, hash) : Change.update(record, hash);
+        }
+      } else {
+        change = diff.compare(codec.read(key, sorted.payload()), hash);
+      }
+      if (change == null) {
+        unchanged++;
+      } else {
+        planChange(change, diff);
+      }
+    }
+  }
+
+  /**
+   * Counts a change and plans it as the operation the mode gives it, if any — unless the record
+   * failed permanently too many runs in a row with this very data (quarantine).
+   */
+  private void planChange(Change change, Differ.Comparison diff) {
+    String key = change.key();
+    long hash = change.hash();
     if (change.kind() == Change.Kind.ADD) {
       added++;
     } else {
       updated++;
     }
-    Operation op = Modes.operationFor(plan.mode, change.kind(), caps);
+    Change.Kind kind = change.kind();
+    Long previous = diff.previousHash();
+    if (plan.quarantineAfter > 0 && previous != null && !fingerprintChanged) {
+      int strikes = Quarantine.strikes(previous, hash, plan.quarantineAfter);
+      if (strikes >= plan.quarantineAfter) {
+        quarantine(key, "failed permanently " + strikes + " runs in a row; not sent again until its data changes");
+        return;
+      }
+      if (strikes > 0) {
+        this.strikes.put(key, strikes);
+        kind = Change.Kind.ADD; // the destination does not hold this data: an insert sync tries it again
+      }
+    }
+    Operation op = Modes.operationFor(plan.mode, kind, caps);
     if (op == null) {
       skipped++;
       return;
     }
     plan(op, change);
+  }
+
+  private void quarantine(String key, String reason) {
+    quarantined++;
+    if (quarantinedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
+      quarantinedRecords.add(new RecordError(key, reason, false));
+    }
   }
 
   private void reject(String key, String reason) {
@@ -648,7 +743,17 @@ public final class SyncEngine {
           }
           break;
         default:
-          recordFailure(outcome.key(), outcome.reason(), outcome.retryable());
+          String reason = outcome.reason();
+          if (!outcome.retryable() && !delete && plan.quarantineAfter > 0 && !dryRun) {
+            // Remembered as a strike: after quarantineAfter runs in a row the record is held back.
+            int strikes = this.strikes.getOrDefault(outcome.key(), 0) + 1;
+            state.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            if (strikes >= plan.quarantineAfter) {
+              reason = reason + " (failed permanently " + strikes + " runs in a row: quarantined, not sent again"
+                  + " until its data changes)";
+            }
+          }
+          recordFailure(outcome.key(), reason, outcome.retryable());
       }
     }
   }
@@ -780,7 +885,7 @@ public final class SyncEngine {
       status = Status.FAILED;
       kind = SyncReport.FailureKind.REJECTED;
       reason = "every record was rejected (" + rejected + "); see rejectedRecords";
-    } else if (failedNow > 0 || rejected > 0) {
+    } else if (failedNow > 0 || rejected > 0 || quarantined > 0) {
       status = Status.PARTIAL;
     } else {
       status = Status.SUCCEEDED;
@@ -796,10 +901,11 @@ public final class SyncEngine {
         .errors(rejectedRecords, failures)
         .sampleChanges(sample)
         .fingerprintChanged(fingerprintChanged)
-        .requests(requests.figures())
         .stateOrigin(destinationChanged, sourceChanged)
         .failureCause(status == Status.FAILED || status == Status.ABORTED ? kind : null, failCause)
         .notFoundRecords(notFoundList)
+        .quarantined(quarantined, quarantinedRecords)
+        .requests(requests.figures())
         .build();
   }
 

@@ -29,6 +29,8 @@ public final class SyncPlan {
   public final int sortRunRecords;
   public final dev.sluice.delivery.DeliveryPolicy delivery;
   public final Delivery.Guards guards;
+  /** Runs in a row a record may fail permanently before it is quarantined; 0 never. */
+  public final int quarantineAfter;
   /** Hash of {@link Destination#identity()}: which system the state describes. */
   public final String destinationId;
   /** Hash of {@link Source#describe()}: what the state was read from. */
@@ -37,7 +39,8 @@ public final class SyncPlan {
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
       Clock clock, int dryRunSampleSize, String fingerprint, java.nio.file.Path spillDirectory,
-      int sortRunRecords, dev.sluice.delivery.DeliveryPolicy delivery) {
+      int sortRunRecords, dev.sluice.delivery.DeliveryPolicy delivery, int quarantineAfter) {
+    this.quarantineAfter = quarantineAfter;
     this.name = name;
     this.source = source;
     this.mapper = mapper;

@@ -2,12 +2,8 @@ package dev.sluice.state;
 
 import dev.sluice.diff.KeyOrder;
 
+import dev.sluice.internal.Binary;
 import dev.sluice.internal.ExternalSort;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -54,8 +50,11 @@ public final class FileStateStore implements StateStore {
 
   private static final Logger log = LoggerFactory.getLogger(FileStateStore.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** Journal entries sorted in memory per run when folding; about 40 MB. */
+  /** Journal entries sorted in memory per run when a journal out of order is sorted on disk. */
   private static final int FOLD_RUN_ENTRIES = 500_000;
+  private static final int FOLD_RUN_BYTES = 16 << 20;
+  private static final int FOLD_FAN_IN = 64;
+  private static final int BLOCK_HEADER = 8;
 
   private final Path directory;
   private final boolean fsync;
@@ -151,17 +150,34 @@ public final class FileStateStore implements StateStore {
 
   /**
    * Writes snapshot + journal as the next snapshot (temp file, force, rename, force directory),
-   * then removes the journal.
+   * then removes the journal. A run's journal is nearly in key order (records are diffed in key
+   * order; only batches that complete out of turn move), so it is first folded in as it is read,
+   * through a window that puts such batches back in place; a journal out of order by more than
+   * the window is sorted on disk instead.
    */
   private StateFiles.Header publish(SyncFiles files, StateFiles.Header current, String fingerprint) throws IOException {
     long generation = newGeneration(current.generation);
+    if (Files.exists(files.journal)) {
+      try (Journal.Reader reader = new Journal.Reader(files.journal)) {
+        return publish(files, generation, fingerprint, Journal.lastPerKey(new Journal.NearlySorted(reader)));
+      } catch (Journal.OutOfOrder e) {
+        log.debug("journal {} is out of key order beyond the window ({}); sorting it on disk", files.journal,
+            e.getMessage());
+      }
+    }
+    try (ExternalSort sorted = Journal.sortedEntries(files.journal, directory)) {
+      return publish(files, generation, fingerprint, Journal.lastPerKey(Journal.entries(sorted.sorted())));
+    }
+  }
+
+  /** Merges the current snapshot with {@code changes} (ascending, one per key) into the next. */
+  private StateFiles.Header publish(SyncFiles files, long generation, String fingerprint,
+      Iterator<Journal.Entry> changes) throws IOException {
     long count;
-    try (ExternalSort<Journal.Entry> sorted = Journal.sortedEntries(files.journal, directory, FOLD_RUN_ENTRIES);
-        FileChannel channel = FileChannel.open(files.temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+    try (FileChannel channel = FileChannel.open(files.temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING);
         StateFiles.SnapshotWriter writer = new StateFiles.SnapshotWriter(Channels.newOutputStream(channel), generation,
             fingerprint)) {
-      Iterator<Journal.Entry> changes = Journal.lastPerKey(sorted.sorted());
       try (SnapshotCursor old = Files.exists(files.snapshot) ? new SnapshotCursor(files.snapshot) : null) {
         boolean hasOld = old != null && old.next();
         Journal.Entry change = changes.hasNext() ? changes.next() : null;
@@ -266,8 +282,9 @@ public final class FileStateStore implements StateStore {
     private final FileLock lock;
     private StateFiles.Header header;
     private final List<SnapshotCursor> cursors = new ArrayList<>();
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-    private final DataOutputStream pendingOut = new DataOutputStream(pending);
+    // The next journal block: length and CRC32C (8 bytes, set at checkpoint), then its entries.
+    private byte[] pending = new byte[1 << 16];
+    private int pendingLength = BLOCK_HEADER;
     private FileChannel journal;
     private boolean committed;
     private boolean closed;
@@ -307,49 +324,49 @@ public final class FileStateStore implements StateStore {
     public void put(String key, long hash) {
       checkWritable();
       StateKeys.check(files.syncName, key);
-      try {
-        pendingOut.writeByte(StateFiles.PUT);
-        StateFiles.writeString(pendingOut, key);
-        pendingOut.writeLong(hash);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      room(1 + Binary.maxBytes(key) + 8);
+      pending[pendingLength++] = StateFiles.PUT;
+      pendingLength = Binary.putString(pending, pendingLength, key);
+      StateFiles.putLong(pending, pendingLength, hash);
+      pendingLength += 8;
     }
 
     @Override
     public void remove(String key) {
       checkWritable();
       StateKeys.check(files.syncName, key);
-      try {
-        pendingOut.writeByte(StateFiles.REMOVE);
-        StateFiles.writeString(pendingOut, key);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      room(1 + Binary.maxBytes(key));
+      pending[pendingLength++] = StateFiles.REMOVE;
+      pendingLength = Binary.putString(pending, pendingLength, key);
+    }
+
+    private void room(int bytes) {
+      if (pending.length - pendingLength < bytes) {
+        pending = java.util.Arrays.copyOf(pending, Math.max(pendingLength + bytes, pending.length * 2));
       }
     }
 
     @Override
     public void checkpoint() {
       checkWritable();
-      if (pending.size() == 0) {
+      if (pendingLength == BLOCK_HEADER) {
         return;
       }
       try {
         if (journal == null) {
           journal = Journal.create(files.journal, header.generation);
         }
-        byte[] payload = pending.toByteArray();
         CRC32C crc = new CRC32C();
-        crc.update(payload);
-        ByteBuffer block = ByteBuffer.allocate(8 + payload.length);
-        block.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+        crc.update(pending, BLOCK_HEADER, pendingLength - BLOCK_HEADER);
+        ByteBuffer block = ByteBuffer.wrap(pending, 0, pendingLength);
+        block.putInt(0, pendingLength - BLOCK_HEADER).putInt(4, (int) crc.getValue());
         while (block.hasRemaining()) {
           journal.write(block);
         }
         if (fsync) {
           journal.force(false);
         }
-        pending.reset();
+        pendingLength = BLOCK_HEADER;
       } catch (IOException e) {
         throw new StateStoreException("cannot write the journal " + files.journal + ": " + e.getMessage(), e);
       }
@@ -509,20 +526,52 @@ public final class FileStateStore implements StateStore {
 
     /** Counts the entries of the intact blocks. */
     static Contents read(Path file) throws IOException {
-      long[] count = {0};
-      long generation = scan(file, entry -> count[0]++);
-      return new Contents(generation, count[0]);
+      try (Reader reader = new Reader(file)) {
+        long count = 0;
+        while (reader.next() != null) {
+          count++;
+        }
+        return new Contents(reader.generation, count);
+      }
     }
 
-    /** The journal's entries sorted by key, then by the order they were written. */
-    static ExternalSort<Entry> sortedEntries(Path file, Path spill, int runSize) throws IOException {
-      ExternalSort<Entry> sort = new ExternalSort<>(
-          Comparator.<Entry, String>comparing(e -> e.key, KeyOrder.COMPARATOR).thenComparingLong(e -> e.sequence),
-          EntryCodec::new, runSize, spill);
+    /** The journal's entries sorted on disk by key, then by the order they were written. */
+    static ExternalSort sortedEntries(Path file, Path spill) throws IOException {
+      ExternalSort sort = new ExternalSort(spill, FOLD_RUN_ENTRIES, FOLD_RUN_BYTES, FOLD_FAN_IN);
       if (Files.exists(file)) {
-        scan(file, sort::add);
+        try (Reader reader = new Reader(file)) {
+          for (Entry e = reader.next(); e != null; e = reader.next()) {
+            sort.add(e.key, e.op, e.hash);
+          }
+        }
       }
       return sort;
+    }
+
+    /** The entries of a sort of journal entries. */
+    static Iterator<Entry> entries(ExternalSort.Cursor sorted) {
+      return new Iterator<>() {
+        private Entry next = advance();
+
+        private Entry advance() {
+          return sorted.next() ? new Entry(sorted.key(), 0, (byte) sorted.tag(), sorted.value()) : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+          return next != null;
+        }
+
+        @Override
+        public Entry next() {
+          if (next == null) {
+            throw new java.util.NoSuchElementException();
+          }
+          Entry current = next;
+          next = advance();
+          return current;
+        }
+      };
     }
 
     /** Of consecutive entries with the same key, only the last. */
@@ -548,64 +597,216 @@ public final class FileStateStore implements StateStore {
       };
     }
 
-    /** Reads the header and each intact block; returns the generation. A torn tail ends the scan. */
-    private static long scan(Path file, java.util.function.Consumer<Entry> consumer) throws IOException {
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-        long generation;
-        try {
-          if (in.readLong() != StateFiles.JOURNAL_MAGIC || in.readInt() != StateFiles.VERSION) {
-            throw StateFiles.corrupted(file, "it is not a Sluice journal of this version");
-          }
-          generation = in.readLong();
-        } catch (EOFException e) {
-          return NO_GENERATION; // torn while being created: nothing in it
-        }
-        long sequence = 0;
-        while (true) {
-          byte[] payload;
-          int storedCrc;
-          try {
-            int length = in.readInt();
-            storedCrc = in.readInt();
-            if (length < 0 || length > (1 << 28)) {
-              log.warn("journal {} ends in a damaged block; the changes in it will be sent again", file);
-              break;
-            }
-            payload = new byte[length];
-            in.readFully(payload);
-          } catch (EOFException e) {
-            break; // the normal end, or a block torn by a crash: that batch is sent again
-          }
-          CRC32C crc = new CRC32C();
-          crc.update(payload);
-          if ((int) crc.getValue() != storedCrc) {
-            log.warn("journal {} ends in a damaged block; the changes in it will be sent again", file);
-            break;
-          }
-          DataInputStream entries = new DataInputStream(new java.io.ByteArrayInputStream(payload));
-          while (entries.available() > 0) {
-            byte op = entries.readByte();
-            String key = StateFiles.readString(entries);
-            long hash = op == StateFiles.PUT ? entries.readLong() : 0;
-            consumer.accept(new Entry(key, sequence++, op, hash));
-          }
-        }
-        return generation;
+    /** Thrown by {@link NearlySorted} when the journal is out of order by more than its window. */
+    static final class OutOfOrder extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      OutOfOrder(String message) {
+        super(message, null, false, false);
       }
     }
 
-    private static final class EntryCodec implements ExternalSort.Codec<Entry> {
-      @Override
-      public void write(DataOutputStream out, Entry e) throws IOException {
-        StateFiles.writeString(out, e.key);
-        out.writeLong(e.sequence);
-        out.writeByte(e.op);
-        out.writeLong(e.hash);
+    /**
+     * The entries of a journal in key order (then in the order written), provided that no entry
+     * comes more than {@value #WINDOW} entries after one with a greater key; throws
+     * {@link OutOfOrder} otherwise. Entries are read in chunks, each sorted and merged into a
+     * sorted window of which everything beyond {@value #WINDOW} entries is handed on.
+     */
+    static final class NearlySorted implements Iterator<Entry> {
+      static final int WINDOW = 1 << 16;
+      private static final int CHUNK = 1 << 13;
+      private static final Comparator<Entry> ORDER =
+          Comparator.<Entry, String>comparing(e -> e.key, KeyOrder.COMPARATOR).thenComparingLong(e -> e.sequence);
+
+      private final Reader reader;
+      private final Entry[] window = new Entry[4 * WINDOW];
+      private final Entry[] chunk = new Entry[CHUNK];
+      private int start;
+      private int end;
+      private boolean exhausted;
+      private Entry last;
+
+      NearlySorted(Reader reader) {
+        this.reader = reader;
       }
 
       @Override
-      public Entry read(DataInputStream in) throws IOException {
-        return new Entry(StateFiles.readString(in), in.readLong(), in.readByte(), in.readLong());
+      public boolean hasNext() {
+        try {
+          while (!exhausted && end - start <= WINDOW) {
+            refill();
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        return start < end;
+      }
+
+      @Override
+      public Entry next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        last = window[start];
+        window[start++] = null;
+        return last;
+      }
+
+      /**
+       * Reads a chunk, sorts it and merges it into the window from the back, so that only the
+       * window's entries greater than the chunk's least move.
+       */
+      private void refill() throws IOException {
+        int n = 0;
+        Entry e;
+        while (n < CHUNK && (e = reader.next()) != null) {
+          chunk[n++] = e;
+        }
+        if (n < CHUNK) {
+          exhausted = true;
+        }
+        if (n == 0) {
+          return;
+        }
+        java.util.Arrays.sort(chunk, 0, n, ORDER);
+        if (last != null && KeyOrder.compare(chunk[0].key, last.key) < 0) {
+          throw new OutOfOrder("'" + chunk[0].key + "' comes after '" + last.key + "'");
+        }
+        if (end + n > window.length) {
+          System.arraycopy(window, start, window, 0, end - start);
+          java.util.Arrays.fill(window, end - start, end, null);
+          end -= start;
+          start = 0;
+        }
+        int i = end - 1;
+        int j = n - 1;
+        int k = end + n - 1;
+        while (j >= 0) {
+          if (i >= start && ORDER.compare(window[i], chunk[j]) > 0) {
+            window[k--] = window[i--];
+          } else {
+            window[k--] = chunk[j];
+            chunk[j--] = null;
+          }
+        }
+        end += n;
+      }
+    }
+
+    /**
+     * Reads a journal's entries in the order written: the header, then each intact block, read
+     * from its channel through a large buffer. A torn or damaged last block ends the entries.
+     */
+    static final class Reader implements AutoCloseable {
+      private final Path file;
+      private final FileChannel channel;
+      private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+      private int limit;
+      private int pos;
+      private int blockEnd;
+      private long sequence;
+      private boolean ended;
+      final long generation;
+
+      Reader(Path file) throws IOException {
+        this.file = file;
+        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        long gen = NO_GENERATION;
+        try {
+          if (available(20)) {
+            if (buffer.getLong(0) != StateFiles.JOURNAL_MAGIC || buffer.getInt(8) != StateFiles.VERSION) {
+              throw StateFiles.corrupted(file, "it is not a Sluice journal of this version");
+            }
+            gen = buffer.getLong(12);
+            pos = 20;
+          } else {
+            ended = true; // torn while being created: nothing in it
+          }
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+        this.generation = gen;
+        this.blockEnd = pos;
+      }
+
+      /** The next entry, or null after the last. */
+      Entry next() throws IOException {
+        while (pos == blockEnd) {
+          if (ended || !nextBlock()) {
+            ended = true;
+            return null;
+          }
+        }
+        byte[] d = buffer.array();
+        byte op = d[pos++];
+        int length = buffer.getInt(pos);
+        pos += 4;
+        String key = Binary.decode(d, pos, length);
+        pos += length;
+        long hash = 0;
+        if (op == StateFiles.PUT) {
+          hash = buffer.getLong(pos);
+          pos += 8;
+        }
+        return new Entry(key, sequence++, op, hash);
+      }
+
+      /** Moves to the next intact block; false at the end or at a torn or damaged block. */
+      private boolean nextBlock() throws IOException {
+        if (!available(8)) {
+          return false; // the normal end, or a block torn by a crash: that batch is sent again
+        }
+        int length = buffer.getInt(pos);
+        int storedCrc = buffer.getInt(pos + 4);
+        if (length < 0 || length > (1 << 28)) {
+          log.warn("journal {} ends in a damaged block; the changes in it will be sent again", file);
+          return false;
+        }
+        if (!available(8 + length)) {
+          return false;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.array(), pos + 8, length);
+        if ((int) crc.getValue() != storedCrc) {
+          log.warn("journal {} ends in a damaged block; the changes in it will be sent again", file);
+          return false;
+        }
+        pos += 8;
+        blockEnd = pos + length;
+        return true;
+      }
+
+      /** Whether {@code needed} bytes from {@code pos} are in the buffer (reading more if not). */
+      private boolean available(int needed) throws IOException {
+        if (limit - pos >= needed) {
+          return true;
+        }
+        byte[] d = buffer.array();
+        if (needed > d.length) {
+          ByteBuffer bigger = ByteBuffer.allocate(needed);
+          System.arraycopy(d, pos, bigger.array(), 0, limit - pos);
+          buffer = bigger;
+        } else {
+          System.arraycopy(d, pos, d, 0, limit - pos);
+        }
+        limit -= pos;
+        blockEnd -= pos;
+        pos = 0;
+        while (limit < needed) {
+          buffer.limit(buffer.capacity()).position(limit);
+          int n = channel.read(buffer);
+          if (n < 0) {
+            return false;
+          }
+          limit += n;
+        }
+        return true;
+      }
+
+      @Override
+      public void close() throws IOException {
+        channel.close();
       }
     }
   }

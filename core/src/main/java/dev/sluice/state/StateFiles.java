@@ -434,6 +434,10 @@ final class StateFiles {
     }
   }
 
+  static void putLong(byte[] buf, int at, long value) {
+    BIG_ENDIAN_LONGS.set(buf, at, value);
+  }
+
   static void writeString(DataOutputStream out, String s) throws IOException {
     Binary.writeString(out, s);
   }

@@ -36,7 +36,7 @@ final class WarehouseDiffer implements Differ {
   @Override
   public Comparison begin(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll) {
     if (!(previous instanceof WarehouseSession) || ((WarehouseSession) previous).warehouse != warehouse) {
-      throw new IllegalStateException("the warehouse differ compares with the state in the warehouse: set"
+      throw new StateStoreException("the warehouse differ compares with the state in the warehouse: set"
           + " .state(warehouse) on the sync, with the same Warehouse whose differ() it uses");
     }
     return new WarehouseComparison((WarehouseSession) previous, findDeletes, resendAll);
@@ -69,7 +69,7 @@ final class WarehouseDiffer implements Differ {
     @Override
     public RecordStream open(Source source) {
       if (!(source instanceof WarehouseQuery)) {
-        throw new IllegalStateException("the warehouse differ reads a WarehouseQuery (warehouse.query(...)), not "
+        throw new SourceException("the warehouse differ reads a WarehouseQuery (warehouse.query(...)), not "
             + source.describe() + "; use the default differ for other sources");
       }
       query = (WarehouseQuery) source;

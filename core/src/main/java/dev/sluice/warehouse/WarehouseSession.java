@@ -226,14 +226,12 @@ final class WarehouseSession implements SyncState {
       return;
     }
     try {
+      // The fence first: DuckDB's appender writes outside the transaction's rollback.
+      fence();
       if (sql.dialect == WarehouseDialect.DUCKDB && connection.isWrapperFor(org.duckdb.DuckDBConnection.class)) {
         DuckDbStaging.stage(connection, sql.schema, syncName, keys, hashes);
       } else {
         stageByInserts();
-      }
-      try (PreparedStatement s = prepare(connection, sql.renewLease(), Timestamp.from(warehouse.clock.instant()),
-          syncName, owner)) {
-        s.executeUpdate();
       }
       connection.commit();
       keys.clear();
@@ -281,11 +279,30 @@ final class WarehouseSession implements SyncState {
     }
   }
 
+  /**
+   * Renews the lease in the current transaction, which then holds the sync's row until it commits:
+   * a run whose lease another run took over (it expired) writes nothing more.
+   */
+  private void fence() throws SQLException {
+    int renewed;
+    try (PreparedStatement s = prepare(connection, sql.renewLease(), Timestamp.from(warehouse.clock.instant()),
+        syncName, owner)) {
+      renewed = s.executeUpdate();
+    }
+    if (renewed != 1) {
+      connection.rollback();
+      throw new StateStoreException("sync '" + syncName + "' lost its lease on the warehouse state: another run took"
+          + " it over (a lease lasts " + warehouse.lease + " without a checkpoint); this run records nothing more,"
+          + " and what it delivered since its last checkpoint is sent again by the next run");
+    }
+  }
+
   @Override
   public void commit(String newFingerprint) {
     checkpoint();
     committed = true;
     try {
+      fence();
       fold(sql, connection, syncName);
       try (PreparedStatement s = prepare(connection, sql.recordCommit(), newFingerprint,
           Timestamp.from(warehouse.clock.instant()), syncName)) {
