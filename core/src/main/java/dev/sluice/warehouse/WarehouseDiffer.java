@@ -59,7 +59,6 @@ final class WarehouseDiffer implements Differ {
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
     private WarehouseQuery query;
     private WarehouseQuery.Plan plan;
-    private Long lastPrevious;
 
     WarehouseComparison(WarehouseSession session, boolean findDeletes, boolean resendAll) {
       this.session = session;
@@ -115,14 +114,7 @@ final class WarehouseDiffer implements Differ {
       if (verdict.duplicate()) {
         throw new DuplicateKeyException(record.key());
       }
-      lastPrevious = verdict.previous();
       return verdict.previous() != null ? Change.update(record, verdict.hash()) : Change.add(record, verdict.hash());
-    }
-
-    /** The state's hash of the last compared key (a quarantine marker, for a record that failed permanently). */
-    @Override
-    public Long previousHash() {
-      return lastPrevious;
     }
 
     @Override
