@@ -497,7 +497,8 @@ public final class Sync implements Callable<SyncReport> {
       }
       int batch = batchSize > 0
           ? Math.min(batchSize, caps.maxRecordsPerBatch())
-          : Math.min(DEFAULT_BATCH_SIZE, caps.maxRecordsPerBatch());
+          : Math.min(caps.preferredRecordsPerBatch() > 0 ? caps.preferredRecordsPerBatch() : DEFAULT_BATCH_SIZE,
+              caps.maxRecordsPerBatch());
       return new Sync(new SyncPlan(
           name == null ? DEFAULT_NAME : name,
           source, mapper, destination, mode,

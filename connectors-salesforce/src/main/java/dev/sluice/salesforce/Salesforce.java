@@ -37,17 +37,18 @@ import org.slf4j.LoggerFactory;
  *     .externalIdField("Customer_Id__c")
  *     .auth(SalesforceAuth.jwtBearer(consumerKey, "integration@acme.com", privateKeyPem))
  *     .build();
- * Sync.from(source).map(mapping).to(contacts).batchSize(Salesforce.BULK_JOB_RECORDS).build().run();
+ * Sync.from(source).map(mapping).to(contacts).build().run();
  * }</pre>
  *
  * <p><b>Two paths, chosen per batch.</b> A batch of fewer than {@link Builder#bulkThreshold(int)}
  * records (default {@value #DEFAULT_BULK_THRESHOLD}, Salesforce's own advice) goes through sObject
  * Collections: requests of 200 records, answered at once. A larger batch becomes a Bulk API 2.0
  * ingest job (create, upload CSV, close, poll, read the result files): a few API calls for up to
- * {@value #BULK_JOB_RECORDS} records, but seconds to minutes of latency. The engine does not tell a
- * destination how many changes a run holds, so the batch stands for it: give the sync
- * {@code .batchSize(Salesforce.BULK_JOB_RECORDS)} and a run of 300 changes is one Collections
- * batch, a run of 200,000 twenty Bulk jobs. {@link Builder#path(Path)} fixes one path.
+ * {@value #BULK_JOB_RECORDS} records, but seconds to minutes of latency. The destination asks for
+ * batches of a whole Bulk job ({@link Capabilities#preferredRecordsPerBatch()}), so the batch
+ * stands for the run: a run of 300 changes is one Collections batch, a run of 200,000 twenty Bulk
+ * jobs. {@link Builder#path(Path)} fixes one path; a sync's own {@code batchSize} overrides the
+ * batch size.
  *
  * <p><b>Modes.</b> Upserts by external ID; inserts create (a key Salesforce already holds is
  * reported {@code alreadyExists}); updates and the deletes of a mirror sync first look the
@@ -118,11 +119,17 @@ public final class Salesforce implements AsyncDestination {
     this.config = b;
     this.session = new Session(b.auth, b.clock, b.timeout);
     this.limits = new ApiLimits(b.apiReserve, 0, b.concurrencyWait);
-    this.capabilities = Capabilities.builder()
+    Capabilities.Builder caps = Capabilities.builder()
         .operations(Operation.UPSERT, Operation.UPDATE, Operation.INSERT, Operation.DELETE)
         .maxRecordsPerBatch(b.bulkJobRecords)
-        .idempotentWrites(true)
-        .build();
+        .idempotentWrites(true);
+    if (b.path != Path.COLLECTIONS) {
+      // Batches as large as a Bulk job, so that a run's size decides the path: a run with few
+      // changes makes one small batch (Collections), a large one makes full batches (Bulk). On the
+      // Collections path alone the engine's smaller default keeps a stopped run's losses small.
+      caps.preferredRecordsPerBatch(b.bulkJobRecords);
+    }
+    this.capabilities = caps.build();
     int instance = INSTANCES.incrementAndGet();
     this.io = Executors.newFixedThreadPool(b.maxConcurrentRequests, threads("sluice-salesforce-" + instance + "-io"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("sluice-salesforce-" + instance + "-poller"));

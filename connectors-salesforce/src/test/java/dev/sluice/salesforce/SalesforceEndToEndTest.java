@@ -50,8 +50,7 @@ class SalesforceEndToEndTest {
           .rename("signed_up_at", "Signed_Up_At__c").rename("birthdate", "Birthdate").rename("notes", "Notes__c")
           .build();
       Sync sync = Sync.from(warehouse.query("select * from customers").key("customer_ref").orderByKey().build())
-          .map(mapping).to(contacts).named("customers-to-salesforce").mode(SyncMode.MIRROR)
-          .batchSize(Salesforce.BULK_JOB_RECORDS).build();
+          .map(mapping).to(contacts).named("customers-to-salesforce").mode(SyncMode.MIRROR).build();
 
       SyncReport first = sync.run();
 

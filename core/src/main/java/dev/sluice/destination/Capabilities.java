@@ -25,6 +25,7 @@ public final class Capabilities {
 
   private final Set<Operation> operations;
   private final int maxRecordsPerBatch;
+  private final int preferredRecordsPerBatch;
   private final long maxBytesPerBatch;
   private final boolean idempotentWrites;
   private final RateLimiter rateLimit;
@@ -35,6 +36,7 @@ public final class Capabilities {
     this.nonFiniteNumbers = b.nonFiniteNumbers;
     this.operations = Collections.unmodifiableSet(EnumSet.copyOf(b.operations));
     this.maxRecordsPerBatch = b.maxRecordsPerBatch;
+    this.preferredRecordsPerBatch = b.preferredRecordsPerBatch;
     this.maxBytesPerBatch = b.maxBytesPerBatch;
     this.idempotentWrites = b.idempotentWrites;
     this.rateLimit = b.rateLimit;
@@ -121,6 +123,16 @@ public final class Capabilities {
     return nonFiniteNumbers;
   }
 
+  /**
+   * {@return the batch size the destination works best with, or 0 for the engine's default} A sync
+   * that sets no {@link dev.sluice.Sync.Builder#batchSize(int) batch size} cuts batches of this
+   * many records (at most {@link #maxRecordsPerBatch()}): for APIs whose cost per record falls with
+   * larger batches, such as bulk jobs.
+   */
+  public int preferredRecordsPerBatch() {
+    return preferredRecordsPerBatch;
+  }
+
   @Override
   public String toString() {
     return "Capabilities{operations=" + operations + ", maxRecordsPerBatch=" + maxRecordsPerBatch
@@ -134,6 +146,7 @@ public final class Capabilities {
   public static final class Builder {
     private final Set<Operation> operations = EnumSet.noneOf(Operation.class);
     private int maxRecordsPerBatch = DEFAULT_MAX_RECORDS;
+    private int preferredRecordsPerBatch;
     private long maxBytesPerBatch = UNLIMITED_BYTES;
     private boolean idempotentWrites;
     private RateLimiter rateLimit;
@@ -163,6 +176,21 @@ public final class Capabilities {
     public Builder operations(Operation... ops) {
       Objects.requireNonNull(ops, "operations");
       operations.addAll(Arrays.asList(ops));
+      return this;
+    }
+
+    /**
+     * The batch size the destination works best with (see
+     * {@link Capabilities#preferredRecordsPerBatch()}); default 0, the engine's default.
+     *
+     * @param preferred the preferred number of records per batch, at least 1
+     * @return this builder
+     */
+    public Builder preferredRecordsPerBatch(int preferred) {
+      if (preferred < 1) {
+        throw new IllegalArgumentException("preferredRecordsPerBatch must be at least 1, was " + preferred);
+      }
+      this.preferredRecordsPerBatch = preferred;
       return this;
     }
 

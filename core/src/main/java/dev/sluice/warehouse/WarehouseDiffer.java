@@ -49,7 +49,7 @@ final class WarehouseDiffer implements Differ {
   }
 
   /** What the changes query said about one key, until the engine compares its record. */
-  private record Verdict(long hash, boolean known, boolean duplicate) {}
+  private record Verdict(long hash, Long previous, boolean duplicate) {}
 
   private static final class WarehouseComparison implements Comparison {
     private final WarehouseSession session;
@@ -96,7 +96,8 @@ final class WarehouseDiffer implements Differ {
           String key = row.key();
           if (key != null) {
             Object copies = row.get(3);
-            verdicts.put(key, new Verdict(WarehouseSession.fromHex((String) row.get(1)), row.get(2) != null,
+            verdicts.put(key, new Verdict(WarehouseSession.fromHex((String) row.get(1)),
+                row.get(2) == null ? null : WarehouseSession.fromHex((String) row.get(2)),
                 copies != null && ((Number) copies).longValue() > 1));
           }
           return strip(row);
@@ -113,7 +114,7 @@ final class WarehouseDiffer implements Differ {
       if (verdict.duplicate()) {
         throw new DuplicateKeyException(record.key());
       }
-      return verdict.known() ? Change.changedRecord(record, verdict.hash()) : Change.newRecord(record, verdict.hash());
+      return verdict.previous() != null ? Change.changedRecord(record, verdict.hash()) : Change.newRecord(record, verdict.hash());
     }
 
     @Override

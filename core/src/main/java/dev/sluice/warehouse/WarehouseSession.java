@@ -1,5 +1,6 @@
 package dev.sluice.warehouse;
 
+import dev.sluice.ValueLimits;
 import dev.sluice.diff.KeyOrder;
 import dev.sluice.state.StateCursor;
 import dev.sluice.state.StateStoreException;
@@ -335,6 +336,7 @@ final class WarehouseSession implements SyncState {
     closeQuietly(connection);
   }
 
+  /** Refuses, naming it, a key no state store could give back exactly (the rule of {@link ValueLimits#keyProblem}). */
   private void checkWritable() {
     if (closed || committed) {
       throw new IllegalStateException("the warehouse state session of sync '" + syncName + "' is "

@@ -58,7 +58,6 @@ public final class SalesforceExample {
           .to(contacts)
           .named("customers-to-salesforce")
           .mode(SyncMode.MIRROR)                     // customers gone from the mart are deleted
-          .batchSize(Salesforce.BULK_JOB_RECORDS)    // lets large runs use Bulk jobs of 10,000 records
           .state(FileStateStore.in(stateDirectory))
           .build()
           .run();

@@ -158,6 +158,24 @@ class WarehouseEngineTest {
   }
 
   @Test
+  void quarantinesARecordRefusedPermanentlyRunAfterRunUntilItsDataChanges() {
+    String table = table("id integer, email varchar", "(1, 'good'), (2, 'bad')");
+    Warehouse warehouse = warehouse();
+    RecordingDestination destination = RecordingDestination.create().failKey("2", false, "invalid email for 2");
+    Sync sync = Sync.from(warehouse.query("select * from " + table).key("id").build()).to(destination)
+        .named("quarantine-" + table).state(warehouse).differ(warehouse.differ()).quarantineAfter(2).build();
+    assertThat(sync.run().failed()).isEqualTo(1);
+    assertThat(sync.run().failed()).isEqualTo(1);
+    destination.clearBatches();
+    SyncReport third = sync.run();
+    assertThat(third.quarantined()).isEqualTo(1);
+    assertThat(destination.keysSent(Operation.UPSERT)).isEmpty();
+    Databases.execute(DUCK.dataSource(), "update " + table + " set email = 'fixed' where id = 2");
+    destination.clearFailures();
+    assertThat(sync.run().delivered()).as("changed data is sent again").isEqualTo(1);
+  }
+
+  @Test
   void documentsItsTablesInTheDdlItRuns() {
     assertThat(warehouse().ddl()).hasSize(4).first().asString().isEqualTo("create schema if not exists \"sluice\"");
   }
