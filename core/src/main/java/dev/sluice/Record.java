@@ -92,8 +92,8 @@ public final class Record {
   }
 
   /**
-   * A row a source could identify but not read: a value of it is beyond what a record holds (JSON
-   * nested too deep, a value the database cannot hand over). The engine rejects it with
+   * {@return a row a source could identify but not read: a value of it is beyond what a record holds (JSON
+   * nested too deep, a value the database cannot hand over)} The engine rejects it with
    * {@code reason} and its key, and the run goes on; the key counts as present, so it is never
    * taken for a deleted one.
    *
@@ -106,14 +106,19 @@ public final class Record {
   }
 
   /**
-   * Why the source could not read this record's values ({@link #unreadable(String, String)}), or
-   * null for an ordinary record.
+   * {@return why the source could not read this record's values ({@link #unreadable(String, String)}), or
+   * null for an ordinary record}
    */
   public String unreadableReason() {
     return unreadable;
   }
 
-  /** Starts a record with the given key; fields keep the order in which they are set. */
+  /**
+   * Starts a record with the given key; fields keep the order in which they are set.
+   *
+   * @param key the record key
+   * @return a builder to configure it with
+   */
   public static Builder builder(String key) {
     return new Builder(key);
   }

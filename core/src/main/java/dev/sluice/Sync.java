@@ -55,6 +55,21 @@ import java.util.concurrent.Callable;
  */
 public final class Sync implements Callable<SyncReport> {
 
+  /**
+   * The logger the engine writes to: at INFO a "run started" line (sync, run id, source →
+   * destination, mode) and the report's summary at the end; WARN for a failed batch, an aborted
+   * run, a failing listener; ERROR for a failed run. {@code dev.sluice.sync.delivery} (DEBUG: a
+   * batch split to find bad records, a rate-limit wait) and {@code dev.sluice.sync.sort} (the
+   * external sort of unordered sources) sit below it, so one level set here covers the engine.
+   */
+  public static final String LOGGER = "dev.sluice.sync";
+
+  /** The MDC key that holds the sync's name on every line a run logs, on every thread of the run. */
+  public static final String MDC_SYNC = "sluice.sync";
+
+  /** The MDC key that holds the run's id on every line a run logs, on every thread of the run. */
+  public static final String MDC_RUN = "sluice.run";
+
   private final SyncPlan plan;
   private final Duration deadline;
   private final AtomicReference<SyncEngine> running = new AtomicReference<>();
@@ -76,12 +91,12 @@ public final class Sync implements Callable<SyncReport> {
 
   /** {@return the sync's name, which keys its state} */
   public String name() {
-    return plan.name;
+    return plan.name();
   }
 
   /** {@return the sync's mode} */
   public SyncMode mode() {
-    return plan.mode;
+    return plan.mode();
   }
 
   /**
@@ -90,7 +105,7 @@ public final class Sync implements Callable<SyncReport> {
    * the stored one, the next run re-sends every record and its report says so.
    */
   public String fingerprint() {
-    return plan.fingerprint;
+    return plan.fingerprint();
   }
 
   /**
@@ -160,8 +175,7 @@ public final class Sync implements Callable<SyncReport> {
 
   @Override
   public String toString() {
-    return "Sync{" + plan.name + ": " + plan.source.describe() + " -> " + plan.destination.getClass().getSimpleName()
-        + ", mode=" + plan.mode + '}';
+    return "Sync{" + plan.describe() + '}';
   }
 
   /** The first stage: a source is set; next set a mapping, or go straight to a destination. */
@@ -232,6 +246,8 @@ public final class Sync implements Callable<SyncReport> {
     public static final int DEFAULT_SORT_RUN_RECORDS = 100_000;
     /** Changes a dry run lists in its report. */
     public static final int DEFAULT_DRY_RUN_SAMPLE = 20;
+    /** Runs in a row a record may fail permanently before it is quarantined. */
+    public static final int DEFAULT_QUARANTINE_AFTER = 3;
 
     private final Source source;
     private final Mapper mapper;
@@ -244,6 +260,7 @@ public final class Sync implements Callable<SyncReport> {
     private final List<SyncListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private int dryRunSampleSize = DEFAULT_DRY_RUN_SAMPLE;
+    private int quarantineAfter = DEFAULT_QUARANTINE_AFTER;
     private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private int sortRunRecords = DEFAULT_SORT_RUN_RECORDS;
     private DeliveryPolicy delivery = DeliveryPolicy.ofDefaults();
@@ -352,9 +369,26 @@ public final class Sync implements Callable<SyncReport> {
     }
 
     /**
+     * How many runs in a row a record may fail permanently (the destination refused it, not for
+     * a passing reason) before it is quarantined: then it is not sent again until its data
+     * changes, and each run lists it in {@link SyncReport#quarantinedRecords()}. Default
+     * {@value #DEFAULT_QUARANTINE_AFTER}; 0 never quarantines.
+     *
+     * @param runs runs in a row, from 0 to 100
+     * @return this builder
+     */
+    public Builder quarantineAfter(int runs) {
+      if (runs < 0 || runs > 100) {
+        throw new IllegalArgumentException("quarantineAfter must be between 0 (never) and 100 runs, was " + runs);
+      }
+      this.quarantineAfter = runs;
+      return this;
+    }
+
+    /**
      * How many changes a dry run lists; default {@value #DEFAULT_DRY_RUN_SAMPLE}, 0 for none.
      *
-     * @param size how many changes
+     * @param size the number of changes
      * @return this builder
      */
     public Builder dryRunSampleSize(int size) {
@@ -432,7 +466,7 @@ public final class Sync implements Callable<SyncReport> {
      * ({@code dev.sluice.warehouse.Warehouse#differ()}) computes the changes in SQL instead, so that
      * only changed rows leave the warehouse; it needs the warehouse's own state store.
      *
-     * @param differ the differ
+     * @param differ how changes are found
      * @return this builder
      */
     public Builder differ(Differ differ) {
@@ -469,7 +503,7 @@ public final class Sync implements Callable<SyncReport> {
           source, mapper, destination, mode,
           state == null ? new InMemoryStateStore() : state,
           differ, batch, concurrency, listeners, clock, dryRunSampleSize,
-          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery), deadline);
+          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery, quarantineAfter), deadline);
     }
 
     private static String fingerprint(Mapper mapper, Destination destination) {

@@ -88,12 +88,14 @@ public final class SyncReport {
   private final List<RecordError> failedRecords;
   private final List<Change> sampleChanges;
   private final boolean fingerprintChanged;
-  private final RequestFigures requests;
   private final boolean destinationChanged;
   private final boolean sourceChanged;
   private final FailureKind failureKind;
   private final Throwable failureCause;
   private final List<RecordError> notFoundRecords;
+  private final long quarantined;
+  private final List<RecordError> quarantinedRecords;
+  private final RequestFigures requests;
 
   private SyncReport(Builder b) {
     this.destinationChanged = b.destinationChanged;
@@ -101,6 +103,8 @@ public final class SyncReport {
     this.failureKind = b.failureKind;
     this.failureCause = b.failureCause;
     this.notFoundRecords = List.copyOf(b.notFoundRecords);
+    this.quarantined = b.quarantined;
+    this.quarantinedRecords = List.copyOf(b.quarantinedRecords);
     this.syncName = b.syncName;
     this.runId = b.runId;
     this.mode = b.mode;
@@ -171,21 +175,21 @@ public final class SyncReport {
     return Optional.ofNullable(failure);
   }
 
-  /** What kind of failure ended a FAILED or ABORTED run; empty when it completed. */
+  /** {@return what kind of failure ended a FAILED or ABORTED run; empty when it completed} */
   public Optional<FailureKind> failureKind() {
     return Optional.ofNullable(failureKind);
   }
 
   /**
-   * The exception behind the failure, when there was one (a source's {@code SourceException}, a
-   * {@code StateStoreException}, an error); empty otherwise. Its message is what {@link #failure()}
+   * {@return the exception behind the failure, when there was one (a source's {@code SourceException}, a
+   * {@code StateStoreException}, an error); empty otherwise} Its message is what {@link #failure()}
    * shows, with secrets masked there — log the cause with care.
    */
   public Optional<Throwable> failureCause() {
     return Optional.ofNullable(failureCause);
   }
 
-  /** When the run started. */
+  /** {@return when the run started} */
   public Instant startedAt() {
     return startedAt;
   }
@@ -286,25 +290,45 @@ public final class SyncReport {
   }
 
   /**
-   * The updates the destination answered "not found" (the first {@value #MAX_LISTED_RECORDS}),
-   * with what it said: not failures; they are tried again next run.
+   * {@return the updates the destination answered "not found" (the first {@value #MAX_LISTED_RECORDS}),
+   * with what it said: not failures; they are tried again next run}
    */
   public List<RecordError> notFoundRecords() {
     return notFoundRecords;
   }
 
   /**
+   * Records held back because they failed permanently the configured number of runs in a row
+   * ({@link Sync.Builder#quarantineAfter(int)}) and their data has not changed since: not sent,
+   * not failures of this run.
+   *
+   * @return how many records were quarantined
+   */
+  public long quarantined() {
+    return quarantined;
+  }
+
+  /**
+   * The quarantined records (the first {@value #MAX_LISTED_RECORDS}), each with why.
+   *
+   * @return the quarantined records
+   */
+  public List<RecordError> quarantinedRecords() {
+    return quarantinedRecords;
+  }
+
+  /**
    * Whether the state was last written for another destination (its {@code identity()} differs):
    * the run started afresh, as if the state were empty, derived no deletes from it, and replaced
-   * it with what this run confirmed.
+   * it with what this run confirmed}
    */
   public boolean destinationChanged() {
     return destinationChanged;
   }
 
   /**
-   * Whether the state was last written by a sync reading another source (its {@code describe()}
-   * differs), such as an edited query. Mirror semantics apply as usual: keys the new source lacks
+   * {@return whether the state was last written by a sync reading another source (its {@code describe()}
+   * differs), such as an edited query} Mirror semantics apply as usual: keys the new source lacks
    * are deleted.
    */
   public boolean sourceChanged() {
@@ -312,8 +336,8 @@ public final class SyncReport {
   }
 
   /**
-   * Whether the mapping or destination settings changed since the last committed run, so this
-   * run treated every record as changed and sent it again.
+   * {@return whether the mapping or destination settings changed since the last committed run, so this
+   * run treated every record as changed and sent it again}
    */
   public boolean fingerprintChanged() {
     return fingerprintChanged;
@@ -329,7 +353,7 @@ public final class SyncReport {
     return requests;
   }
 
-  /** For a dry run, the first changes it would send; empty otherwise. */
+  /** {@return for a dry run, the first changes it would send; empty otherwise} */
   public List<Change> sampleChanges() {
     return sampleChanges;
   }
@@ -354,6 +378,9 @@ public final class SyncReport {
     }
     if (alreadyExisted > 0) {
       sb.append(", already existed ").append(alreadyExisted);
+    }
+    if (quarantined > 0) {
+      sb.append(", quarantined ").append(quarantined);
     }
     if (requests.attempts() > 0 || requests.requests() > 0) {
       sb.append(" | ").append(requests);
@@ -404,12 +431,14 @@ public final class SyncReport {
     private List<RecordError> failedRecords = List.of();
     private List<Change> sampleChanges = List.of();
     private boolean fingerprintChanged;
-    private RequestFigures requests = RequestFigures.NONE;
     private boolean destinationChanged;
     private boolean sourceChanged;
     private FailureKind failureKind;
     private Throwable failureCause;
     private List<RecordError> notFoundRecords = List.of();
+    private long quarantined;
+    private List<RecordError> quarantinedRecords = List.of();
+    private RequestFigures requests = RequestFigures.NONE;
 
     private Builder(String syncName, String runId, SyncMode mode) {
       this.syncName = Objects.requireNonNull(syncName, "syncName");
@@ -549,6 +578,44 @@ public final class SyncReport {
       return this;
     }
 
+    /** What kind of failure ended the run, and the exception behind it (either may be null). */
+    public Builder failureCause(FailureKind kind, Throwable cause) {
+      this.failureKind = kind;
+      this.failureCause = cause;
+      return this;
+    }
+
+    /**
+     * The listed updates answered "not found".
+     *
+     * @param records the listed updates answered "not found"
+     * @return this builder
+     */
+    public Builder notFoundRecords(List<RecordError> records) {
+      this.notFoundRecords = records;
+      return this;
+    }
+
+    /**
+     * Records held back as quarantined.
+     *
+     * @param count how many
+     * @param records the listed ones
+     * @return this builder
+     */
+    public Builder quarantined(long count, List<RecordError> records) {
+      this.quarantined = count;
+      this.quarantinedRecords = records;
+      return this;
+    }
+
+    /** Whether the state was written for another destination, or by another source. */
+    public Builder stateOrigin(boolean destinationChanged, boolean sourceChanged) {
+      this.destinationChanged = destinationChanged;
+      this.sourceChanged = sourceChanged;
+      return this;
+    }
+
     /**
      * What delivery cost in requests.
      *
@@ -560,27 +627,11 @@ public final class SyncReport {
       return this;
     }
 
-    /** What kind of failure ended the run, and the exception behind it (either may be null). */
-    public Builder failureCause(FailureKind kind, Throwable cause) {
-      this.failureKind = kind;
-      this.failureCause = cause;
-      return this;
-    }
-
-    /** The listed updates answered "not found". */
-    public Builder notFoundRecords(List<RecordError> records) {
-      this.notFoundRecords = records;
-      return this;
-    }
-
-    /** Whether the state was written for another destination, or by another source. */
-    public Builder stateOrigin(boolean destinationChanged, boolean sourceChanged) {
-      this.destinationChanged = destinationChanged;
-      this.sourceChanged = sourceChanged;
-      return this;
-    }
-
-    /** Builds the report. */
+    /**
+     * Builds the report.
+     *
+     * @return the report
+     */
     public SyncReport build() {
       return new SyncReport(this);
     }

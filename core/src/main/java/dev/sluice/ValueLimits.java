@@ -38,7 +38,7 @@ public final class ValueLimits {
   private ValueLimits() {}
 
   /**
-   * Why {@code key} cannot be a record key, or null when it can.
+   * {@return why {@code key} cannot be a record key, or null when it can}
    *
    * @param key a non-null key
    */
@@ -70,7 +70,11 @@ public final class ValueLimits {
     return null;
   }
 
-  /** Why {@code text} is not valid Unicode (it holds a lone surrogate), or null when it is. */
+  /**
+   * {@return why {@code text} is not valid Unicode (it holds a lone surrogate), or null when it is}
+   *
+   * @param text the text
+   */
   public static String textProblem(String text) {
     int n = text.length();
     for (int i = 0; i < n; i++) {
@@ -86,7 +90,11 @@ public final class ValueLimits {
     return null;
   }
 
-  /** Why {@code value} is beyond the decimal limits, or null when it is within them. */
+  /**
+   * {@return why {@code value} is beyond the decimal limits, or null when it is within them}
+   *
+   * @param value the value
+   */
   public static String decimalProblem(BigDecimal value) {
     int scale = value.scale();
     if (scale > MAX_DECIMAL_SCALE || scale < -MAX_DECIMAL_SCALE) {
@@ -104,7 +112,11 @@ public final class ValueLimits {
     return null;
   }
 
-  /** Why {@code value} is not a finite number, or null when it is. */
+  /**
+   * {@return why {@code value} is not a finite number, or null when it is}
+   *
+   * @param value the value
+   */
   public static String doubleProblem(double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       return value + " is not a finite number, and JSON has none such (map it to null or text)";
@@ -113,8 +125,10 @@ public final class ValueLimits {
   }
 
   /**
-   * {@code text} for a message: control characters and lone surrogates written as Java escapes
-   * (a backslash, {@code u} and four hex digits) (so that the message itself stays valid text), and cut after 200 characters.
+   * {@return {@code text} for a message: control characters and lone surrogates written as Java escapes
+   * (a backslash, {@code u} and four hex digits) (so that the message itself stays valid text), and cut after 200 characters}
+   *
+   * @param text the text
    */
   public static String escape(String text) {
     StringBuilder sb = new StringBuilder(Math.min(text.length(), 200) + 8);

@@ -3,12 +3,16 @@ package dev.sluice;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.base.HasDescription;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -33,11 +37,12 @@ class ArchitectureTest {
 
   @Test
   void publicSignaturesNeverExposeInternalTypes() {
-    methods()
-        .that().arePublic()
-        .and().areDeclaredInClassesThat().resideOutsideOfPackage("dev.sluice.internal..")
-        .and().areDeclaredInClassesThat().arePublic()
-        .should(notMentionInternalTypes())
+    // Everything a user can see: supertypes of visible classes, and the types (generic arguments
+    // included) of their visible fields, constructors, methods and throws clauses.
+    classes()
+        .that().resideOutsideOfPackage("dev.sluice.internal..")
+        .and(visibleFromOutside())
+        .should(notExposeInternalTypes())
         .check(core);
   }
 
@@ -68,17 +73,55 @@ class ArchitectureTest {
     }
   }
 
-  private static ArchCondition<JavaMethod> notMentionInternalTypes() {
-    return new ArchCondition<>("not mention dev.sluice.internal types in their signature") {
+  private static DescribedPredicate<JavaClass> visibleFromOutside() {
+    return DescribedPredicate.describe("are visible outside their package", ArchitectureTest::visible);
+  }
+
+  private static boolean visible(JavaClass type) {
+    for (JavaClass c = type; c != null; c = c.getEnclosingClass().orElse(null)) {
+      if (!c.getModifiers().contains(JavaModifier.PUBLIC) || c.isAnonymousClass()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean visible(JavaMember member) {
+    Set<JavaModifier> modifiers = member.getModifiers();
+    return !modifiers.contains(JavaModifier.SYNTHETIC) && !modifiers.contains(JavaModifier.BRIDGE)
+        && (modifiers.contains(JavaModifier.PUBLIC) || modifiers.contains(JavaModifier.PROTECTED));
+  }
+
+  private static ArchCondition<JavaClass> notExposeInternalTypes() {
+    return new ArchCondition<>("not expose dev.sluice.internal types in their public signatures") {
       @Override
-      public void check(JavaMethod method, ConditionEvents events) {
-        boolean leaks = isInternal(method.getRawReturnType())
-            || method.getRawParameterTypes().stream().anyMatch(ArchitectureTest::isInternal);
-        if (leaks && !method.getOwner().getModifiers().contains(JavaModifier.SYNTHETIC)) {
-          events.add(SimpleConditionEvent.violated(method, method.getFullName() + " exposes an internal type"));
+      public void check(JavaClass type, ConditionEvents events) {
+        type.getSuperclass().ifPresent(t -> report(type, "extends", t.getAllInvolvedRawTypes(), events));
+        type.getInterfaces().forEach(t -> report(type, "implements", t.getAllInvolvedRawTypes(), events));
+        for (JavaField field : type.getFields()) {
+          if (visible(field)) {
+            report(field, "has the type", field.getType().getAllInvolvedRawTypes(), events);
+          }
+        }
+        for (JavaCodeUnit unit : type.getCodeUnits()) {
+          if (!visible(unit) || unit.getName().equals("<clinit>")) {
+            continue;
+          }
+          report(unit, "returns", unit.getReturnType().getAllInvolvedRawTypes(), events);
+          unit.getParameterTypes().forEach(p -> report(unit, "takes", p.getAllInvolvedRawTypes(), events));
+          unit.getThrowsClause().getTypes().forEach(t -> report(unit, "throws", Set.of(t), events));
         }
       }
     };
+  }
+
+  private static void report(HasDescription owner, String how, Set<JavaClass> types, ConditionEvents events) {
+    for (JavaClass t : types) {
+      if (isInternal(t)) {
+        events.add(SimpleConditionEvent.violated(owner, owner.getDescription() + " " + how + " "
+            + t.getName() + ", an internal type"));
+      }
+    }
   }
 
   private static boolean isInternal(JavaClass type) {

@@ -32,6 +32,12 @@ public final class Benchmarks {
       case "hubspot":
         HubSpotBenchmark.main(rest);
         break;
+      case "zendesk":
+        ZendeskBenchmark.main(rest);
+        break;
+      case "salesforce":
+        SalesforceBenchmark.main(rest);
+        break;
       case "warehouse":
         WarehouseBenchmark.main(rest);
         break;
@@ -39,8 +45,8 @@ public final class Benchmarks {
         Report.main(rest);
         break;
       default:
-        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, warehouse,"
-            + " report");
+        System.err.println("unknown benchmark '" + name + "'; known: pipeline, sql, diff, ratelimit, hubspot, zendesk,"
+            + " salesforce, warehouse, report");
         System.exit(2);
     }
   }

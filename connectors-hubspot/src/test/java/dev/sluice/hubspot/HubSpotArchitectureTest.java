@@ -7,6 +7,6 @@ class HubSpotArchitectureTest {
 
   @Test
   void usesOnlyTheSluiceApi() {
-    SluiceArchitecture.check("dev.sluice.hubspot");
+    SluiceArchitecture.checkModule("dev.sluice.hubspot");
   }
 }

@@ -58,4 +58,9 @@ class HubSpotContractTest extends DestinationContract {
   void stop() {
     fake.close();
   }
+
+  @Override
+  protected boolean reportsNotFoundAndAlreadyExists() {
+    return true;
+  }
 }

@@ -1,7 +1,6 @@
 package dev.sluice.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.http.JsonClient;
 import dev.sluice.http.JsonResponse;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hc.core5.http.ContentType;
 
 /**
  * Calls to one org's REST API under {@code /services/data/vNN.N}, with Salesforce's answers
@@ -20,7 +18,7 @@ import org.apache.hc.core5.http.ContentType;
  */
 final class Api {
 
-  private static final ContentType CSV = ContentType.create("text/csv", StandardCharsets.UTF_8);
+  private static final String CSV = "text/csv; charset=UTF-8";
 
   private final JsonClient client;
   private final ApiLimits limits;
@@ -37,8 +35,9 @@ final class Api {
     return "/services/data/" + version + "/" + resource;
   }
 
-  ObjectMapper mapper() {
-    return client.mapper();
+  /** {@code value} as JSON text, as the client writes bodies. */
+  String toJson(Object value) {
+    return client.toJson(value);
   }
 
   ApiLimits limits() {
@@ -55,17 +54,10 @@ final class Api {
    * {@code newWork} calls: refused when the org's reserve would be touched.
    */
   JsonNode json(String method, String resource, Object body, long newWork) {
-    byte[] bytes = null;
-    if (body != null) {
-      try {
-        bytes = client.mapper().writeValueAsBytes(body);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalArgumentException("the request body cannot be written as JSON: " + e.getOriginalMessage(), e);
-      }
-    }
+    byte[] bytes = body == null ? null : client.toJson(body).getBytes(StandardCharsets.UTF_8);
     byte[] sent = bytes;
     return checked(counted(newWork, () -> client.send(method, resource.startsWith("/") ? resource : path(resource),
-        sent, sent == null ? null : ContentType.APPLICATION_JSON, Map.of()))).json();
+        sent, JsonClient.JSON, Map.of()))).json();
   }
 
   /** Uploads CSV with PUT; Salesforce answers 201 with no body. */

@@ -290,7 +290,7 @@ final class BulkPath {
 
   private void schedulePoll(Job job) {
     Duration wait = job.nextPoll;
-    job.nextPoll = min(pollMax, Duration.ofMillis((long) (job.nextPoll.toMillis() * 1.5) + 1));
+    job.nextPoll = min(pollMax, job.nextPoll.multipliedBy(2));
     retrier.later(wait, () -> poll(job));
   }
 

@@ -138,7 +138,12 @@ public final class Salesforce implements AsyncDestination {
     };
   }
 
-  /** Starts a destination for {@code sobject}: {@code Contact}, {@code Lead}, {@code My_Object__c}, … */
+  /**
+   * Starts a destination for {@code sobject}: {@code Contact}, {@code Lead}, {@code My_Object__c}, …
+   *
+   * @param sobject the sObject API name
+   * @return a builder
+   */
   public static Builder builder(String sobject) {
     return new Builder(sobject);
   }
@@ -177,6 +182,7 @@ public final class Salesforce implements AsyncDestination {
    * separators and the {@code __c} suffix (by API name, then by label): {@code lead_score} →
    * {@code Lead_Score__c}. Columns without a match are left out.
    *
+   * @param columns the source column names
    * @return column → field, in column order
    */
   public Map<String, String> matchFields(Collection<String> columns) {
@@ -187,6 +193,9 @@ public final class Salesforce implements AsyncDestination {
   /**
    * A mapping that renames each source column to the field its name matches (see
    * {@link #matchFields(Collection)}); columns without a match are not sent, and are logged.
+   *
+   * @param columns the source column names
+   * @return the mapping
    */
   public Mapping autoMapping(Collection<String> columns) {
     Map<String, String> matched = matchFields(columns);
@@ -265,7 +274,7 @@ public final class Salesforce implements AsyncDestination {
         http.metrics(config.meterRegistry, "salesforce");
       }
       Api created = new Api(http.build(), limits, "v" + config.apiVersion);
-      Target t = new Target(config.sobject, config.externalIdField, created.mapper());
+      Target t = new Target(config.sobject, config.externalIdField, created::toJson);
       this.target = t;
       this.collections = new CollectionsPath(created, t, retrier);
       this.bulk = new BulkPath(created, t, retrier, collections, config.pollInitial, config.pollMax, config.maxJobWait,
@@ -274,17 +283,29 @@ public final class Salesforce implements AsyncDestination {
     }
   }
 
-  /** API calls this destination made (answers received from the REST API; token requests not counted). */
+  /**
+   * API calls this destination made (answers received from the REST API; token requests not counted).
+   *
+   * @return the number of calls
+   */
   public long apiCalls() {
     return limits.calls();
   }
 
-  /** The org's API usage as the last answer reported it ({@code used/allowed}), or "" before the first. */
+  /**
+   * The org's API usage as the last answer reported it ({@code used/allowed}), or "" before the first.
+   *
+   * @return the usage, or ""
+   */
   public String apiUsage() {
     return limits.usage();
   }
 
-  /** Access tokens fetched so far. */
+  /**
+   * Access tokens fetched so far.
+   *
+   * @return the number of access tokens fetched
+   */
   public int signIns() {
     return session.tokens();
   }
@@ -292,6 +313,17 @@ public final class Salesforce implements AsyncDestination {
   @Override
   public String describe() {
     return "salesforce " + config.sobject + " externalIdField " + config.externalIdField;
+  }
+
+  /**
+   * The org (its instance URL when configured, else the login host and user the sign-in names) and
+   * the sObject: which Salesforce records the state describes.
+   *
+   * @return the identity
+   */
+  @Override
+  public String identity() {
+    return "salesforce " + (config.instanceUrl != null ? config.instanceUrl : config.auth.org()) + " " + config.sobject;
   }
 
   @Override
@@ -335,7 +367,7 @@ public final class Salesforce implements AsyncDestination {
     private int bulkThreshold = DEFAULT_BULK_THRESHOLD;
     private int bulkJobRecords = BULK_JOB_RECORDS;
     private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
-    private Duration pollInitial = Duration.ofSeconds(1);
+    private Duration pollInitial = Duration.ofMillis(250);
     private Duration pollMax = Duration.ofSeconds(30);
     private Duration maxJobWait = Duration.ofHours(2);
     private double apiReserve = DEFAULT_API_RESERVE;
@@ -358,7 +390,12 @@ public final class Salesforce implements AsyncDestination {
       this.sobject = sobject;
     }
 
-    /** The external-ID field whose value is each record's key, such as {@code Customer_Id__c}. Required. */
+    /**
+     * The external-ID field whose value is each record's key, such as {@code Customer_Id__c}. Required.
+     *
+     * @param field the field API name
+     * @return this builder
+     */
     public Builder externalIdField(String field) {
       Objects.requireNonNull(field, "field");
       if (!field.matches("[A-Za-z][A-Za-z0-9_]*")) {
@@ -368,13 +405,23 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** How to sign in. Required. */
+    /**
+     * How to sign in. Required.
+     *
+     * @param auth the sign-in flow
+     * @return this builder
+     */
     public Builder auth(SalesforceAuth auth) {
       this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 
-    /** The org's instance URL; default the {@code instance_url} of the token answer. */
+    /**
+     * The org's instance URL; default the {@code instance_url} of the token answer.
+     *
+     * @param url the URL
+     * @return this builder
+     */
     public Builder instanceUrl(String url) {
       Objects.requireNonNull(url, "url");
       if (!url.startsWith("https://") && !url.startsWith("http://")) {
@@ -384,7 +431,12 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** The REST API version, such as {@code 62.0} (46.0 or later: Collections upsert needs it). */
+    /**
+     * The REST API version, such as {@code 62.0} (46.0 or later: Collections upsert needs it).
+     *
+     * @param version the API version
+     * @return this builder
+     */
     public Builder apiVersion(String version) {
       Objects.requireNonNull(version, "version");
       String v = version.startsWith("v") ? version.substring(1) : version;
@@ -396,13 +448,23 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** Which API batches go through; default {@link Path#AUTOMATIC}. */
+    /**
+     * Which API batches go through; default {@link Path#AUTOMATIC}.
+     *
+     * @param path the path
+     * @return this builder
+     */
     public Builder path(Path path) {
       this.path = Objects.requireNonNull(path, "path");
       return this;
     }
 
-    /** Records from which a batch goes to Bulk API 2.0 in {@link Path#AUTOMATIC}; default {@value #DEFAULT_BULK_THRESHOLD}. */
+    /**
+     * Records from which a batch goes to Bulk API 2.0 in {@link Path#AUTOMATIC}; default {@value #DEFAULT_BULK_THRESHOLD}.
+     *
+     * @param records the number of records
+     * @return this builder
+     */
     public Builder bulkThreshold(int records) {
       if (records < 1) {
         throw new IllegalArgumentException("bulkThreshold must be at least 1, was " + records);
@@ -411,7 +473,12 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** The most records per batch, and so per Bulk job; default {@value #BULK_JOB_RECORDS}. */
+    /**
+     * The most records per batch, and so per Bulk job; default {@value #BULK_JOB_RECORDS}.
+     *
+     * @param records the number of records
+     * @return this builder
+     */
     public Builder bulkJobRecords(int records) {
       if (records < 1 || records > 150_000_000) {
         throw new IllegalArgumentException("bulkJobRecords must be between 1 and 150,000,000, was " + records);
@@ -420,7 +487,12 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** The most bytes of CSV per Bulk upload (a larger batch becomes several jobs); default 100 MB. */
+    /**
+     * The most bytes of CSV per Bulk upload (a larger batch becomes several jobs); default 100 MB.
+     *
+     * @param bytes the number of bytes
+     * @return this builder
+     */
     public Builder maxUploadBytes(long bytes) {
       if (bytes < 1 || bytes > DEFAULT_MAX_UPLOAD_BYTES) {
         throw new IllegalArgumentException("maxUploadBytes must be between 1 and " + DEFAULT_MAX_UPLOAD_BYTES
@@ -430,7 +502,15 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** The first wait before polling a closed Bulk job, and the longest (each wait is 1.5 times the last); default 1 s and 30 s. */
+    /**
+     * The first wait before polling a closed Bulk job, and the longest; each wait is twice the last
+     * (0.25, 0.5, 1, 2, 4 … 30 s by default), so a quick job is seen soon and a job of minutes costs
+     * about ten polls.
+     *
+     * @param first the first wait
+     * @param longest the longest wait
+     * @return this builder
+     */
     public Builder pollInterval(Duration first, Duration longest) {
       this.pollInitial = positive(first, "first poll interval");
       this.pollMax = positive(longest, "longest poll interval");
@@ -440,7 +520,12 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** How long a Bulk job may run before it is aborted and its records left pending; default 2 hours. */
+    /**
+     * How long a Bulk job may run before it is aborted and its records left pending; default 2 hours.
+     *
+     * @param wait how long
+     * @return this builder
+     */
     public Builder maxJobWait(Duration wait) {
       this.maxJobWait = positive(wait, "maxJobWait");
       return this;
@@ -450,6 +535,9 @@ public final class Salesforce implements AsyncDestination {
      * The share of the org's daily API allocation to leave to its other integrations, from 0 to
      * 0.9; default {@value #DEFAULT_API_RESERVE}. When less is left, the run stops (ABORTED) with its
      * unsent records pending.
+     *
+     * @param fraction the share, from 0 to 0.9
+     * @return this builder
      */
     public Builder apiReserve(double fraction) {
       if (fraction < 0 || fraction > 0.9 || Double.isNaN(fraction)) {
@@ -459,13 +547,23 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** How long to wait after a concurrent-request 403 before trying again; default 5 s. */
+    /**
+     * How long to wait after a concurrent-request 403 before trying again; default 5 s.
+     *
+     * @param wait how long
+     * @return this builder
+     */
     public Builder concurrencyWait(Duration wait) {
       this.concurrencyWait = positive(wait, "concurrencyWait");
       return this;
     }
 
-    /** Requests in flight at once (the I/O threads); default 4. Salesforce allows 25 long-running ones per org. */
+    /**
+     * Requests in flight at once (the I/O threads); default 4. Salesforce allows 25 long-running ones per org.
+     *
+     * @param requests the number of requests
+     * @return this builder
+     */
     public Builder maxConcurrentRequests(int requests) {
       if (requests < 1 || requests > 25) {
         throw new IllegalArgumentException("maxConcurrentRequests must be between 1 and 25, was " + requests);
@@ -477,6 +575,11 @@ public final class Salesforce implements AsyncDestination {
     /**
      * Attempts per request on a retryable failure (5xx, timeout), waiting from {@code initial} and
      * doubling up to {@code max}, with jitter; default 5, 500 ms, 30 s.
+     *
+     * @param attempts attempts in all, at least 1
+     * @param initial the first backoff
+     * @param max the longest backoff
+     * @return this builder
      */
     public Builder retries(int attempts, Duration initial, Duration max) {
       if (attempts < 1) {
@@ -488,25 +591,45 @@ public final class Salesforce implements AsyncDestination {
       return this;
     }
 
-    /** Time to wait for each answer; default 120 s. */
+    /**
+     * Time to wait for each answer; default 120 s.
+     *
+     * @param timeout the time
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = positive(timeout, "timeout");
       return this;
     }
 
-    /** Whether to check the mapping against the object's describe when a run opens; default true. */
+    /**
+     * Whether to check the mapping against the object's describe when a run opens; default true.
+     *
+     * @param check whether to check
+     * @return this builder
+     */
     public Builder checkSchema(boolean check) {
       this.checkSchema = check;
       return this;
     }
 
-    /** The clock for JWT expiry and Bulk job deadlines; default the system clock. */
+    /**
+     * The clock for JWT expiry and Bulk job deadlines; default the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Times every request ({@code sluice.http.requests}, destination {@code salesforce}). */
+    /**
+     * Times every request ({@code sluice.http.requests}, destination {@code salesforce}).
+     *
+     * @param registry the meter registry
+     * @return this builder
+     */
     public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
@@ -524,6 +647,7 @@ public final class Salesforce implements AsyncDestination {
      * Builds the destination.
      *
      * @throws IllegalStateException when the external-ID field or the sign-in is missing
+     * @return the destination
      */
     public Salesforce build() {
       if (externalIdField == null) {

@@ -74,6 +74,7 @@ public final class SalesforceAuth {
    * @param username the Salesforce user to act as, pre-approved for the app
    * @param privateKeyPem the certificate's private key, PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----});
    *     convert a PKCS#1 key with {@code openssl pkcs8 -topk8 -nocrypt -in server.key}
+   * @return the sign-in
    * @throws IllegalArgumentException when the key cannot be read
    */
   public static SalesforceAuth jwtBearer(String consumerKey, String username, String privateKeyPem) {
@@ -92,6 +93,9 @@ public final class SalesforceAuth {
    * The client credentials flow, sent to the org's My Domain URL.
    *
    * @param myDomainUrl such as {@code https://acme.my.salesforce.com}
+   * @param consumerKey the connected app's consumer key
+   * @param consumerSecret the connected app's consumer secret
+   * @return the sign-in
    */
   public static SalesforceAuth clientCredentials(String myDomainUrl, String consumerKey, String consumerSecret) {
     requireText(myDomainUrl, "myDomainUrl");
@@ -108,7 +112,10 @@ public final class SalesforceAuth {
   /**
    * The refresh token flow against {@value #LOGIN_URL} (see {@link #loginUrl(String)}).
    *
+   * @param consumerKey the connected app's consumer key
    * @param consumerSecret the app's consumer secret, or null when the app does not require it
+   * @param refreshToken the refresh token
+   * @return the sign-in
    */
   public static SalesforceAuth refreshToken(String consumerKey, String consumerSecret, String refreshToken) {
     requireText(consumerKey, "consumerKey");
@@ -127,6 +134,9 @@ public final class SalesforceAuth {
    * Domain, or a fake in tests. For the JWT bearer flow the assertion's {@code aud} stays
    * {@value #LOGIN_URL} unless the new host is {@value #SANDBOX_LOGIN_URL} (set it with
    * {@link #audience(String)}).
+   *
+   * @param url the URL
+   * @return this sign-in against {@code url}
    */
   public SalesforceAuth loginUrl(String url) {
     requireText(url, "url");
@@ -137,7 +147,12 @@ public final class SalesforceAuth {
     return new SalesforceAuth(flow, consumerKey, consumerSecret, username, privateKey, refreshToken, url, aud, secrets);
   }
 
-  /** The JWT assertion's {@code aud}: {@value #LOGIN_URL}, {@value #SANDBOX_LOGIN_URL} or a community URL. */
+  /**
+   * The JWT assertion's {@code aud}: {@value #LOGIN_URL}, {@value #SANDBOX_LOGIN_URL} or a community URL.
+   *
+   * @param aud the audience
+   * @return this sign-in with {@code aud}
+   */
   public SalesforceAuth audience(String aud) {
     requireText(aud, "aud");
     if (flow != Flow.JWT_BEARER) {
@@ -145,6 +160,11 @@ public final class SalesforceAuth {
     }
     return new SalesforceAuth(flow, consumerKey, consumerSecret, username, privateKey, refreshToken, tokenUrl, aud,
         secrets);
+  }
+
+  /** Which org (and user) this sign-in reaches, without secrets: the token host and the user or app. */
+  String org() {
+    return tokenUrl + (username != null ? " as " + username : " app " + consumerKey);
   }
 
   /** The values that must never be logged. */

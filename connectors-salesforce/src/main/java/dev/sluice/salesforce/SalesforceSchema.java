@@ -1,7 +1,6 @@
 package dev.sluice.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.SyncMode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -20,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -220,7 +220,7 @@ final class SalesforceSchema {
    * @return a String, BigDecimal, Boolean or null
    * @throws IllegalArgumentException saying what is wrong with the value
    */
-  static Object write(Field f, Object value, ObjectMapper json) {
+  static Object write(Field f, Object value, Function<Object, String> json) {
     if (value == null) {
       return null;
     }
@@ -256,13 +256,9 @@ final class SalesforceSchema {
     }
   }
 
-  private static String text(Object value, ObjectMapper json) {
+  private static String text(Object value, Function<Object, String> json) {
     if (value instanceof Map || value instanceof List) {
-      try {
-        return json.writeValueAsString(value);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalArgumentException("cannot be written as JSON text: " + e.getOriginalMessage());
-      }
+      return json.apply(value);
     }
     if (value instanceof BigDecimal) {
       return ((BigDecimal) value).toPlainString();

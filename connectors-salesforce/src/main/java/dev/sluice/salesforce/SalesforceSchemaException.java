@@ -10,6 +10,7 @@ import java.util.List;
  */
 public final class SalesforceSchemaException extends SluiceException {
 
+  /** Serialization version. */
   private static final long serialVersionUID = 1L;
 
   private final List<String> problems;
@@ -19,7 +20,11 @@ public final class SalesforceSchemaException extends SluiceException {
     this.problems = List.copyOf(problems);
   }
 
-  /** Each problem, one sentence each. */
+  /**
+   * Each problem, one sentence each.
+   *
+   * @return the problems
+   */
   public List<String> problems() {
     return problems;
   }

@@ -42,7 +42,19 @@ final class Session implements AuthProvider, AutoCloseable {
   Session(SalesforceAuth auth, Clock clock, Duration timeout) {
     this.auth = auth;
     this.clock = clock;
-    JsonClient.Builder b = JsonClient.builder(auth.tokenUrl).clock(clock).responseTimeout(timeout)
+    // The token client masks what this session holds now: the assertion it posts, the token it gets.
+    AuthProvider masking = new AuthProvider() {
+      @Override
+      public Map<String, String> headers() {
+        return Map.of();
+      }
+
+      @Override
+      public Set<String> secrets() {
+        return Session.this.secrets();
+      }
+    };
+    JsonClient.Builder b = JsonClient.builder(auth.tokenUrl).auth(masking).clock(clock).responseTimeout(timeout)
         .userAgent("sluice-salesforce");
     auth.secrets().forEach(b::secret);
     this.tokenClient = b.build();
@@ -112,7 +124,7 @@ final class Session implements AuthProvider, AutoCloseable {
         break;
     }
     JsonResponse response = tokenClient.send("POST", "/services/oauth2/token", formBody(form),
-        org.apache.hc.core5.http.ContentType.APPLICATION_FORM_URLENCODED, headers);
+        "application/x-www-form-urlencoded", headers);
     if (response.status() == 400 || response.status() == 401 || response.status() == 403) {
       JsonNode body = safeJson(response);
       String error = body.path("error").asText("HTTP " + response.status());
@@ -157,14 +169,13 @@ final class Session implements AuthProvider, AutoCloseable {
     claims.put("sub", auth.username);
     claims.put("aud", auth.audience);
     claims.put("exp", clock.instant().plus(ASSERTION_LIFETIME).getEpochSecond());
-    String payload;
+    String payload = url.encodeToString(tokenClient.toJson(claims).getBytes(StandardCharsets.UTF_8));
     try {
-      payload = url.encodeToString(tokenClient.mapper().writeValueAsBytes(claims));
       Signature signer = Signature.getInstance("SHA256withRSA");
       signer.initSign(auth.privateKey);
       signer.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
       return header + "." + payload + "." + url.encodeToString(signer.sign());
-    } catch (GeneralSecurityException | com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (GeneralSecurityException e) {
       throw PermanentDestinationException.stopsRun("the JWT assertion could not be signed with the private key: "
           + e.getClass().getSimpleName());
     }

@@ -1,10 +1,10 @@
 package dev.sluice.salesforce;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.Record;
 import dev.sluice.destination.PermanentDestinationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The sObject a destination writes and how a record's fields become Salesforce values, from the
@@ -14,13 +14,13 @@ final class Target {
 
   final String sobject;
   final String externalIdField;
-  private final ObjectMapper mapper;
+  private final Function<Object, String> json;
   private volatile SalesforceSchema schema;
 
-  Target(String sobject, String externalIdField, ObjectMapper mapper) {
+  Target(String sobject, String externalIdField, Function<Object, String> json) {
     this.sobject = sobject;
     this.externalIdField = externalIdField;
-    this.mapper = mapper;
+    this.json = json;
   }
 
   void schema(SalesforceSchema schema) {
@@ -49,7 +49,7 @@ final class Target {
           "field '" + name + "' is not a field of Salesforce " + sobject + "; the mapping declares no fields, so it was"
               + " found only now: map fields to existing ones"));
       try {
-        values.put(name, SalesforceSchema.write(f, value, mapper));
+        values.put(name, SalesforceSchema.write(f, value, json));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("field '" + name + "' (Salesforce " + f.type + "): " + e.getMessage());
       }

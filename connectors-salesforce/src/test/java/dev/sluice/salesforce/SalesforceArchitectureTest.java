@@ -7,6 +7,6 @@ class SalesforceArchitectureTest {
 
   @Test
   void usesOnlyTheSluiceApi() {
-    SluiceArchitecture.check("dev.sluice.salesforce");
+    SluiceArchitecture.checkModule("dev.sluice.salesforce");
   }
 }

@@ -63,11 +63,15 @@ public final class Webhook implements Destination {
   private final Map<String, String> headers;
   private final Clock clock;
   private final long bytesPerRequest;
+  private final String identity;
   /** When each run in progress began: the envelope timestamp of all its requests. */
   private final Map<String, Instant> runStarts = new ConcurrentHashMap<>();
 
   private Webhook(Builder b) {
     this.url = b.url;
+    this.identity = b.identity != null ? "webhook " + b.identity
+        : "webhook " + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+            + url.getRawPath();
     String base = url.getScheme() + "://" + url.getRawAuthority();
     JsonClient.Builder http = JsonClient.builder(base).auth(b.auth).responseTimeout(b.timeout).requestTimeout(b.timeout)
         .clock(b.clock);
@@ -243,11 +247,13 @@ public final class Webhook implements Destination {
     return "webhook " + url.getHost() + url.getRawPath() + " records " + capabilities.maxRecordsPerBatch();
   }
 
-  /** The endpoint: scheme, host, port and path (not the query, which may hold a token). */
+  /**
+   * The receiver: its {@link Builder#identity(String) given name}, else the endpoint's scheme, host,
+   * port and path (not the query, which may hold a token).
+   */
   @Override
   public String identity() {
-    return "webhook " + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
-        + url.getRawPath();
+    return identity;
   }
 
   @Override
@@ -265,6 +271,7 @@ public final class Webhook implements Destination {
     private int recordsPerRequest = 100;
     private long bytesPerRequest = 1_000_000;
     private Duration timeout = Duration.ofSeconds(30);
+    private String identity;
     private Clock clock = Clock.systemUTC();
 
     private Builder(String url) {
@@ -371,6 +378,24 @@ public final class Webhook implements Destination {
         throw new IllegalArgumentException("bytesPerRequest must be at least 1, was " + bytes);
       }
       this.bytesPerRequest = bytes;
+      return this;
+    }
+
+    /**
+     * Names the receiver for the sync's state, instead of its URL (scheme, host, port and path). A
+     * state written for another receiver is not trusted (the run starts afresh and derives no
+     * deletes from it), so set a name when the URL changes but the receiver and what it holds stay
+     * the same: a service that moved host, a receiver on a port chosen at start.
+     *
+     * @param name a stable name for the receiver, such as {@code "crm-ingest"}
+     * @return this builder
+     */
+    public Builder identity(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("the webhook's identity must not be blank");
+      }
+      this.identity = name;
       return this;
     }
 

@@ -7,6 +7,6 @@ class WebhookArchitectureTest {
 
   @Test
   void usesOnlyTheSluiceApi() {
-    SluiceArchitecture.check("dev.sluice.webhook");
+    SluiceArchitecture.checkModule("dev.sluice.webhook");
   }
 }

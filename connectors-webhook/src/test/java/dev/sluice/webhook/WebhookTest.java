@@ -43,6 +43,25 @@ class WebhookTest {
   }
 
   @Test
+  void timesEveryRequestInTheMeterRegistryAsEveryHttpConnectorDoes() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    receiver.respondNext(503);
+
+    SyncReport report = Sync.from(SyntheticSource.of(10)).to(Webhook.builder(receiver.url()).secret(secret)
+            .meterRegistry(meters).build())
+        .delivery(dev.sluice.delivery.DeliveryPolicy.custom().backoff(java.time.Duration.ofMillis(1),
+            java.time.Duration.ofMillis(2)).build())
+        .build().run();
+
+    assertThat(report.delivered()).isEqualTo(10);
+    assertThat(report.requests().requests()).isEqualTo(2);
+    assertThat(meters.get(dev.sluice.observe.MetricNames.HTTP_REQUESTS).tag("destination", "webhook")
+        .tag("status", "503").timer().count()).isEqualTo(1);
+    assertThat(meters.get(dev.sluice.observe.MetricNames.HTTP_REQUESTS).tag("destination", "webhook")
+        .tag("status", "204").timer().count()).isEqualTo(1);
+  }
+
+  @Test
   void signsEveryRequestOverTheExactBytesSent() {
     SyncReport report = Sync.from(SyntheticSource.of(250)).to(Webhook.builder(receiver.url()).secret(secret).build())
         .build().run();

@@ -224,7 +224,11 @@ public final class Zendesk implements AsyncDestination {
     return capabilities;
   }
 
-  /** The budget every request of this destination takes a permit from. */
+  /**
+   * The budget every request of this destination takes a permit from.
+   *
+   * @return the budget
+   */
   public RateLimiter rateLimit() {
     return api.rateLimit();
   }
@@ -681,17 +685,26 @@ public final class Zendesk implements AsyncDestination {
     return s.toLowerCase(Locale.ROOT);
   }
 
-  /** Follows the account's limit and what other integrations leave of it. */
+  /**
+   * Follows the account's limit and what other integrations leave of it; when nothing is left and
+   * Zendesk says when the window resets ({@code ratelimit-reset}, seconds), every request waits
+   * until then rather than drawing a 429.
+   */
   private static void observeLimits(RateLimiter rateLimit, JsonResponse response) {
     if (response.status() == 429 || !(rateLimit instanceof RollingWindowRateLimiter)) {
       return;
     }
+    RollingWindowRateLimiter budget = (RollingWindowRateLimiter) rateLimit;
     Optional<Integer> limit = response.header("X-Rate-Limit").or(() -> response.header("ratelimit-limit"))
         .map(Zendesk::integer);
     Optional<Integer> remaining = response.header("X-Rate-Limit-Remaining")
         .or(() -> response.header("ratelimit-remaining")).map(Zendesk::integer);
     if (limit.isPresent() && remaining.isPresent() && limit.get() > 0) {
-      ((RollingWindowRateLimiter) rateLimit).observe(limit.get(), remaining.get());
+      budget.observe(limit.get(), remaining.get());
+      if (remaining.get() <= 0) {
+        response.header("ratelimit-reset").map(Zendesk::integer).filter(seconds -> seconds > 0)
+            .ifPresent(seconds -> budget.pause(Duration.ofSeconds(seconds)));
+      }
     }
   }
 
@@ -868,7 +881,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host). */
+    /**
+     * Where the API is instead of the subdomain's URL (a fake's URL in tests, a custom host).
+     *
+     * @param url the base URL
+     * @return this builder
+     */
     public Builder baseUrl(String url) {
       this.baseUrl = Objects.requireNonNull(url, "url");
       return this;
@@ -938,7 +956,12 @@ public final class Zendesk implements AsyncDestination {
       return this;
     }
 
-    /** A budget of your own instead of the plan's (share one between destinations of an account). */
+    /**
+     * A budget of your own instead of the plan's (share one between destinations of an account).
+     *
+     * @param limit the budget
+     * @return this builder
+     */
     public Builder rateLimit(RateLimiter limit) {
       this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;

@@ -7,6 +7,6 @@ class ZendeskArchitectureTest {
 
   @Test
   void usesOnlyTheSluiceApi() {
-    SluiceArchitecture.check("dev.sluice.zendesk");
+    SluiceArchitecture.checkModule("dev.sluice.zendesk");
   }
 }

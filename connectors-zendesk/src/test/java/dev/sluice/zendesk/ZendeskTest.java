@@ -8,6 +8,7 @@ import dev.sluice.RunContext;
 import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
+import dev.sluice.delivery.RollingWindowRateLimiter;
 import dev.sluice.destination.Batch;
 import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Operation;
@@ -15,6 +16,7 @@ import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RetryableDestinationException;
 import dev.sluice.testkit.InMemorySource;
+import dev.sluice.testkit.MutableClock;
 import dev.sluice.testkit.zendesk.ZendeskFake;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -135,7 +137,7 @@ class ZendeskTest {
 
   @Test
   void completesJobsThatFinishOutOfOrder() throws Exception {
-    fake.nextJobTakes(Duration.ofMillis(10), Duration.ofMillis(600));
+    fake.nextJobTakes(Duration.ofMillis(10), Duration.ofSeconds(2));
     try (Zendesk users = Fakes.users(fake).build()) {
       ConcurrentLinkedQueue<String> completed = new ConcurrentLinkedQueue<>();
       CompletableFuture<BatchResult> slow = users.submit(batch(Operation.UPSERT, List.of(user("slow1"), user("slow2"))))
@@ -254,6 +256,17 @@ class ZendeskTest {
           .isInstanceOfSatisfying(PermanentDestinationException.class, e -> assertThat(e.stopsRun()).isTrue())
           .hasMessageContaining("Data imports are not enabled")
           .hasMessageContaining("ask Zendesk Customer Support to enable data imports");
+    }
+  }
+
+  @Test
+  void stopsTheRunWhenTheAgentLacksPermissionSayingWhichRoleItNeeds() {
+    fake.respondNext(403, "{\"error\":\"Forbidden\",\"description\":\"You do not have access to this page\"}");
+    try (Zendesk users = Fakes.users(fake).checkSchema(false).build()) {
+      assertThatThrownBy(() -> users.write(batch(Operation.UPSERT, List.of(user("u1")))))
+          .isInstanceOfSatisfying(PermanentDestinationException.class, e -> assertThat(e.stopsRun()).isTrue())
+          .hasMessageContaining("403 Forbidden: You do not have access")
+          .hasMessageContaining("the agent must be an admin");
     }
   }
 
@@ -403,11 +416,30 @@ class ZendeskTest {
   void followsTheLimitZendeskReportsAndPollsWithinTheBudget() {
     fake.rateLimit(200);
     try (Zendesk users = Fakes.users(fake).build()) {
-      assertThat(((dev.sluice.delivery.RollingWindowRateLimiter) users.rateLimit()).permits()).isEqualTo(700);
+      assertThat(((RollingWindowRateLimiter) users.rateLimit()).permits()).isEqualTo(700);
       users.write(batch(Operation.UPSERT, List.of(user("u1"))));
 
-      assertThat(((dev.sluice.delivery.RollingWindowRateLimiter) users.rateLimit()).permits()).as("after X-Rate-Limit said 200").isLessThanOrEqualTo(200);
+      assertThat(((RollingWindowRateLimiter) users.rateLimit()).permits()).as("after X-Rate-Limit said 200").isLessThanOrEqualTo(200);
       assertThat(users.requests()).isEqualTo(fake.requests());
+    }
+  }
+
+  @Test
+  void waitsForTheWindowToResetWhenZendeskSaysNothingIsLeftInsteadOfDrawingA429() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+    try (ZendeskFake limited = ZendeskFake.start(clock).jobDuration(Duration.ZERO, Duration.ZERO).rateLimit(2);
+        Zendesk users = Fakes.users(limited).checkSchema(false)
+            .rateLimit(RollingWindowRateLimiter.builder("zendesk-test", 700, Duration.ofMinutes(1))
+                .clock(clock, clock::advance).build()).build()) {
+      Instant start = clock.instant();
+      for (int i = 1; i <= 3; i++) {
+        assertThat(users.write(batch(Operation.UPSERT, List.of(user("u" + i)))).failedCount()).isZero();
+      }
+
+      assertThat(limited.rateLimited()).isZero();
+      assertThat(Duration.between(start, clock.instant())).as("waited for ratelimit-reset")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(59));
+      assertThat(limited.usersByExternalId()).containsOnlyKeys("u1", "u2", "u3");
     }
   }
 

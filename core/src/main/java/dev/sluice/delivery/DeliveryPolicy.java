@@ -144,7 +144,7 @@ public final class DeliveryPolicy {
     return maxBackoff;
   }
 
-  /** The longest single rate-limit wait before the run stops instead. */
+  /** {@return the longest single rate-limit wait before the run stops instead} */
   public Duration maxRateLimitWait() {
     return maxRateLimitWait;
   }
@@ -164,7 +164,7 @@ public final class DeliveryPolicy {
     return sleeper;
   }
 
-  /** The factor by which waits grow. */
+  /** {@return the factor by which waits grow} */
   public double backoffMultiplier() {
     return multiplier;
   }

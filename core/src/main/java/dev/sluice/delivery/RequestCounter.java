@@ -19,6 +19,7 @@ public final class RequestCounter {
   private final LongAdder rateLimited = new LongAdder();
   private final LongAdder rateLimitWaitNanos = new LongAdder();
   private final LongAdder batchesSplit = new LongAdder();
+  private volatile boolean stopped;
 
   /** A counter at zero. */
   public RequestCounter() {}
@@ -41,6 +42,22 @@ public final class RequestCounter {
     if (counter != null) {
       counter.waitedForRateLimit(wait);
     }
+  }
+
+  /**
+   * Whether the run bound to the calling thread is stopping (cancelled, past its deadline,
+   * aborted): a wait for a permit on its behalf should end.
+   *
+   * @return whether the bound run is stopping; false when no run is bound
+   */
+  public static boolean stopRequested() {
+    RequestCounter counter = BOUND.get();
+    return counter != null && counter.stopped;
+  }
+
+  /** The run is stopping: waits for permits on its threads end (see {@link #stopRequested()}). */
+  public void stop() {
+    stopped = true;
   }
 
   /** {@return a binding of this counter to the calling thread, until it is closed} */

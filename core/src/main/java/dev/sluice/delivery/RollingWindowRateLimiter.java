@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 10 seconds" — as most APIs count them. Resilience4j's own limiters refill in fixed cycles, which
  * lets twice the limit through around a cycle boundary and so draws 429s from a rolling-window API.
  * This one grants a permit only when fewer than {@code permits} were granted in the window before
- * the grant, counting a slightly longer window (3% of it, at least 50 ms: the {@link #margin()})
- * so that jitter in network latency cannot push a request into the API's window early.
+ * the grant, counting each request from its end (its answer: the latest it can have reached the
+ * API) and a slightly longer window (1% of it, at least 50 ms: the {@link #margin()}), so that
+ * neither latency nor its jitter can push a request into the API's window early.
  *
  * <p>Everything a Resilience4j limiter does works: {@link #acquirePermission(int)} waits up to the
  * timeout, {@link #reservePermission(int)} books a permit for later and says how long to wait,
@@ -55,8 +56,14 @@ public final class RollingWindowRateLimiter implements RateLimiter {
   private final Map<String, String> tags;
   private final Events events = new Events();
   private final AtomicInteger waiting = new AtomicInteger();
-  /** Grant times in epoch millis, oldest first; a reservation may lie in the future. */
-  private final java.util.ArrayDeque<Long> grants = new java.util.ArrayDeque<>();
+  /**
+   * When each request in the window happened, in epoch millis, sorted: its grant, moved to its
+   * end when it reports one (a request reaches the API at some time in between, so the end is the
+   * safe time to count it at). A reservation may lie in the future.
+   */
+  private final java.util.ArrayList<Long> grants = new java.util.ArrayList<>();
+  /** The grant time and count of the permits the calling thread took last, until it reports their end. */
+  private final ThreadLocal<long[]> lastGrant = new ThreadLocal<>();
   private final int configuredPermits;
   private int permits;
   private long pausedUntil;
@@ -69,7 +76,7 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     this.permits = b.permits;
     this.window = b.window;
     this.windowMillis = b.window.toMillis();
-    this.marginMillis = b.margin != null ? b.margin.toMillis() : Math.max(50, windowMillis * 3 / 100);
+    this.marginMillis = b.margin != null ? b.margin.toMillis() : Math.max(50, windowMillis / 100);
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.timeout = b.timeout;
@@ -182,9 +189,18 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     if (waitMillis > 0) {
       waiting.incrementAndGet();
       try {
-        sleeper.sleep(Duration.ofMillis(waitMillis));
+        // In slices, so that a run that stops (RequestCounter.stopRequested) stops waiting.
+        long end = clock.millis() + waitMillis;
+        for (long now = clock.millis(); now < end; now = clock.millis()) {
+          if (RequestCounter.stopRequested()) {
+            throw new InterruptedException("the run stopped");
+          }
+          sleeper.sleep(Duration.ofMillis(Math.min(end - now, 100)));
+        }
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        if (!RequestCounter.stopRequested()) {
+          Thread.currentThread().interrupt();
+        }
         finished(n); // the permit is spent, the request is not made
         events.processEvent(new RateLimiterOnFailureEvent(name, n));
         return false;
@@ -226,7 +242,7 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     prune(now);
     long at = Math.max(now, pausedUntil);
     if (!grants.isEmpty()) {
-      at = Math.max(at, grants.peekLast());
+      at = Math.max(at, grants.get(grants.size() - 1));
     }
     int mustLeave = grants.size() + n - permits;
     if (mustLeave > 0) {
@@ -239,27 +255,24 @@ public final class RollingWindowRateLimiter implements RateLimiter {
       return -1;
     }
     for (int i = 0; i < n; i++) {
-      grants.addLast(at);
+      grants.add(at);
     }
     inFlight += n;
+    lastGrant.set(new long[] {at, n});
     return wait;
   }
 
   private long nth(int index) {
-    int i = 0;
-    for (long at : grants) {
-      if (i++ == index) {
-        return at;
-      }
-    }
-    throw new IllegalStateException("no grant " + index);
+    return grants.get(index);
   }
 
   private void prune(long now) {
     long horizon = now - windowMillis - marginMillis;
-    while (!grants.isEmpty() && grants.peekFirst() <= horizon) {
-      grants.pollFirst();
+    int gone = 0;
+    while (gone < grants.size() && grants.get(gone) <= horizon) {
+      gone++;
     }
+    grants.subList(0, gone).clear();
     if (inFlight > grants.size()) {
       inFlight = grants.size(); // a caller that never reported its result
     }
@@ -267,6 +280,26 @@ public final class RollingWindowRateLimiter implements RateLimiter {
 
   private synchronized void finished(int n) {
     inFlight = Math.max(0, inFlight - n);
+    long[] last = lastGrant.get();
+    if (last == null) {
+      return;
+    }
+    lastGrant.remove();
+    // The request reached the API at the latest now: count it from now on, not from its grant.
+    long now = clock.millis();
+    for (int moved = 0; moved < last[1]; moved++) {
+      int at = java.util.Collections.binarySearch(grants, last[0]);
+      if (at < 0 || last[0] >= now) {
+        return;
+      }
+      grants.remove(at);
+      int to = java.util.Collections.binarySearch(grants, now);
+      to = to < 0 ? -to - 1 : to;
+      while (to < grants.size() && grants.get(to) <= now) {
+        to++;
+      }
+      grants.add(to, now);
+    }
   }
 
   /** Uses up what is left of the window: no permit until grants leave it. */
@@ -276,10 +309,10 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     synchronized (this) {
       long now = clock.millis();
       prune(now);
-      long at = grants.isEmpty() ? now : Math.max(now, grants.peekLast());
+      long at = grants.isEmpty() ? now : Math.max(now, grants.get(grants.size() - 1));
       drained = Math.max(0, permits - grants.size());
       for (int i = 0; i < drained; i++) {
-        grants.addLast(at);
+        grants.add(at);
       }
     }
     events.processEvent(new RateLimiterOnDrainedEvent(name, drained));
@@ -436,7 +469,7 @@ public final class RollingWindowRateLimiter implements RateLimiter {
     }
 
     /**
-     * How much longer than the window grants are counted; default 3% of the window, at least 50 ms.
+     * How much longer than the window grants are counted; default 1% of the window, at least 50 ms.
      *
      * @param margin the margin, zero or more
      * @return this builder

@@ -66,7 +66,11 @@ public final class Capabilities {
     return requestsTakePermits;
   }
 
-  /** Starts a description. */
+  /**
+   * Starts a description.
+   *
+   * @return a builder to configure it with
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -109,9 +113,9 @@ public final class Capabilities {
   }
 
   /**
-   * Whether the destination takes NaN and infinite doubles (default false: JSON has no such
+   * {@return whether the destination takes NaN and infinite doubles (default false: JSON has no such
    * numbers, so the engine rejects a record holding one, naming its field, instead of sending
-   * the text {@code "NaN"}).
+   * the text {@code "NaN"})}
    */
   public boolean nonFiniteNumbers() {
     return nonFiniteNumbers;
@@ -134,6 +138,7 @@ public final class Capabilities {
     private boolean idempotentWrites;
     private RateLimiter rateLimit;
     private boolean requestsTakePermits;
+
     private boolean nonFiniteNumbers;
 
     private Builder() {}
@@ -141,7 +146,7 @@ public final class Capabilities {
     /**
      * Whether NaN and infinite doubles may be sent (see {@link Capabilities#nonFiniteNumbers()}).
      *
-     * @param accepted true if the destination takes them
+     * @param accepted whether the destination takes them
      * @return this builder
      */
     public Builder nonFiniteNumbers(boolean accepted) {

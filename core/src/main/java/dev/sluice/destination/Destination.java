@@ -77,10 +77,10 @@ public interface Destination extends AutoCloseable {
   }
 
   /**
-   * Which system and object this destination writes to (such as the base URL and object type;
+   * {@return which system and object this destination writes to (such as the base URL and object type;
    * never credentials or settings that only change how it writes), stored with the state: a state
    * written for another identity says nothing about this destination, so a run against it starts
-   * afresh and derives no deletes from it. The default is the class name.
+   * afresh and derives no deletes from it} The default is the class name.
    */
   default String identity() {
     return getClass().getName();

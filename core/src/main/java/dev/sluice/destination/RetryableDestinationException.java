@@ -14,6 +14,7 @@ import java.util.Optional;
 public class RetryableDestinationException extends DestinationException {
   private static final long serialVersionUID = 1L;
 
+  /** The wait the destination asked for, or null. */
   private final Duration requestedWait;
 
   /**

@@ -296,8 +296,8 @@ public final class JsonClient implements AutoCloseable {
     boolean granted = rateLimiter.acquirePermission();
     RequestCounter.countRateLimitWait(Duration.ofNanos(System.nanoTime() - start));
     if (!granted) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new RetryableDestinationException("interrupted while waiting for the rate limit '"
+      if (Thread.currentThread().isInterrupted() || RequestCounter.stopRequested()) {
+        throw new RetryableDestinationException("stopped while waiting for the rate limit '"
             + rateLimiter.getName() + "' before " + method + " " + shownPath);
       }
       throw new RateLimitedException("the rate limit '" + rateLimiter.getName() + "' granted no permit for "
@@ -536,7 +536,12 @@ public final class JsonClient implements AutoCloseable {
       return this;
     }
 
-    /** Connections kept open to the API; default 20. */
+    /**
+     * Connections kept open to the API; default 20.
+     *
+     * @param connections connections, at least 1
+     * @return this builder
+     */
     public Builder maxConnections(int connections) {
       if (connections < 1) {
         throw new IllegalArgumentException("maxConnections must be at least 1, was " + connections);

@@ -44,8 +44,12 @@ public final class OAuth2RefreshTokenProvider implements AuthProvider, AutoClose
     this.refreshToken = b.refreshToken;
     this.refreshAhead = b.refreshAhead;
     this.clock = b.clock;
-    this.tokenClient = JsonClient.builder(b.tokenBaseUrl).secret(b.clientSecret).secret(b.refreshToken)
-        .clock(b.clock).build();
+    JsonClient.Builder tokens = JsonClient.builder(b.tokenBaseUrl).secret(b.clientSecret).secret(b.refreshToken)
+        .clock(b.clock);
+    if (b.rateLimiter != null) {
+      tokens.rateLimiter(b.rateLimiter);
+    }
+    this.tokenClient = tokens.build();
   }
 
   /**
@@ -135,6 +139,7 @@ public final class OAuth2RefreshTokenProvider implements AuthProvider, AutoClose
     private String refreshToken;
     private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
     private Clock clock = Clock.systemUTC();
+    private io.github.resilience4j.ratelimiter.RateLimiter rateLimiter;
 
     private Builder(String tokenBaseUrl, String tokenPath) {
       this.tokenBaseUrl = Objects.requireNonNull(tokenBaseUrl, "tokenBaseUrl");
@@ -188,6 +193,18 @@ public final class OAuth2RefreshTokenProvider implements AuthProvider, AutoClose
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The budget token requests take their permits from, when the token endpoint is on a
+     * rate-limited host (as the API's own budget counts them); default none.
+     *
+     * @param budget the budget
+     * @return this builder
+     */
+    public Builder rateLimiter(io.github.resilience4j.ratelimiter.RateLimiter budget) {
+      this.rateLimiter = Objects.requireNonNull(budget, "budget");
       return this;
     }
 

@@ -125,6 +125,8 @@ public final class Redaction {
   /**
    * Makes {@code secret} known: from now on every message Sluice lets out has it masked, in every
    * form. Null and values shorter than {@value #MIN_SECRET_CHARS} characters are ignored.
+   *
+   * @param secret the secret
    */
   public static void register(String secret) {
     if (secret == null || secret.length() < MIN_SECRET_CHARS) {
@@ -148,7 +150,11 @@ public final class Redaction {
     }
   }
 
-  /** Registers each of {@code secrets} (see {@link #register(String)}). */
+  /**
+   * Registers each of {@code secrets} (see {@link #register(String)}).
+   *
+   * @param secrets the secrets
+   */
   public static void registerAll(Collection<String> secrets) {
     for (String secret : secrets) {
       register(secret);
@@ -156,8 +162,10 @@ public final class Redaction {
   }
 
   /**
-   * {@code text} as it may leave Sluice: every known secret masked in every form, and user-info
-   * ({@code user:password@}) in URLs masked. Null stays null.
+   * {@return {@code text} as it may leave Sluice: every known secret masked in every form, and user-info
+   * ({@code user:password@}) in URLs masked} Null stays null.
+   *
+   * @param text the text
    */
   public static String masked(String text) {
     if (text == null || text.isEmpty()) {
@@ -175,6 +183,10 @@ public final class Redaction {
   /**
    * {@code text} with every occurrence of {@code secrets} and of every known secret masked, in
    * every form. The given secrets become known (see {@link #register(String)}).
+   *
+   * @param text the text
+   * @param secrets the secrets
+   * @return the text, masked
    */
   public static String secretsMasked(String text, Collection<String> secrets) {
     registerAll(secrets);
@@ -185,6 +197,10 @@ public final class Redaction {
    * {@code text} with each of {@code values} masked in every form, without making them known:
    * for values that are secret here but may be ordinary text elsewhere, such as the bind values
    * of a query that a database quotes back in its error message. Then {@link #masked(String)}.
+   *
+   * @param text the text
+   * @param values the values to mask
+   * @return the text, masked
    */
   public static String valuesMasked(String text, Collection<?> values) {
     if (text == null) {
@@ -204,17 +220,22 @@ public final class Redaction {
   }
 
   /**
-   * {@code error} fit to leave Sluice: itself when no message in its cause chain holds a secret,
+   * {@return {@code error} fit to leave Sluice: itself when no message in its cause chain holds a secret,
    * otherwise a copy whose messages are {@linkplain #masked(String) masked}, with the same stack
-   * traces and the original class names in the messages.
+   * traces and the original class names in the messages}
+   *
+   * @param error the exception
    */
   public static Throwable redacted(Throwable error) {
     return redacted(error, List.of());
   }
 
   /**
-   * {@code error} fit to leave Sluice, with {@code values} masked as well (see
-   * {@link #valuesMasked}): for a database's exception that may quote a query's bind values.
+   * {@return {@code error} fit to leave Sluice, with {@code values} masked as well (see
+   * {@link #valuesMasked}): for a database's exception that may quote a query's bind values}
+   *
+   * @param error the exception
+   * @param values the values to mask
    */
   public static Throwable redacted(Throwable error, Collection<?> values) {
     java.util.function.UnaryOperator<String> mask = values.isEmpty() ? Redaction::masked : m -> valuesMasked(m, values);
@@ -324,7 +345,12 @@ public final class Redaction {
     return sorted;
   }
 
-  /** {@code text} with the user-info of every URL in it masked: {@code https://***@host/}. */
+  /**
+   * {@code text} with the user-info of every URL in it masked: {@code https://***@host/}.
+   *
+   * @param text the text
+   * @return the text, masked
+   */
   public static String userInfoMasked(String text) {
     if (text.indexOf('@') < 0 || !text.contains("://")) {
       return text;

@@ -1,5 +1,6 @@
 package dev.sluice.internal;
 
+import dev.sluice.Sync;
 import dev.sluice.delivery.ConcurrencyLimit;
 import dev.sluice.delivery.DeliveryPolicy;
 import dev.sluice.delivery.RequestCounter;
@@ -51,7 +52,7 @@ final class Delivery {
     }
   }
 
-  private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+  private static final Logger log = LoggerFactory.getLogger(Sync.LOGGER + ".delivery");
 
   /** The retry and the breaker of one sync: they live as long as the sync, across its runs. */
   public static final class Guards {
@@ -203,6 +204,7 @@ final class Delivery {
           log.debug("batch {} rate-limited; waiting {}", batch.id(), wait);
           waitAsked(wait, e);
         } catch (RetryableDestinationException e) {
+          control.check(); // a write that ended because the run stops is no failure of the destination
           failures++;
           try {
             attempts.onRuntimeError(e);

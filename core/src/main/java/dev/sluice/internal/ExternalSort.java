@@ -1,5 +1,6 @@
 package dev.sluice.internal;
 
+import dev.sluice.Sync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExternalSort implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ExternalSort.class);
+  private static final Logger log = LoggerFactory.getLogger(Sync.LOGGER + ".sort");
   private static final String DIRECTORY_PREFIX = "sluice-sort-";
   /** The read buffer of each run in a merge. */
   public static final int READ_BUFFER_BYTES = 1 << 18;

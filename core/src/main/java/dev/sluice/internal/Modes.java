@@ -11,7 +11,7 @@ public final class Modes {
   private Modes() {}
 
   /** The operation to send, or null when the mode does not send this kind of change. */
-  public static Operation operationFor(SyncMode mode, Change.Kind kind, Capabilities caps) {
+  static Operation operationFor(SyncMode mode, Change.Kind kind, Capabilities caps) {
     switch (mode) {
       case UPSERT:
         return kind == Change.Kind.DELETE ? null : Operation.UPSERT;

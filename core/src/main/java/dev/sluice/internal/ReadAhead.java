@@ -143,12 +143,12 @@ final class ReadAhead implements AutoCloseable {
    */
   static MapResult prepare(Mapper mapper, Record record, RecordCheck check) {
     String key = record.key();
-    if (record.unreadableReason() != null) {
-      return MapResult.rejected(record.unreadableReason());
-    }
     String keyProblem = RecordCheck.keyProblem(key);
     if (keyProblem != null) {
       return MapResult.rejected(keyProblem);
+    }
+    if (record.unreadableReason() != null) {
+      return MapResult.rejected(record.unreadableReason());
     }
     MapResult result = map(mapper, record);
     if (result.isRejected()) {

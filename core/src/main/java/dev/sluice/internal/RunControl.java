@@ -16,11 +16,13 @@ final class RunControl {
 
   private final Clock clock;
   private final Sleeper sleeper;
+  private final dev.sluice.delivery.RequestCounter requests;
   private final Duration deadline;
   private final long deadlineMillis;
   private volatile String stopped;
 
-  RunControl(Clock clock, Sleeper sleeper, Duration deadline) {
+  RunControl(Clock clock, Sleeper sleeper, Duration deadline, dev.sluice.delivery.RequestCounter requests) {
+    this.requests = requests;
     this.clock = clock;
     this.sleeper = sleeper;
     this.deadline = deadline;
@@ -32,6 +34,7 @@ final class RunControl {
     if (stopped == null) {
       stopped = reason;
     }
+    requests.stop(); // permits waited for inside a write end too
   }
 
   /** Why the run must stop now (cancelled, or past its deadline), or null. */

@@ -3,6 +3,7 @@ package dev.sluice.internal;
 import dev.sluice.Record;
 import dev.sluice.RecordError;
 import dev.sluice.RunContext;
+import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.SyncReport.Status;
@@ -50,12 +51,11 @@ import org.slf4j.MDC;
  */
 public final class SyncEngine {
 
-  /** MDC key holding the sync name while a run executes. */
-  public static final String MDC_SYNC = "sluice.sync";
-  /** MDC key holding the run id while a run executes. */
-  public static final String MDC_RUN = "sluice.run";
+  private static final String MDC_SYNC = Sync.MDC_SYNC;
+  private static final String MDC_RUN = Sync.MDC_RUN;
 
-  private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+  // Under the public name users configure, not this class's: the engine's package is not API.
+  private static final Logger log = LoggerFactory.getLogger(Sync.LOGGER);
   /** Sort entry tags: a mapped record (value = its hash), or a rejection (payload = the reason). */
   private static final int SORTED_MAPPED = 0;
   private static final int SORTED_REJECTED = 1;
@@ -70,6 +70,8 @@ public final class SyncEngine {
   private final long maxBytes;
   private final Semaphore permits;
   private final Object lock = new Object();
+  // Guards the first reason a run stops for (failReason, abortReason, failKind, failCause).
+  private final Object reasonLock = new Object();
   private final RecordCheck check;
 
   // Reader-thread counters.
@@ -95,6 +97,16 @@ public final class SyncEngine {
   private long alreadyExisted;
   private final List<RecordError> failedRecords = new ArrayList<>();
   private final List<RecordError> notFoundRecords = new ArrayList<>();
+  // Reader thread: quarantined records; keys that failed permanently before, with their strikes.
+  private long quarantined;
+  private final List<RecordError> quarantinedRecords = new ArrayList<>();
+  private final Map<String, Integer> strikes = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The name suffix of the state that holds a sync's strikes. */
+  static final String QUARANTINE_SUFFIX = "#strikes";
+  private SyncState quarantineState;
+  private final Map<String, Long> quarantineMarks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> quarantineSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private boolean readComplete;
   private SyncState state;
 
   // Why the run stops early; the first reason wins.
@@ -121,7 +133,7 @@ public final class SyncEngine {
     this.caps = plan.destination.capabilities();
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
-    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline);
+    this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline, requests);
     this.check = new RecordCheck(caps.nonFiniteNumbers());
     this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
   }
@@ -160,16 +172,17 @@ public final class SyncEngine {
   }
 
   private SyncReport execute() {
-    log.info("{} {} started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
-        plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
+    log.info("{} {} of sync '{}' started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
+        plan.name, plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
     boolean destinationOpened = false;
     dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
     try {
       state = plan.state.open(plan.name);
+      openQuarantine();
       plan.destination.open(context);
       destinationOpened = true;
       notifyListeners(l -> l.onRunStarted(context));
-      readAndDiff();
+      readComplete = readAndDiff();
       flushAll();
     } catch (Throwable e) {
       // Whatever it is (an Error too), the run ends with a report instead of throwing.
@@ -182,6 +195,7 @@ public final class SyncEngine {
       if (state != null) {
         closeState();
       }
+      closeQuarantine(readComplete && failReason == null && abortReason == null);
       if (destinationOpened) {
         try {
           plan.destination.finish(context);
@@ -253,6 +267,16 @@ public final class SyncEngine {
       stream = diff.open(plan.source);
     } catch (RuntimeException e) {
       failSource("the source failed to open: " + describe(e), e);
+      return false;
+    }
+    String missing = FieldNames.missing(plan.mapper.sourceFields(), stream.fieldNames());
+    if (missing != null) {
+      try {
+        stream.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the source failed: {}", Redaction.masked(e.toString()));
+      }
+      fail(SyncReport.FailureKind.MAPPING, missing, null);
       return false;
     }
     ExternalSort sorter = sort ? newSort() : null;
@@ -433,7 +457,7 @@ public final class SyncEngine {
       unchanged++;
       return;
     }
-    planChange(change);
+    planChange(change, diff);
   }
 
   /**
@@ -505,17 +529,32 @@ public final class SyncEngine {
       if (change == null) {
         unchanged++;
       } else {
-        planChange(change);
+        planChange(change, diff);
       }
     }
   }
 
-  /** Counts a change and plans it as the operation the mode gives it, if any. */
-  private void planChange(Change change) {
+  /**
+   * Counts a change and plans it as the operation the mode gives it, if any — unless the record
+   * failed permanently too many runs in a row with this very data (quarantine).
+   */
+  private void planChange(Change change, Differ.Comparison diff) {
+    String key = change.key();
+    long hash = change.hash();
     if (change.kind() == Change.Kind.ADD) {
       added++;
     } else {
       updated++;
+    }
+    Long mark = quarantineMarks.get(key);
+    if (mark != null) {
+      quarantineSeen.add(key);
+      int strikes = fingerprintChanged ? 0 : Quarantine.strikes(mark, hash, plan.quarantineAfter);
+      if (strikes >= plan.quarantineAfter) {
+        quarantine(key, "failed permanently " + strikes + " runs in a row; not sent again until its data changes");
+        return;
+      }
+      this.strikes.put(key, strikes);
     }
     Operation op = Modes.operationFor(plan.mode, change.kind(), caps);
     if (op == null) {
@@ -523,6 +562,81 @@ public final class SyncEngine {
       return;
     }
     plan(op, change);
+  }
+
+  /**
+   * Opens the sync's strikes: a small state of its own, named after the sync, holding for each
+   * record that failed permanently a marker of its data and of how many runs in a row it failed.
+   * The sync's own state stays what the destination confirmed.
+   */
+  private void openQuarantine() {
+    if (plan.quarantineAfter == 0) {
+      return;
+    }
+    SyncState strikesState;
+    try {
+      strikesState = plan.state.open(plan.name + QUARANTINE_SUFFIX);
+    } catch (RuntimeException e) {
+      log.warn("the strikes of failed records cannot be read; no record is quarantined in this run: {}",
+          Redaction.masked(e.toString()));
+      return;
+    }
+    try {
+      dev.sluice.state.StateCursor cursor = strikesState.cursor();
+      while (cursor.next()) {
+        quarantineMarks.put(cursor.key(), cursor.hash());
+      }
+    } catch (RuntimeException e) {
+      strikesState.close();
+      throw e;
+    }
+    if (dryRun) {
+      strikesState.close();
+    } else {
+      quarantineState = strikesState;
+    }
+  }
+
+  /** Called under the lock: a record delivered (or already there) starts with no strikes again. */
+  private void clearStrikes(String key) {
+    if (quarantineState != null && quarantineMarks.remove(key) != null) {
+      quarantineState.remove(key);
+    }
+  }
+
+  /** Commits the strikes (dropping those of keys a complete read no longer has) and closes them. */
+  private void closeQuarantine(boolean readComplete) {
+    if (quarantineState == null) {
+      return;
+    }
+    try {
+      synchronized (lock) {
+        if (readComplete) {
+          for (String key : new ArrayList<>(quarantineMarks.keySet())) {
+            if (!quarantineSeen.contains(key)) {
+              quarantineState.remove(key);
+            }
+          }
+        }
+        quarantineState.commit("strikes");
+      }
+    } catch (RuntimeException e) {
+      log.warn("recording the strikes of failed records failed; they count again from zero: {}",
+          Redaction.masked(e.toString()));
+    } finally {
+      try {
+        quarantineState.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the strikes state failed: {}", Redaction.masked(e.toString()));
+      }
+    }
+  }
+
+  private void quarantine(String key, String reason) {
+    quarantined++;
+    if (quarantinedRecords.size() < SyncReport.MAX_LISTED_RECORDS) {
+      quarantinedRecords.add(new RecordError(key, reason, false));
+    }
   }
 
   private void reject(String key, String reason) {
@@ -677,6 +791,7 @@ public final class SyncEngine {
     for (int i = 0; i < records.size(); i++) {
       if (result.succeeded(i)) {
         delivered++;
+        clearStrikes(records.get(i).key());
         if (!dryRun) {
           if (delete) {
             state.remove(records.get(i).key());
@@ -699,12 +814,25 @@ public final class SyncEngine {
         case ALREADY_EXISTS:
           // Insert never updates: recorded, so it is not sent again until its data changes.
           alreadyExisted++;
+          clearStrikes(records.get(i).key());
           if (!dryRun) {
             state.put(records.get(i).key(), hashes[i]);
           }
           break;
         default:
-          recordFailure(outcome.key(), outcome.reason(), outcome.retryable());
+          String reason = outcome.reason();
+          if (!outcome.retryable() && !delete && quarantineState != null) {
+            // Remembered as a strike: after quarantineAfter runs in a row the record is held back.
+            int strikes = this.strikes.getOrDefault(outcome.key(), 0) + 1;
+            quarantineState.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            quarantineMarks.put(outcome.key(), Quarantine.marker(hashes[i], strikes));
+            quarantineSeen.add(outcome.key());
+            if (strikes >= plan.quarantineAfter) {
+              reason = reason + " (failed permanently " + strikes + " runs in a row: quarantined, not sent again"
+                  + " until its data changes)";
+            }
+          }
+          recordFailure(outcome.key(), reason, outcome.retryable());
       }
     }
   }
@@ -744,8 +872,10 @@ public final class SyncEngine {
   }
 
   private void fail(SyncReport.FailureKind kind, String reason, Throwable cause) {
-    stopSending = true;
+    // The reason first: a thread that sees stopSending must also see why, or its report would
+    // read SUCCEEDED for a run that stopped.
     failWith(kind, reason, cause);
+    stopSending = true;
   }
 
   private static SyncReport.FailureKind kindOf(Throwable cause, SyncReport.FailureKind otherwise) {
@@ -776,6 +906,12 @@ public final class SyncEngine {
   }
 
   private void failWith(SyncReport.FailureKind kind, String reason, Throwable cause) {
+    synchronized (reasonLock) {
+      failWithLocked(kind, reason, cause);
+    }
+  }
+
+  private void failWithLocked(SyncReport.FailureKind kind, String reason, Throwable cause) {
     if (failReason == null && abortReason == null) {
       // Every message that leaves the run goes through the one redaction: the report, the log, the cause.
       reason = Redaction.masked(reason);
@@ -793,14 +929,17 @@ public final class SyncEngine {
   }
 
   private void abort(SyncReport.FailureKind kind, String reason) {
+    // The reason is recorded before sending stops (see fail), so a run cancelled from another
+    // thread can never report SUCCEEDED with changes left unsent.
+    synchronized (reasonLock) {
+      if (abortReason == null && failReason == null && reason != null) {
+        failKind = kind;
+        abortReason = Redaction.masked(reason);
+        log.warn("run {} aborted: {}", context.runId(), abortReason);
+      }
+    }
     stopSending = true;
     control.cancel(reason == null ? "the run stopped" : reason); // waits in flight end too
-    if (abortReason == null && failReason == null && reason != null) {
-      failKind = kind;
-      abortReason = Redaction.masked(reason);
-      reason = abortReason;
-      log.warn("run {} aborted: {}", context.runId(), reason);
-    }
   }
 
   private SyncReport report() {
@@ -836,7 +975,7 @@ public final class SyncEngine {
       status = Status.FAILED;
       kind = SyncReport.FailureKind.REJECTED;
       reason = "every record was rejected (" + rejected + "); see rejectedRecords";
-    } else if (failedNow > 0 || rejected > 0) {
+    } else if (failedNow > 0 || rejected > 0 || quarantined > 0) {
       status = Status.PARTIAL;
     } else {
       status = Status.SUCCEEDED;
@@ -852,10 +991,11 @@ public final class SyncEngine {
         .errors(rejectedRecords, failures)
         .sampleChanges(sample)
         .fingerprintChanged(fingerprintChanged)
-        .requests(requests.figures())
         .stateOrigin(destinationChanged, sourceChanged)
         .failureCause(status == Status.FAILED || status == Status.ABORTED ? kind : null, failCause)
         .notFoundRecords(notFoundList)
+        .quarantined(quarantined, quarantinedRecords)
+        .requests(requests.figures())
         .build();
   }
 

@@ -10,34 +10,41 @@ import dev.sluice.source.Source;
 import java.time.Clock;
 import java.util.List;
 
-/** Everything a built sync knows; validated by {@code Sync.Builder.build()}. Immutable. */
+/**
+ * Everything a built sync knows; validated by {@code Sync.Builder.build()}. Immutable. Public only
+ * for {@code Sync}, which builds it and reads its name, mode and fingerprint through the accessors;
+ * the engine reads the fields.
+ */
 public final class SyncPlan {
-  public final String name;
-  public final Source source;
-  public final Mapper mapper;
-  public final Destination destination;
-  public final SyncMode mode;
-  public final StateStore state;
-  public final Differ differ;
-  public final int batchSize;
-  public final int concurrency;
-  public final List<SyncListener> listeners;
-  public final Clock clock;
-  public final int dryRunSampleSize;
-  public final String fingerprint;
-  public final java.nio.file.Path spillDirectory;
-  public final int sortRunRecords;
-  public final dev.sluice.delivery.DeliveryPolicy delivery;
-  public final Delivery.Guards guards;
+  final String name;
+  final Source source;
+  final Mapper mapper;
+  final Destination destination;
+  final SyncMode mode;
+  final StateStore state;
+  final Differ differ;
+  final int batchSize;
+  final int concurrency;
+  final List<SyncListener> listeners;
+  final Clock clock;
+  final int dryRunSampleSize;
+  final String fingerprint;
+  final java.nio.file.Path spillDirectory;
+  final int sortRunRecords;
+  final dev.sluice.delivery.DeliveryPolicy delivery;
+  final Delivery.Guards guards;
+  /** Runs in a row a record may fail permanently before it is quarantined; 0 never. */
+  final int quarantineAfter;
   /** Hash of {@link Destination#identity()}: which system the state describes. */
-  public final String destinationId;
+  final String destinationId;
   /** Hash of {@link Source#describe()}: what the state was read from. */
-  public final String sourceId;
+  final String sourceId;
 
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
       Clock clock, int dryRunSampleSize, String fingerprint, java.nio.file.Path spillDirectory,
-      int sortRunRecords, dev.sluice.delivery.DeliveryPolicy delivery) {
+      int sortRunRecords, dev.sluice.delivery.DeliveryPolicy delivery, int quarantineAfter) {
+    this.quarantineAfter = quarantineAfter;
     this.name = name;
     this.source = source;
     this.mapper = mapper;
@@ -59,8 +66,28 @@ public final class SyncPlan {
     this.sourceId = shortHash("source: " + source.describe());
   }
 
+  /** {@return the sync's name} */
+  public String name() {
+    return name;
+  }
+
+  /** {@return the sync's mode} */
+  public SyncMode mode() {
+    return mode;
+  }
+
+  /** {@return the hash of the mapper's and the destination's descriptions} */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** {@return the sync for {@code toString()}: name, source, destination and mode} */
+  public String describe() {
+    return name + ": " + source.describe() + " -> " + destination.getClass().getSimpleName() + ", mode=" + mode;
+  }
+
   /** What a commit records with the state: the fingerprint and what the state was written for. */
-  public String stored() {
+  String stored() {
     return fingerprint + ";d=" + destinationId + ";s=" + sourceId;
   }
 
@@ -70,7 +97,7 @@ public final class SyncPlan {
   }
 
   /** The parts of a stored fingerprint; the identities are null in a state written before they were recorded. */
-  public static final class Stored {
+  static final class Stored {
     public final String fingerprint;
     public final String destination;
     public final String source;
@@ -82,7 +109,7 @@ public final class SyncPlan {
     }
 
     /** Parses what {@link #stored()} wrote (or an older plain fingerprint, or null). */
-    public static Stored parse(String stored) {
+    static Stored parse(String stored) {
       if (stored == null) {
         return new Stored(null, null, null);
       }

@@ -48,6 +48,8 @@ public final class Convert {
   /**
    * To {@code BigDecimal}, exactly: numbers, and decimal text such as {@code "19.90"}. A value
    * beyond the {@linkplain ValueLimits decimal limits} ({@code "1e1000000"}) is refused.
+   *
+   * @return the converter
    */
   public static Converter<BigDecimal> toDecimal() {
     return named("decimal", Convert::decimal);
@@ -58,6 +60,8 @@ public final class Convert {
    * {@linkplain ValueLimits decimal limits} is refused before it is rounded, so that
    * {@code "1e1000000"} costs no more than {@code "1"}.
    *
+   * @param scale decimal places
+   * @return the converter
    * @throws IllegalArgumentException if {@code scale} is beyond {@link ValueLimits#MAX_DECIMAL_SCALE}
    */
   public static Converter<BigDecimal> toDecimal(int scale) {

@@ -50,6 +50,16 @@ public interface Mapper {
     return Optional.empty();
   }
 
+  /**
+   * The names of the source fields this mapper reads, when it knows them before it sees a record.
+   * When the source knows its fields too (SQL sources know their columns), a run whose source
+   * lacks one fails at once, naming it and the nearest names, instead of rejecting every record.
+   * Names match ignoring case, as {@link Mapping} does. The default is empty: not known.
+   */
+  default Optional<List<String>> sourceFields() {
+    return Optional.empty();
+  }
+
   /** {@return a mapper that passes every record on unchanged} */
   static Mapper identity() {
     return new Mapper() {

@@ -82,6 +82,18 @@ public final class Mapping implements Mapper {
     return copyAll == null ? Optional.of(target.names()) : Optional.empty();
   }
 
+  /** The source fields the copy, rename and convert steps read. */
+  @Override
+  public Optional<List<String>> sourceFields() {
+    List<String> names = new java.util.ArrayList<>();
+    for (Rule rule : rules) {
+      if (rule.sourceField != null && !names.contains(rule.sourceField)) {
+        names.add(rule.sourceField);
+      }
+    }
+    return Optional.of(List.copyOf(names));
+  }
+
   @Override
   public MapResult map(Record source) {
     Resolved r = resolve(source.shape());

@@ -184,6 +184,12 @@ final class JdbcRecordStream implements RecordStream {
     return -1;
   }
 
+  /** The query's columns, as records carry them. */
+  @Override
+  public java.util.Optional<List<String>> fieldNames() {
+    return java.util.Optional.of(shape.names());
+  }
+
   @Override
   public boolean hasNext() {
     if (ready == null) {

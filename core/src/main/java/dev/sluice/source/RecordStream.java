@@ -11,6 +11,15 @@ import java.util.Objects;
  */
 public interface RecordStream extends Iterator<Record>, AutoCloseable {
 
+  /**
+   * The fields every record of this stream has, when known before the first record (a query's
+   * columns); the default is empty. The engine checks the mapping's {@link
+   * dev.sluice.map.Mapper#sourceFields() source fields} against them before reading.
+   */
+  default java.util.Optional<java.util.List<String>> fieldNames() {
+    return java.util.Optional.empty();
+  }
+
   /** Releases what the stream holds. The default does nothing. */
   @Override
   default void close() {}

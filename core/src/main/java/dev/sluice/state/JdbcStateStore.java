@@ -56,9 +56,13 @@ import org.slf4j.LoggerFactory;
  * <p>Each checkpoint writes the batch's confirmations to the pending table in one transaction; the
  * commit moves them into the state table and records the fingerprint in one transaction. A run
  * that dies leaves its confirmations pending, and the next open of that sync folds them in. One run
- * per sync: {@code open} takes a lease on the sync's row (renewed at each checkpoint) and refuses
- * while another run holds it; a lease older than {@link Builder#leaseTimeout(Duration)} counts as
- * abandoned by a dead process. Keys must fit in 2000 characters. The state is read in key order
+ * per sync: {@code open} takes a lease on the sync's row and refuses while another run holds it;
+ * a lease older than {@link Builder#leaseTimeout(Duration)} counts as abandoned by a dead process.
+ * The lease is renewed while the run lives (every third of the timeout, on a connection of its
+ * own) and fenced: every checkpoint and the commit first renew it in their own transaction, and a
+ * run whose lease another instance took writes nothing more and fails with a
+ * {@link StateStoreException} that says so. Keys are those {@link dev.sluice.ValueLimits#keyProblem}
+ * accepts (at most 2,000 bytes, no NUL, valid Unicode); others are refused at {@code put}. The state is read in key order
  * ({@code COLLATE "C"} on PostgreSQL); a database that sorts otherwise is detected and refused.
  */
 public final class JdbcStateStore implements StateStore {

@@ -87,12 +87,21 @@ public final class ResultsLog implements SyncListener {
     this.runsTable = b.schema + ".sluice_sync_runs";
   }
 
-  /** Configures a results log written through {@code dataSource}. */
+  /**
+   * Configures a results log written through {@code dataSource}.
+   *
+   * @param dataSource where the tables are
+   * @return a builder
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
 
-  /** The statements that create the schema and both tables, for your migrations. */
+  /**
+   * The statements that create the schema and both tables, for your migrations.
+   *
+   * @return the DDL, one statement each
+   */
   public List<String> ddl() {
     boolean bq = dialect == WarehouseDialect.BIGQUERY;
     String text = bq ? "string" : "varchar";
@@ -290,7 +299,12 @@ public final class ResultsLog implements SyncListener {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** The schema of both tables; default {@value Warehouse#DEFAULT_SCHEMA}. */
+    /**
+     * The schema of both tables; default {@value Warehouse#DEFAULT_SCHEMA}.
+     *
+     * @param schema letters, digits and underscores
+     * @return this builder
+     */
     public Builder schema(String schema) {
       Objects.requireNonNull(schema, "schema");
       if (!schema.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -300,7 +314,12 @@ public final class ResultsLog implements SyncListener {
       return this;
     }
 
-    /** How long rows are kept; older ones are deleted after each run. Default 30 days. */
+    /**
+     * How long rows are kept; older ones are deleted after each run. Default 30 days.
+     *
+     * @param retention a positive duration
+     * @return this builder
+     */
     public Builder retention(Duration retention) {
       Objects.requireNonNull(retention, "retention");
       if (retention.isNegative() || retention.isZero()) {
@@ -310,25 +329,44 @@ public final class ResultsLog implements SyncListener {
       return this;
     }
 
-    /** The clock of the log's timestamps and of the retention; default the system clock. */
+    /**
+     * The clock of the log's timestamps and of the retention; default the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Whether to create the schema and tables when absent (default false: create them from ddl()). */
+    /**
+     * Whether to create the schema and tables when absent (default false: create them from ddl()).
+     *
+     * @param create whether to create them
+     * @return this builder
+     */
     public Builder createTables(boolean create) {
       this.createTables = create;
       return this;
     }
 
-    /** The dialect of the DDL's types (BigQuery's differ); default standard SQL. */
+    /**
+     * The dialect of the DDL's types (BigQuery's differ); default standard SQL.
+     *
+     * @param dialect the warehouse's dialect
+     * @return this builder
+     */
     public Builder dialect(WarehouseDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
 
-    /** Builds the log; connects only when a run first writes. */
+    /**
+     * Builds the log; connects only when a run first writes.
+     *
+     * @return the log, to add to syncs with {@code .listener(...)}
+     */
     public ResultsLog build() {
       return new ResultsLog(this);
     }

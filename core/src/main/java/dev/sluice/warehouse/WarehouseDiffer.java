@@ -36,7 +36,7 @@ final class WarehouseDiffer implements Differ {
   @Override
   public Comparison begin(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll) {
     if (!(previous instanceof WarehouseSession) || ((WarehouseSession) previous).warehouse != warehouse) {
-      throw new IllegalStateException("the warehouse differ compares with the state in the warehouse: set"
+      throw new StateStoreException("the warehouse differ compares with the state in the warehouse: set"
           + " .state(warehouse) on the sync, with the same Warehouse whose differ() it uses");
     }
     return new WarehouseComparison((WarehouseSession) previous, findDeletes, resendAll);
@@ -49,7 +49,7 @@ final class WarehouseDiffer implements Differ {
   }
 
   /** What the changes query said about one key, until the engine compares its record. */
-  private record Verdict(long hash, boolean known, boolean duplicate) {}
+  private record Verdict(long hash, Long previous, boolean duplicate) {}
 
   private static final class WarehouseComparison implements Comparison {
     private final WarehouseSession session;
@@ -69,7 +69,7 @@ final class WarehouseDiffer implements Differ {
     @Override
     public RecordStream open(Source source) {
       if (!(source instanceof WarehouseQuery)) {
-        throw new IllegalStateException("the warehouse differ reads a WarehouseQuery (warehouse.query(...)), not "
+        throw new SourceException("the warehouse differ reads a WarehouseQuery (warehouse.query(...)), not "
             + source.describe() + "; use the default differ for other sources");
       }
       query = (WarehouseQuery) source;
@@ -96,7 +96,8 @@ final class WarehouseDiffer implements Differ {
           String key = row.key();
           if (key != null) {
             Object copies = row.get(3);
-            verdicts.put(key, new Verdict(WarehouseSession.fromHex((String) row.get(1)), row.get(2) != null,
+            verdicts.put(key, new Verdict(WarehouseSession.fromHex((String) row.get(1)),
+                row.get(2) == null ? null : WarehouseSession.fromHex((String) row.get(2)),
                 copies != null && ((Number) copies).longValue() > 1));
           }
           return strip(row);
@@ -113,7 +114,7 @@ final class WarehouseDiffer implements Differ {
       if (verdict.duplicate()) {
         throw new DuplicateKeyException(record.key());
       }
-      return verdict.known() ? Change.update(record, verdict.hash()) : Change.add(record, verdict.hash());
+      return verdict.previous() != null ? Change.update(record, verdict.hash()) : Change.add(record, verdict.hash());
     }
 
     @Override

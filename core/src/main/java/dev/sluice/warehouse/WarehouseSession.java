@@ -1,5 +1,6 @@
 package dev.sluice.warehouse;
 
+import dev.sluice.ValueLimits;
 import dev.sluice.diff.KeyOrder;
 import dev.sluice.state.StateCursor;
 import dev.sluice.state.StateStoreException;
@@ -208,6 +209,7 @@ final class WarehouseSession implements SyncState {
   @Override
   public void put(String key, long hash) {
     checkWritable();
+    dev.sluice.state.StateKeys.check(syncName, key);
     keys.add(key);
     hashes.add(hash);
   }
@@ -215,6 +217,7 @@ final class WarehouseSession implements SyncState {
   @Override
   public void remove(String key) {
     checkWritable();
+    dev.sluice.state.StateKeys.check(syncName, key);
     keys.add(key);
     hashes.add(null);
   }
@@ -226,14 +229,12 @@ final class WarehouseSession implements SyncState {
       return;
     }
     try {
+      // The fence first: DuckDB's appender writes outside the transaction's rollback.
+      fence();
       if (sql.dialect == WarehouseDialect.DUCKDB && connection.isWrapperFor(org.duckdb.DuckDBConnection.class)) {
         DuckDbStaging.stage(connection, sql.schema, syncName, keys, hashes);
       } else {
         stageByInserts();
-      }
-      try (PreparedStatement s = prepare(connection, sql.renewLease(), Timestamp.from(warehouse.clock.instant()),
-          syncName, owner)) {
-        s.executeUpdate();
       }
       connection.commit();
       keys.clear();
@@ -281,11 +282,30 @@ final class WarehouseSession implements SyncState {
     }
   }
 
+  /**
+   * Renews the lease in the current transaction, which then holds the sync's row until it commits:
+   * a run whose lease another run took over (it expired) writes nothing more.
+   */
+  private void fence() throws SQLException {
+    int renewed;
+    try (PreparedStatement s = prepare(connection, sql.renewLease(), Timestamp.from(warehouse.clock.instant()),
+        syncName, owner)) {
+      renewed = s.executeUpdate();
+    }
+    if (renewed != 1) {
+      connection.rollback();
+      throw new StateStoreException("sync '" + syncName + "' lost its lease on the warehouse state: another run took"
+          + " it over (a lease lasts " + warehouse.lease + " without a checkpoint); this run records nothing more,"
+          + " and what it delivered since its last checkpoint is sent again by the next run");
+    }
+  }
+
   @Override
   public void commit(String newFingerprint) {
     checkpoint();
     committed = true;
     try {
+      fence();
       fold(sql, connection, syncName);
       try (PreparedStatement s = prepare(connection, sql.recordCommit(), newFingerprint,
           Timestamp.from(warehouse.clock.instant()), syncName)) {
@@ -316,6 +336,7 @@ final class WarehouseSession implements SyncState {
     closeQuietly(connection);
   }
 
+  /** Refuses, naming it, a key no state store could give back exactly (the rule of {@link ValueLimits#keyProblem}). */
   private void checkWritable() {
     if (closed || committed) {
       throw new IllegalStateException("the warehouse state session of sync '" + syncName + "' is "

@@ -155,6 +155,8 @@ public final class Quickstart {
           .require("email")
           .build();
       Webhook webhook = Webhook.builder(receiver.url())
+          // The demo receiver listens on a new port each time; it is the same receiver for the state.
+          .identity("sluice-demo-receiver")
           .secret(secret)
           .recordsPerRequest(500)
           .build();

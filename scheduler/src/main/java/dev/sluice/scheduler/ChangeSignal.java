@@ -44,14 +44,14 @@ public interface ChangeSignal {
   Optional<String> read();
 
   /**
-   * {@return a signal read by one SQL query with {@code ?} bind values} The query returns one row (or none,
+   * A signal read by one SQL query with {@code ?} bind values. The query returns one row (or none,
    * read as no value); its columns are joined with {@code |}, so
    * {@code select max(updated_at), count(*) from t} moves on updates and on deletes alike.
    *
    * @param dataSource the database of the scheduler's tables
    * @param sql the query
    * @param binds its bind values
-   * @return a signal read by one SQL query with {@code ?} bind values
+   * @return the signal
    */
   static ChangeSignal sql(DataSource dataSource, String sql, Object... binds) {
     Objects.requireNonNull(dataSource, "dataSource");

@@ -123,7 +123,6 @@ public final class DbtCloudWebhook {
   /**
    * Handles one delivery.
    *
-   * @return what to answer
    * @param authorization the value of the {@value #SIGNATURE_HEADER} header, or null if absent
    * @param body the raw request body, exactly as received (the signature covers these bytes)
    * @return the answer to send back: its status, a message and the runs it triggered

@@ -95,6 +95,8 @@ public final class SluiceScheduler implements AutoCloseable {
   public static final Duration DEFAULT_STALENESS_CHECK = Duration.ofMinutes(1);
   /** How long {@link #close()} lets running syncs finish before it cancels them. */
   public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
+  /** The least time {@link #stop(Duration)} gives cancelled runs to return their reports. */
+  public static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
   /** When an execution that could not be run (an error of the scheduler's own tables) is tried again. */
   static final Duration RETRY_AFTER_ERROR = Duration.ofMinutes(1);
 
@@ -122,12 +124,12 @@ public final class SluiceScheduler implements AutoCloseable {
 
   /** A run in progress on this instance. */
   private static final class Running {
-    final String syncName;
+    final Sync sync;
     final Thread thread;
     final CompletableFuture<RunRecord> done = new CompletableFuture<>();
 
-    Running(String syncName, Thread thread) {
-      this.syncName = syncName;
+    Running(Sync sync, Thread thread) {
+      this.sync = sync;
       this.thread = thread;
     }
   }
@@ -196,6 +198,7 @@ public final class SluiceScheduler implements AutoCloseable {
         : Scheduler.create(dataSource, tasks).clock(clock::instant).enableImmediateExecution();
     this.db = sb.threads(b.threads)
         .pollingInterval(b.pollingInterval)
+        .heartbeatInterval(b.heartbeatInterval)
         .schedulerName(new SchedulerName.Fixed(instanceName))
         .shutdownMaxWait(Duration.ofSeconds(5))
         .build();
@@ -301,12 +304,14 @@ public final class SluiceScheduler implements AutoCloseable {
     String requestId = UUID.randomUUID().toString();
     return store.inTransaction(c -> {
       Store.Control control = store.lockKnown(c, syncName);
-      if (control.running && ifRunning == IfRunning.JOIN) {
-        String executionId = control.executionId;
-        return handle(syncName, TriggerHandle.Outcome.ALREADY_RUNNING, executionId, null);
+      // A run whose report is recorded is over, though its execution is not rescheduled yet
+      // (executionId is cleared then): a trigger asks for a new run, which follows at once.
+      boolean inProgress = control.running && control.executionId != null;
+      if (inProgress && ifRunning == IfRunning.JOIN) {
+        return handle(syncName, TriggerHandle.Outcome.ALREADY_RUNNING, control.executionId, null);
       }
       requestRun(c, syncName, requestId, source, control.running);
-      return handle(syncName, control.running ? TriggerHandle.Outcome.RERUN_QUEUED : TriggerHandle.Outcome.QUEUED,
+      return handle(syncName, inProgress ? TriggerHandle.Outcome.RERUN_QUEUED : TriggerHandle.Outcome.QUEUED,
           null, requestId);
     });
   }
@@ -526,7 +531,7 @@ public final class SluiceScheduler implements AutoCloseable {
    * Stops this instance: it takes no new runs (other instances take them), waits up to
    * {@code deadline} for the syncs it is running, then cancels those still running and waits for
    * their reports (a cancelled run ends {@code ABORTED} and keeps what the destination confirmed),
-   * up to {@code deadline} again. Idempotent.
+   * up to {@code deadline} again but at least {@link #CANCEL_GRACE}. Idempotent.
    *
    * @param deadline how long to wait for running syncs
    * @return the runs that were in progress when stop was called, each finished or cancelled; a run
@@ -558,14 +563,18 @@ public final class SluiceScheduler implements AutoCloseable {
       }
     }
     for (Running r : late) {
-      log.warn("sync {} still runs after the shutdown deadline of {}: cancelling it", r.syncName, deadline);
+      log.warn("sync {} still runs after the shutdown deadline of {}: cancelling it", r.sync.name(), deadline);
       cancel(r);
     }
-    long cancelEnd = System.nanoTime() + deadline.toNanos();
+    long cancelStart = System.nanoTime();
+    long cancelEnd = cancelStart + Math.max(deadline.toNanos(), CANCEL_GRACE.toNanos());
     for (Running r : late) {
       awaitRun(r, Math.max(0, cancelEnd - System.nanoTime())).ifPresentOrElse(ended::add,
           () -> log.error("sync {} did not end after it was cancelled; its execution is revived on another instance"
-              + " once its heartbeat stops", r.syncName));
+              + " once its heartbeat stops", r.sync.name()));
+    }
+    if (!late.isEmpty()) {
+      log.info("the cancelled runs ended within {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelStart));
     }
     db.stop();
     state = State.STOPPED;
@@ -580,10 +589,11 @@ public final class SluiceScheduler implements AutoCloseable {
   }
 
   /**
-   * Cancels a run in progress on this instance. The engine turns the interrupt into an
-   * {@code ABORTED} report; what the destination confirmed before is committed.
+   * Cancels a run in progress on this instance: it ends {@code ABORTED}, and what the destination
+   * confirmed before is committed.
    */
   private static void cancel(Running run) {
+    // Interrupted, the run aborts on its own thread and also wakes from any wait it is in.
     run.thread.interrupt();
   }
 
@@ -616,14 +626,14 @@ public final class SluiceScheduler implements AutoCloseable {
     }
     String executionId = UUID.randomUUID().toString();
     Store.Claim claim = store.beginRun(name, executionId);
-    Running run = new Running(name, Thread.currentThread());
+    Running run = new Running(reg.sync, Thread.currentThread());
     running.put(executionId, run);
     RunRecord record;
     try {
       SyncReport report = runSync(reg.sync);
       record = new RunRecord(executionId, claim.trigger, instanceName, clock.instant(), report);
     } finally {
-      // The interrupt (if any) was this scheduler's cancellation; it has done its work.
+      // An interrupt (if any) was this scheduler's cancellation; it has done its work.
       Thread.interrupted();
     }
     try {
@@ -803,6 +813,7 @@ public final class SluiceScheduler implements AutoCloseable {
     private String instanceName;
     private int threads = DEFAULT_THREADS;
     private Duration pollingInterval = DEFAULT_POLLING_INTERVAL;
+    private Duration heartbeatInterval = SchedulerBuilder.DEFAULT_HEARTBEAT_INTERVAL;
     private int historySize = DEFAULT_HISTORY_SIZE;
     private Duration stalenessCheck = DEFAULT_STALENESS_CHECK;
     private boolean createTables = true;
@@ -906,6 +917,23 @@ public final class SluiceScheduler implements AutoCloseable {
         throw new IllegalArgumentException("pollingInterval must be at least 10 ms, was " + interval);
       }
       this.pollingInterval = interval;
+      return this;
+    }
+
+    /**
+     * How often a running sync's execution row is touched to show that its instance is alive;
+     * default db-scheduler's 5 minutes. An instance that misses 6 heartbeats is taken for dead, and
+     * the sync it was running is run again on another instance.
+     *
+     * @param interval the interval
+     * @return this builder
+     */
+    public Builder heartbeatInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("heartbeatInterval must be at least 1 s, was " + interval);
+      }
+      this.heartbeatInterval = interval;
       return this;
     }
 

@@ -255,6 +255,8 @@ final class Store {
           + HISTORY + " where sync_name = ? order by finished_at desc, execution_id desc limit ?)", sync, sync, historySize);
       update(c, "delete from " + REQUESTS + " where sync_name = ? and execution_id is not null and execution_id not in"
           + " (select execution_id from " + HISTORY + " where sync_name = ?)", sync, sync);
+      // The run is over though its execution is not yet rescheduled: a trigger from now on asks for a new run.
+      update(c, "update " + CONTROL + " set execution_id = null where sync_name = ?", sync);
       if (r.status() == SyncReport.Status.SUCCEEDED && claim.candidate != null) {
         update(c, "update " + CONTROL + " set watermark = ? where sync_name = ?", claim.candidate, sync);
       }

@@ -27,7 +27,6 @@ public interface SyncAlerts {
    *
    * @param run the run
    * @param badShare (rejected + failed) / read, from 0 to 1
-   * @param run the run
    */
   default void onPartial(RunRecord run, double badShare) {}
 
@@ -38,8 +37,6 @@ public interface SyncAlerts {
    * @param syncName the sync's name
    * @param maxAge the maximum age
    * @param lastSuccess when it last succeeded; empty if it never did
-   * @param syncName the name of the sync
-   * @param maxAge the longest time without a good run
    */
   default void onStale(String syncName, Optional<Instant> lastSuccess, Duration maxAge) {}
 }

@@ -7,6 +7,6 @@ class SchedulerArchitectureTest {
 
   @Test
   void usesOnlyTheSluiceApi() {
-    SluiceArchitecture.check("dev.sluice.scheduler");
+    SluiceArchitecture.checkModule("dev.sluice.scheduler");
   }
 }

@@ -59,6 +59,27 @@ class SchedulesTest {
   }
 
   @Test
+  void aCronSyncKeepsItsWallClockTimeAcrossTheDaylightSavingChange() {
+    MutableClock march = new MutableClock(Instant.parse("2026-03-28T04:30:00Z")); // 05:30 in Berlin
+    Fixture f = new Fixture("customers", state);
+    SluiceScheduler s = Manual.builder(db, march, "a")
+        .sync(f.sync, SyncSchedule.cron("0 0 6 * * *", ZoneId.of("Europe/Berlin"))).build();
+    s.start();
+    assertThat(s.nextRun("customers")).contains(Instant.parse("2026-03-28T05:00:00Z")); // 06:00 CET
+
+    march.advance(Duration.ofMinutes(30));
+    Manual.runDue(s);
+    assertThat(f.runs()).isEqualTo(1);
+    // Clocks go forward on the 29th: 06:00 CEST is 04:00 UTC, 23 hours later.
+    assertThat(s.nextRun("customers")).contains(Instant.parse("2026-03-29T04:00:00Z"));
+
+    march.advance(Duration.ofHours(23));
+    Manual.runDue(s);
+    assertThat(f.runs()).isEqualTo(2);
+    assertThat(s.nextRun("customers")).contains(Instant.parse("2026-03-30T04:00:00Z"));
+  }
+
+  @Test
   void runsMissedWhileEveryInstanceWasDownRunOnceNotOnceEach() {
     Fixture f = new Fixture("customers", state);
     SluiceScheduler first = start(f, SyncSchedule.every(Duration.ofMinutes(1)), "a");

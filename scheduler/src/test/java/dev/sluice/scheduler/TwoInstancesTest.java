@@ -74,11 +74,15 @@ class TwoInstancesTest {
     SluiceScheduler a = instance("a");
     SluiceScheduler b = instance("b");
 
-    // One after the other: 24 runs, each on whichever instance picks it.
+    // One after the other: 24 runs, each on whichever instance picks it; a trigger that comes as the
+    // previous run is being rescheduled gets a run of its own, not the finished one.
+    java.util.Set<String> sequential = new java.util.HashSet<>();
     for (int i = 0; i < 24; i++) {
       RunRecord run = (i % 2 == 0 ? a : b).trigger("customers").await(WAIT);
       assertThat(run.status()).isEqualTo(SyncReport.Status.SUCCEEDED);
+      sequential.add(run.runId());
     }
+    assertThat(sequential).hasSize(24);
     // At once from eight threads on both instances: joins and reruns, never a second run at the same time.
     ExecutorService callers = Executors.newFixedThreadPool(8);
     try {

@@ -3,6 +3,7 @@ package dev.sluice.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.ValueLimits;
 import dev.sluice.diff.KeyOrder;
 import dev.sluice.state.StateCursor;
 import dev.sluice.state.StateStore;
@@ -116,6 +117,43 @@ public abstract class StateStoreContract {
         assertThat(entries).containsExactly(Map.entry("kept-if-durable", 1L));
       } else {
         assertThat(entries).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void givesBackExactlyEveryKeyItAcceptsAndRefusesTheOthersByName() {
+    String sync = syncName("odd-keys");
+    List<String> keys = List.of("k\uD800", "\uDC00lone", "nul\u0000key", "x".repeat(ValueLimits.MAX_KEY_BYTES + 1),
+        "\u00e9".repeat(ValueLimits.MAX_KEY_BYTES / 2 + 1), "x".repeat(ValueLimits.MAX_KEY_BYTES), "tab\tand\nnewline",
+        "emoji \uD83D\uDE00", "\uFFFF", " ", "back\\slash|pipe");
+    List<String> accepted = new ArrayList<>();
+    try (SyncState state = store.open(sync)) {
+      for (String key : keys) {
+        try {
+          state.put(key, key.length());
+          accepted.add(key);
+        } catch (IllegalArgumentException e) {
+          assertThat(ValueLimits.keyProblem(key)).as("refused a key the engine accepts: %s", e.getMessage()).isNotNull();
+          assertThat(e.getMessage()).contains(ValueLimits.escape(key).substring(0, Math.min(20, ValueLimits.escape(key).length())));
+        }
+      }
+      state.commit("fp");
+    }
+    try (SyncState state = store.open(sync)) {
+      Map<String, Long> back = new LinkedHashMap<>();
+      StateCursor cursor = state.cursor();
+      while (cursor.next()) {
+        back.put(cursor.key(), cursor.hash());
+      }
+      assertThat(back.keySet()).as("what a store keeps, it gives back exactly").containsExactlyInAnyOrderElementsOf(accepted);
+      for (String key : accepted) {
+        assertThat(back.get(key)).isEqualTo((long) key.length());
+      }
+    }
+    for (String key : keys) {
+      if (ValueLimits.keyProblem(key) == null) {
+        assertThat(accepted).as("every key the engine accepts is kept").contains(key);
       }
     }
   }

@@ -32,7 +32,7 @@ public final class SortProbe {
   public static void main(String[] args) throws Exception {
     // The engine logs its sort at INFO: capture those lines and print them with the report.
     ch.qos.logback.classic.Logger engineLog =
-        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.sluice.internal.SyncEngine");
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(dev.sluice.Sync.LOGGER);
     engineLog.setLevel(Level.INFO);
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();

@@ -51,6 +51,52 @@ class SyncMetricsTest {
   }
 
   @Test
+  void countsRequestsRetriesRateLimitsSplitsAndWaitingInTheReportTheProgressAndTheMeters() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    dev.sluice.testkit.MutableClock time = new dev.sluice.testkit.MutableClock(Instant.EPOCH);
+    InMemorySource source = InMemorySource.create();
+    for (int i = 0; i < 40; i++) {
+      source.put(Record.builder(String.format("k%02d", i)).set("n", i).build());
+    }
+    dev.sluice.testkit.FaultyDestination faulty = dev.sluice.testkit.FaultyDestination
+        .wrap(RecordingDestination.create())
+        .failNextCallsRetryably(2, "HTTP 502")
+        .rateLimitNextCalls(1, java.time.Duration.ofSeconds(3))
+        .rejectBatchesContaining("k07", "400 bad email");
+    java.util.List<dev.sluice.observe.SyncProgress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Sync sync = Sync.from(source).to(faulty).named("crm").batchSize(10).concurrency(1)
+        .delivery(dev.sluice.delivery.DeliveryPolicy.custom().clock(time, time::advance)
+            .backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1)).jitter(0).build())
+        .listener(SyncMetrics.of(registry, "crm", "Recording"))
+        .listener(new dev.sluice.observe.SyncListener() {
+          @Override
+          public void onProgress(dev.sluice.observe.SyncProgress p) {
+            progress.add(p);
+          }
+        })
+        .build();
+
+    dev.sluice.SyncReport report = sync.run();
+
+    dev.sluice.delivery.RequestFigures figures = report.requests();
+    assertThat(figures.retries()).isEqualTo(2);
+    assertThat(figures.rateLimited()).isEqualTo(1);
+    assertThat(figures.batchesSplit()).as("10 -> 5 -> 3 -> 1: k07 alone").isEqualTo(3);
+    assertThat(figures.rateLimitWait()).as("the 3 s the destination asked for").isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(figures.attempts()).as("2 failures, a 429, the rejection; 6 calls for the halves; 3 other batches")
+        .isEqualTo(4 + 6 + 3);
+    assertThat(progress.get(progress.size() - 1).requests()).isEqualTo(figures);
+    assertThat(progress.get(0).requests().attempts()).isLessThan(figures.attempts());
+    assertThat(count(registry, MetricNames.REQUESTS, MetricNames.TAG_KIND, "attempt")).isEqualTo(figures.attempts());
+    assertThat(count(registry, MetricNames.REQUESTS, MetricNames.TAG_KIND, "retry")).isEqualTo(2);
+    assertThat(count(registry, MetricNames.REQUESTS, MetricNames.TAG_KIND, "rate_limited")).isEqualTo(1);
+    assertThat(count(registry, MetricNames.REQUESTS, MetricNames.TAG_KIND, "http")).isZero();
+    assertThat(registry.get(MetricNames.BATCHES_SPLIT).counter().count()).isEqualTo(3);
+    assertThat(registry.get(MetricNames.RATE_LIMIT_WAIT).timer().totalTime(java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(3.0);
+  }
+
+  @Test
   void theLastSuccessGaugeKeepsItsValueWhenTheSyncIsRebuiltWithNewMetrics() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     InMemorySource source = InMemorySource.create().put(Record.builder("a").set("n", 1).build());

@@ -54,6 +54,59 @@ class JsonClientTest {
   }
 
   @Test
+  void everyRequestTakesAPermitFromTheBudgetAndReportsItsEndTheResendAfterA401Included() {
+    dev.sluice.delivery.RollingWindowRateLimiter budget = dev.sluice.delivery.RollingWindowRateLimiter
+        .builder("api", 100, Duration.ofSeconds(10)).clock(clock, clock::advance).build();
+    AuthProvider refreshing = new AuthProvider() {
+      @Override
+      public java.util.Map<String, String> headers() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public boolean refreshAfterUnauthorized(JsonResponse response) {
+        return true;
+      }
+    };
+    dev.sluice.delivery.RequestCounter run = new dev.sluice.delivery.RequestCounter();
+    dev.sluice.delivery.RequestCounter.Binding bound = run.bind();
+    try (JsonClient api = JsonClient.builder(server.url("/").toString()).auth(refreshing).rateLimiter(budget).build()) {
+      server.enqueue(respond(200, "{}"));
+      server.enqueue(respond(401, "{}"));
+      server.enqueue(respond(200, "{}"));
+      server.enqueue(respond(503, "{}"));
+
+      api.get("/a");
+      api.post("/b", java.util.Map.of("k", 1));
+      api.get("/c");
+
+      assertThat(server.getRequestCount()).isEqualTo(4);
+      assertThat(budget.getMetrics().getAvailablePermissions()).as("one permit per request").isEqualTo(96);
+      assertThat(budget.inFlight()).as("each reported its end").isZero();
+      assertThat(run.figures().requests()).isEqualTo(4);
+      assertThat(api.rateLimiter()).containsSame(budget);
+    } finally {
+      bound.close();
+    }
+  }
+
+  @Test
+  void aBudgetThatGrantsNoPermitWithinItsTimeoutFailsTheRequestAsRateLimitedWithoutSendingIt() {
+    dev.sluice.delivery.RollingWindowRateLimiter budget = dev.sluice.delivery.RollingWindowRateLimiter
+        .builder("api", 1, Duration.ofSeconds(10)).clock(clock, clock::advance).timeout(Duration.ofSeconds(1)).build();
+    try (JsonClient api = JsonClient.builder(server.url("/").toString()).rateLimiter(budget).build()) {
+      server.enqueue(respond(200, "{}"));
+      api.get("/a");
+
+      assertThatThrownBy(() -> api.get("/b")).isInstanceOfSatisfying(RateLimitedException.class, e -> {
+        assertThat(e).hasMessageContaining("the rate limit 'api' granted no permit for GET /b within its timeout of PT1S");
+        assertThat(e.requestedWait()).isEmpty();
+      });
+      assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void classifiesStatusesAsConnectorsNeed() {
     try (JsonClient api = client(AuthProvider.none())) {
       for (int code : new int[] {200, 201, 204, 207}) {

@@ -28,4 +28,9 @@ class RecordingDestinationContractTest extends DestinationContract {
   protected Optional<Record> invalidRecord(String key) {
     return Optional.of(Record.builder(key).set("email", "not an email").build());
   }
+
+  @Override
+  protected boolean reportsNotFoundAndAlreadyExists() {
+    return true;
+  }
 }

@@ -97,7 +97,7 @@ class WarehouseSyncTest {
         "update " + table + " set note = 'only an unmapped column' where id = 10",
         "delete from " + table + " where id in (20, 21)",
         "insert into " + table + " values (101, 'c101@example.com', 'pro', 0.05, 'n')");
-    destination.clearFailures().failKey("2", false, "invalid email for 2");
+    destination.clearFailures().failKey("2", true, "HTTP 503 for 2");
     destination.clearBatches();
     Map<String, Long> before = state(warehouse, sync);
     SyncReport second = mirror.run();

@@ -111,6 +111,6 @@ class WarehouseSyncTest {
 
   @Test
   void theUsersCodeStaysOffSluiceInternals() {
-    SluiceArchitecture.check("com.example.crm");
+    SluiceArchitecture.checkModule("com.example.crm");
   }
 }

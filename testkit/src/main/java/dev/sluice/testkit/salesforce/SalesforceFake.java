@@ -1298,7 +1298,6 @@ public final class SalesforceFake implements AutoCloseable {
         job.failMessage = failNextJobMessage;
         failNextJobAfter = null;
       }
-      advance(job);
     } else if (state.equals("Aborted")) {
       if (!Set.of("Open", "UploadComplete", "InProgress").contains(job.state)) {
         return errors(400, "INVALIDJOBSTATE", "Job " + job.id + " cannot be aborted in state " + job.state);

@@ -193,6 +193,22 @@ public final class ZendeskFake implements AutoCloseable {
     }
   }
 
+  /** A request the fake accepted (under the rate limit): when, which, and how many items it carried. */
+  public static final class Accepted {
+    /** When it arrived, by {@link System#nanoTime()}. */
+    public final long nanoTime;
+    /** Method and path, such as {@code POST /api/v2/users/create_or_update_many}. */
+    public final String request;
+    /** Items of a bulk request that created a job; 0 for any other request. */
+    public final int items;
+
+    Accepted(long nanoTime, String request, int items) {
+      this.nanoTime = nanoTime;
+      this.request = request;
+      this.items = items;
+    }
+  }
+
   /** One background job and what it will do. */
   private static final class Job {
     final String id;
@@ -242,6 +258,8 @@ public final class ZendeskFake implements AutoCloseable {
   private final Set<String> oauthTokens = new HashSet<>();
   private final List<String> paths = new ArrayList<>();
   private final Map<String, Integer> items = new TreeMap<>();
+  private final List<Accepted> accepted = new ArrayList<>();
+  private final List<Long> rateLimitedAt = new ArrayList<>();
   private int limit = 700;
   private Duration queuedFor = Duration.ofMillis(200);
   private Duration workingFor = Duration.ofMillis(300);
@@ -253,6 +271,7 @@ public final class ZendeskFake implements AutoCloseable {
   private long tooManyJobs;
   private int maxActiveJobs;
   private long jobsSubmitted;
+  private int lastJobItems;
 
   private ZendeskFake(Clock clock) {
     this.clock = clock;
@@ -539,6 +558,16 @@ public final class ZendeskFake implements AutoCloseable {
     return rateLimited;
   }
 
+  /** {@return when each request over the per-minute limit arrived ({@link System#nanoTime()}); scripted 429s are not counted} */
+  public synchronized List<Long> rateLimitedAt() {
+    return List.copyOf(rateLimitedAt);
+  }
+
+  /** {@return every request accepted under the rate limit, in order} */
+  public synchronized List<Accepted> accepted() {
+    return List.copyOf(accepted);
+  }
+
   /** {@return requests answered 429 {@code TooManyJobs}} */
   public synchronized long tooManyJobs() {
     return tooManyJobs;
@@ -606,6 +635,7 @@ public final class ZendeskFake implements AutoCloseable {
     }
     if (window.size() >= limit) {
       rateLimited++;
+      rateLimitedAt.add(System.nanoTime());
       long resetMillis = window.peekFirst() + 60_000 - now;
       long seconds = Math.max(1, (resetMillis + 999) / 1000);
       return withLimitHeaders(new MockResponse.Builder().code(429).addHeader("Retry-After", String.valueOf(seconds))
@@ -614,6 +644,8 @@ public final class ZendeskFake implements AutoCloseable {
               + " exceeded\"}"));
     }
     window.addLast(now);
+    long arrived = System.nanoTime();
+    long jobsBefore = jobsSubmitted;
     settleJobs();
     String body = request.getBody() == null ? "" : request.getBody().utf8();
     MockResponse.Builder response;
@@ -622,6 +654,7 @@ public final class ZendeskFake implements AutoCloseable {
     } catch (IOException e) {
       response = json(400, error("InvalidJSON", "The request body is not valid JSON: " + e.getMessage()));
     }
+    accepted.add(new Accepted(arrived, method + " " + path, jobsSubmitted > jobsBefore ? lastJobItems : 0));
     return withLimitHeaders(response);
   }
 
@@ -854,6 +887,7 @@ public final class ZendeskFake implements AutoCloseable {
     Job job = new Job(id, type, action, work, clock.instant(), durations[0], durations[1], nextJobFailures.poll());
     jobs.put(id, job);
     jobsSubmitted++;
+    lastJobItems = work.size();
     maxActiveJobs = (int) Math.max(maxActiveJobs, active + 1);
     settleJobs();
     ObjectNode reply = JSON.createObjectNode();

@@ -1,0 +1,182 @@
+package dev.sluice.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.Record;
+import dev.sluice.Sync;
+import dev.sluice.SyncMode;
+import dev.sluice.SyncReport;
+import dev.sluice.SyncReport.Status;
+import dev.sluice.destination.Operation;
+import dev.sluice.map.Mapping;
+import dev.sluice.source.Databases;
+import dev.sluice.source.DuckDb;
+import dev.sluice.source.Source;
+import dev.sluice.state.InMemoryStateStore;
+import dev.sluice.state.StateStoreException;
+import dev.sluice.state.SyncState;
+import dev.sluice.testkit.MutableClock;
+import dev.sluice.testkit.RecordingDestination;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The warehouse engine's rules, on DuckDB. */
+class WarehouseEngineTest {
+
+  private static final DuckDb DUCK = DuckDb.inMemory();
+
+  @AfterAll
+  static void closeDuckDb() {
+    DUCK.close();
+  }
+
+  private static String table(String columns, String rows) {
+    String table = "t_" + UUID.randomUUID().toString().substring(0, 8);
+    Databases.execute(DUCK.dataSource(), "create table " + table + " (" + columns + ")",
+        "insert into " + table + " values " + rows);
+    return table;
+  }
+
+  private static Warehouse warehouse() {
+    return Warehouse.builder(DUCK.dataSource()).createTables(true).build();
+  }
+
+  @Test
+  void failsTheRunNamingTheKeyWhenTwoRowsShareItEvenIfOneIsUnchanged() {
+    String table = table("id integer, email varchar", "(1, 'a'), (2, 'b')");
+    Warehouse warehouse = warehouse();
+    RecordingDestination destination = RecordingDestination.create();
+    Sync sync = Sync.from(warehouse.query("select * from " + table).key("id").build()).to(destination)
+        .named("dup-" + table).mode(SyncMode.MIRROR).state(warehouse).differ(warehouse.differ()).build();
+    assertThat(sync.run().status()).isEqualTo(Status.SUCCEEDED);
+    Databases.execute(DUCK.dataSource(), "insert into " + table + " values (1, 'other')");
+    destination.clearBatches();
+    SyncReport report = sync.run();
+    assertThat(report.status()).isEqualTo(Status.FAILED);
+    assertThat(report.failure()).get().asString().contains("'1'");
+    assertThat(destination.keysSent(Operation.DELETE)).isEmpty();
+  }
+
+  @Test
+  void resendsEveryRowWhenTheFingerprintChangesAndNothingWhenItDoesNot() {
+    String table = table("id integer, email varchar", "(1, 'a'), (2, 'b'), (3, 'c')");
+    Warehouse warehouse = warehouse();
+    WarehouseQuery query = warehouse.query("select * from " + table).key("id").copy("email").build();
+    String name = "fp-" + table;
+    Sync v1 = Sync.from(query).map(Mapping.builder().copy("email").version("1").build())
+        .to(RecordingDestination.create()).named(name).state(warehouse).differ(warehouse.differ()).build();
+    Sync v2 = Sync.from(query).map(Mapping.builder().copy("email").version("2").build())
+        .to(RecordingDestination.create()).named(name).state(warehouse).differ(warehouse.differ()).build();
+    assertThat(v1.run().read()).isEqualTo(3);
+    assertThat(v1.run().read()).isZero();
+    SyncReport changed = v2.run();
+    assertThat(changed.fingerprintChanged()).isTrue();
+    assertThat(changed.read()).isEqualTo(3);
+    assertThat(changed.updated()).isEqualTo(3);
+    assertThat(v2.run().read()).isZero();
+  }
+
+  @Test
+  void composesCompositeKeysAsSqlSourceDoesAndRunsJavaStepsOnTheColumnsItCopies() {
+    String table = table("tenant varchar, id integer, email varchar, unused varchar",
+        "('a|b', 1, 'x@example.com', 'u'), ('a\\b', 2, 'y@example.org', 'u')");
+    Warehouse warehouse = warehouse();
+    RecordingDestination destination = RecordingDestination.create();
+    Mapping mapping = Mapping.builder().copy("email")
+        .compute("domain", r -> ((String) r.get("email")).replaceAll(".*@", "")).build();
+    Sync sync = Sync.from(warehouse.query("select * from " + table).key("tenant", "id").copy("email").build())
+        .map(mapping).to(destination).named("keys-" + table).state(warehouse).differ(warehouse.differ()).build();
+    assertThat(sync.run().status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(destination.contents()).containsOnlyKeys("a\\|b|1", "a\\\\b|2");
+    assertThat(destination.get("a\\|b|1")).isEqualTo(Record.builder("a\\|b|1").set("email", "x@example.com")
+        .set("domain", "example.com").build());
+
+    Databases.execute(DUCK.dataSource(), "update " + table + " set unused = 'changed'");
+    assertThat(sync.run().read()).as("a column no step copies is not hashed").isZero();
+    Databases.execute(DUCK.dataSource(), "update " + table + " set email = 'z@example.net' where id = 2");
+    destination.clearBatches();
+    assertThat(sync.run().read()).isEqualTo(1);
+    assertThat(destination.get("a\\\\b|2").get("domain")).isEqualTo("example.net");
+  }
+
+  @Test
+  void aWarehouseQueryIsReadWholeInKeyOrderByTheDefaultDiffer() {
+    String table = table("id varchar, n integer", "('b', 2), ('a', 1), ('c', 3)");
+    RecordingDestination destination = RecordingDestination.create();
+    WarehouseQuery query = WarehouseQuery.of(DUCK.dataSource(), "select * from " + table).key("id")
+        .rename("n", "number").cast("n", "text", SqlType.text()).constant("flag", true).build();
+    Sync sync = Sync.from(query).to(destination).named("plain").state(new InMemoryStateStore()).build();
+    SyncReport report = sync.run();
+    assertThat(report.status()).as(report.summary()).isEqualTo(Status.SUCCEEDED);
+    assertThat(destination.keysSent(Operation.UPSERT)).containsExactly("a", "b", "c");
+    assertThat(destination.get("b")).isEqualTo(Record.builder("b").set("number", 2).set("text", "2").set("flag", true)
+        .build());
+  }
+
+  @Test
+  void explainsWhatIsMissingWhenTheDifferHasAnotherStateOrSource() {
+    String table = table("id integer", "(1)");
+    Warehouse warehouse = warehouse();
+    SyncReport otherState = Sync.from(warehouse.query("select * from " + table).key("id").build())
+        .to(RecordingDestination.create()).named("s1").state(new InMemoryStateStore()).differ(warehouse.differ())
+        .build().run();
+    assertThat(otherState.failure()).get().asString().contains(".state(warehouse)");
+    SyncReport otherSource = Sync.from(Source.of(Record.builder("1").build()))
+        .to(RecordingDestination.create()).named("s2-" + table).state(warehouse).differ(warehouse.differ())
+        .build().run();
+    assertThat(otherSource.failure()).get().asString().contains("WarehouseQuery");
+    assertThatThrownBy(() -> warehouse.query("select 1").key("id").rename("id", "sluice_key"))
+        .hasMessageContaining("sluice_");
+  }
+
+  @Test
+  void takesOverALeaseOlderThanItsTimeoutAndFencesTheRunThatHeldIt() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T08:00:00Z"));
+    Warehouse warehouse = Warehouse.builder(DUCK.dataSource()).createTables(true).clock(clock)
+        .leaseTimeout(Duration.ofMinutes(10)).build();
+    String name = "lease-" + UUID.randomUUID();
+    SyncState abandoned = warehouse.open(name);
+    assertThatThrownBy(() -> warehouse.open(name)).isInstanceOf(StateStoreException.class)
+        .hasMessageContaining("already running");
+    clock.advance(Duration.ofMinutes(11));
+    try (SyncState next = warehouse.open(name)) {
+      assertThat(next.size()).isZero();
+      abandoned.put("late", 1);
+      assertThatThrownBy(abandoned::checkpoint).isInstanceOf(StateStoreException.class)
+          .hasMessageContaining("lost its lease");
+      next.put("fresh", 2);
+      next.commit("fp");
+    }
+    abandoned.close();
+    try (SyncState after = warehouse.open(name)) {
+      assertThat(after.size()).as("the fenced run staged nothing").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void quarantinesARecordRefusedPermanentlyRunAfterRunUntilItsDataChanges() {
+    String table = table("id integer, email varchar", "(1, 'good'), (2, 'bad')");
+    Warehouse warehouse = warehouse();
+    RecordingDestination destination = RecordingDestination.create().failKey("2", false, "invalid email for 2");
+    Sync sync = Sync.from(warehouse.query("select * from " + table).key("id").build()).to(destination)
+        .named("quarantine-" + table).state(warehouse).differ(warehouse.differ()).quarantineAfter(2).build();
+    assertThat(sync.run().failed()).isEqualTo(1);
+    assertThat(sync.run().failed()).isEqualTo(1);
+    destination.clearBatches();
+    SyncReport third = sync.run();
+    assertThat(third.quarantined()).isEqualTo(1);
+    assertThat(destination.keysSent(Operation.UPSERT)).isEmpty();
+    Databases.execute(DUCK.dataSource(), "update " + table + " set email = 'fixed' where id = 2");
+    destination.clearFailures();
+    assertThat(sync.run().delivered()).as("changed data is sent again").isEqualTo(1);
+  }
+
+  @Test
+  void documentsItsTablesInTheDdlItRuns() {
+    assertThat(warehouse().ddl()).hasSize(4).first().asString().isEqualTo("create schema if not exists \"sluice\"");
+  }
+}
