@@ -1,5 +1,7 @@
 package dev.sluice.hubspot;
 
+import dev.sluice.map.Names;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -122,10 +124,10 @@ final class HubSpotSchema {
 
   /** "; did you mean ...?" with the nearest names, or "". */
   private String suggestion(String name) {
-    String wanted = normal(name);
+    String wanted = Names.normalized(name);
     List<String> near = properties.values().stream()
         .filter(p -> !p.readOnly)
-        .map(p -> Map.entry(p.name, Math.min(distance(wanted, normal(p.name)), distance(wanted, normal(p.label)))))
+        .map(p -> Map.entry(p.name, Math.min(Names.editDistance(wanted, Names.normalized(p.name)), Names.editDistance(wanted, Names.normalized(p.label)))))
         .filter(e -> e.getValue() <= Math.max(2, wanted.length() / 3))
         .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
         .limit(3)
@@ -134,29 +136,7 @@ final class HubSpotSchema {
     return near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?";
   }
 
-  /** Lower case without separators: {@code First_Name} and {@code firstname} match. */
-  static String normal(String name) {
-    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-  }
 
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
-  }
 
   /**
    * The writable property for each column whose name matches one (ignoring case, underscores,
@@ -166,12 +146,12 @@ final class HubSpotSchema {
     Map<String, String> byName = new LinkedHashMap<>();
     Map<String, String> byLabel = new LinkedHashMap<>();
     properties.values().stream().filter(p -> !p.readOnly).sorted(Comparator.comparing(p -> p.name)).forEach(p -> {
-      byName.putIfAbsent(normal(p.name), p.name);
-      byLabel.putIfAbsent(normal(p.label), p.name);
+      byName.putIfAbsent(Names.normalized(p.name), p.name);
+      byLabel.putIfAbsent(Names.normalized(p.label), p.name);
     });
     Map<String, String> matched = new LinkedHashMap<>();
     for (String column : columns) {
-      String target = byName.getOrDefault(normal(column), byLabel.get(normal(column)));
+      String target = byName.getOrDefault(Names.normalized(column), byLabel.get(Names.normalized(column)));
       if (target != null && !matched.containsValue(target)) {
         matched.put(column, target);
       }

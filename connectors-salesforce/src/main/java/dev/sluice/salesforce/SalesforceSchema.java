@@ -1,5 +1,7 @@
 package dev.sluice.salesforce;
 
+import dev.sluice.map.Names;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.SyncMode;
 import java.math.BigDecimal;
@@ -150,10 +152,10 @@ final class SalesforceSchema {
 
   /** "; did you mean ...?" with the nearest field names, or "". */
   private String suggestion(String name) {
-    String wanted = normal(name);
+    String wanted = Names.normalized(name);
     List<String> near = fields.values().stream()
         .filter(f -> f.createable || f.updateable || f.externalId)
-        .map(f -> Map.entry(f.name, Math.min(distance(wanted, normal(f.name)), distance(wanted, normal(f.label)))))
+        .map(f -> Map.entry(f.name, Math.min(Names.editDistance(wanted, Names.normalized(f.name)), Names.editDistance(wanted, Names.normalized(f.label)))))
         .filter(e -> e.getValue() <= Math.max(2, wanted.length() / 3))
         .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
         .limit(3)
@@ -162,32 +164,7 @@ final class SalesforceSchema {
     return near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?";
   }
 
-  /** Lower case, without a custom suffix or separators: {@code lead_score} and {@code Lead_Score__c} match. */
-  static String normal(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
-    if (n.endsWith("__c")) {
-      n = n.substring(0, n.length() - 3);
-    }
-    return n.replaceAll("[^a-z0-9]", "");
-  }
 
-  /** Levenshtein distance. */
-  private static int distance(String a, String b) {
-    int[] row = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      row[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      int diagonal = row[0];
-      row[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int above = row[j];
-        row[j] = Math.min(Math.min(row[j - 1], above) + 1, diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    return row[b.length()];
-  }
 
   /**
    * The writable field for each column whose name matches one (ignoring case, separators and the
@@ -198,12 +175,12 @@ final class SalesforceSchema {
     Map<String, String> byLabel = new LinkedHashMap<>();
     fields.values().stream().filter(f -> f.createable && f.updateable && !f.name.equals(externalIdField))
         .sorted(Comparator.comparing(f -> f.name)).forEach(f -> {
-          byName.putIfAbsent(normal(f.name), f.name);
-          byLabel.putIfAbsent(normal(f.label), f.name);
+          byName.putIfAbsent(Names.normalized(f.name), f.name);
+          byLabel.putIfAbsent(Names.normalized(f.label), f.name);
         });
     Map<String, String> matched = new LinkedHashMap<>();
     for (String column : columns) {
-      String target = byName.getOrDefault(normal(column), byLabel.get(normal(column)));
+      String target = byName.getOrDefault(Names.normalized(column), byLabel.get(Names.normalized(column)));
       if (target != null && !matched.containsValue(target)) {
         matched.put(column, target);
       }

@@ -1,5 +1,7 @@
 package dev.sluice.zendesk;
 
+import dev.sluice.map.Names;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -154,12 +156,12 @@ final class ZendeskSchema {
 
   /** "; did you mean ...?" with the nearest names, or "". */
   private String suggestion(String name) {
-    String wanted = normal(name);
+    String wanted = Names.normalized(name);
     List<String> names = new ArrayList<>(attributes().keySet());
     custom.values().stream().filter(f -> f.active).forEach(f -> names.add(f.key));
     List<String> near = names.stream()
-        .map(n -> Map.entry(n, Math.min(distance(wanted, normal(n)),
-            custom.containsKey(n) ? distance(wanted, normal(custom.get(n).title)) : Integer.MAX_VALUE)))
+        .map(n -> Map.entry(n, Math.min(Names.editDistance(wanted, Names.normalized(n)),
+            custom.containsKey(n) ? Names.editDistance(wanted, Names.normalized(custom.get(n).title)) : Integer.MAX_VALUE)))
         .filter(e -> e.getValue() <= Math.max(2, wanted.length() / 3))
         .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
         .limit(3)
@@ -168,29 +170,7 @@ final class ZendeskSchema {
     return near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?";
   }
 
-  /** Lower case without separators: {@code Plan_Tier} and {@code plantier} match. */
-  static String normal(String name) {
-    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-  }
 
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
-  }
 
   /** Whether {@code email} looks like an address Zendesk accepts. */
   static boolean isEmail(String email) {

@@ -1,5 +1,7 @@
 package dev.sluice.internal;
 
+import dev.sluice.map.Names;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,7 +47,7 @@ final class FieldNames {
     List<String> near = new ArrayList<>();
     List<Integer> distances = new ArrayList<>();
     for (String candidate : candidates) {
-      int d = distance(target, candidate.toLowerCase(Locale.ROOT));
+      int d = Names.editDistance(target, candidate.toLowerCase(Locale.ROOT));
       if (d <= limit) {
         near.add(candidate);
         distances.add(d);
@@ -63,22 +65,4 @@ final class FieldNames {
     return result;
   }
 
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] t = previous;
-      previous = current;
-      current = t;
-    }
-    return previous[b.length()];
-  }
 }
