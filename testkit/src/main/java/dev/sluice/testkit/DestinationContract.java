@@ -194,7 +194,7 @@ public abstract class DestinationContract {
   }
 
   /**
-   * {@return whether the destination answers an update of a key it does not hold with
+   * Whether the destination answers an update of a key it does not hold with
    * {@link RecordOutcome#notFound} and an insert of a key it holds with
    * {@link RecordOutcome#alreadyExists} (checked only for the operations it supports). Default
    * false, so that a destination written before these outcomes still passes; override with true
