@@ -415,8 +415,8 @@ public final class Sync implements Callable<SyncReport> {
     /**
      * How many records of an unordered source are sorted in memory before a sorted run is written
      * to the {@link #spillDirectory(Path) spill directory}; default
-     * {@value #DEFAULT_SORT_RUN_RECORDS} (about 50 MB of ten-field records). Lower it for small
-     * heaps.
+     * {@value #DEFAULT_SORT_RUN_RECORDS} (mapped and packed, about 10 MB of ten-field records; a run
+     * is also cut when it reaches a sixteenth of the heap). Lower it for small heaps.
      *
      * @param records records per sorted run, at least 1
      * @return this builder
