@@ -63,4 +63,9 @@ abstract class SalesforceContract extends DestinationContract {
   void stop() {
     fake.close();
   }
+
+  @Override
+  protected boolean reportsNotFoundAndAlreadyExists() {
+    return true;
+  }
 }

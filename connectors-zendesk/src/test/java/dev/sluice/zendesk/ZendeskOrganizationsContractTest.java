@@ -52,4 +52,9 @@ class ZendeskOrganizationsContractTest extends DestinationContract {
   void stop() {
     fake.close();
   }
+
+  @Override
+  protected boolean reportsNotFoundAndAlreadyExists() {
+    return true;
+  }
 }

@@ -52,4 +52,9 @@ class ZendeskUsersContractTest extends DestinationContract {
   void stop() {
     fake.close();
   }
+
+  @Override
+  protected boolean reportsNotFoundAndAlreadyExists() {
+    return true;
+  }
 }
