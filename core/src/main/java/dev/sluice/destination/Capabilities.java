@@ -107,8 +107,14 @@ public final class Capabilities {
   }
 
   /**
-   * {@return whether writing the same batch twice leaves the destination as writing it once} The engine
-   * relies on this when it re-sends a batch whose outcome it never learnt.
+   * {@return whether writing the same batch twice leaves the destination as writing it once; default
+   * false} The engine relies on it when a write's answer was lost
+   * ({@link RetryableDestinationException#answerLost()}: a read timeout, a connection reset after
+   * sending): it sends such a batch again within the run only to an idempotent destination. For
+   * any other, the batch's records are reported as uncertain ("uncertain: the destination may have
+   * written these records …") and sent on the next run — for an insert, the destination then
+   * answers "already exists" for what it had written. A request that never left (connection
+   * refused) is retried either way.
    */
   public boolean idempotentWrites() {
     return idempotentWrites;

@@ -269,8 +269,10 @@ public final class JsonClient implements AutoCloseable {
           : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
       log.debug("<- {} {} failed after {} ms: {}", method, shownPath, (System.nanoTime() - start) / 1_000_000,
           Redaction.secretsMasked(what, secrets));
-      throw new RetryableDestinationException("calling " + method + " " + shownPath + " failed: "
-          + Redaction.secretsMasked(what, secrets), e);
+      String message = "calling " + method + " " + shownPath + " failed: " + Redaction.secretsMasked(what, secrets);
+      // Before a connection exists nothing was sent; after, the server may have acted on it.
+      throw neverSent(e) && !cutOff.get() ? new RetryableDestinationException(message, e)
+          : RetryableDestinationException.answerLost(message, e);
     }
     deadline.cancel(false);
     if (rateLimiter != null) {
@@ -285,6 +287,18 @@ public final class JsonClient implements AutoCloseable {
       responseListener.accept(response);
     }
     return response;
+  }
+
+  /** Whether {@code e} failed the request before anything could reach the server. */
+  private static boolean neverSent(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+          || t instanceof java.net.NoRouteToHostException || t instanceof org.apache.hc.client5.http.ConnectTimeoutException
+          || t instanceof org.apache.hc.client5.http.HttpHostConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Takes a permit from the budget, if there is one, before a request. */

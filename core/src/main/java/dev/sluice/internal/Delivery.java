@@ -167,8 +167,21 @@ final class Delivery {
       throw e;
     } catch (RetryableDestinationException e) {
       return BatchResult.allFailed(batch, describe(e) + " (after " + policy.maxAttempts() + " attempts)", true);
+    } catch (UncertainWrite e) {
+      return BatchResult.allFailed(batch, "uncertain: the destination may have written these records ("
+          + describe(e.getCause()) + "); its writes are not idempotent, so the batch was not sent again in this"
+          + " run. It is sent on the next run; check the destination for duplicates", true);
     } catch (RuntimeException e) {
       return BatchResult.allFailed(batch, describe(e), true);
+    }
+  }
+
+  /** A write whose answer was lost, to a destination whose writes are not idempotent: never retried blindly. */
+  static final class UncertainWrite extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UncertainWrite(RetryableDestinationException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 
@@ -271,6 +284,11 @@ final class Delivery {
       return result;
     } catch (RuntimeException e) {
       perWrite.forEach(l -> l.onError(e));
+      if (e instanceof RetryableDestinationException && ((RetryableDestinationException) e).answerLost()
+          && !destination.capabilities().idempotentWrites()) {
+        // The destination may have written the batch; sending it again could write it twice.
+        throw new UncertainWrite((RetryableDestinationException) e);
+      }
       throw e;
     } finally {
       if (slot) {
