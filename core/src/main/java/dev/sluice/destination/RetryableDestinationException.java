@@ -21,6 +21,7 @@ public class RetryableDestinationException extends DestinationException {
 
   /** The wait the destination asked for, or null. */
   private final Duration requestedWait;
+  /** Whether the request may have reached the destination and only its answer was lost. */
   private final boolean answerLost;
 
   /**
