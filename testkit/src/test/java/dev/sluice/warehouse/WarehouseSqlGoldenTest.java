@@ -45,10 +45,11 @@ class WarehouseSqlGoldenTest {
         .key("id", "email").build();
     StringBuilder out = new StringBuilder("-- Golden SQL of the warehouse engine for ").append(dialect).append('\n');
     section(out, "create the schema and tables", String.join(";\n", sql.ddl()));
-    section(out, "changes: only new, changed, previously failed or duplicated keys leave the warehouse",
-        sql.changes(plan, false));
-    section(out, "changes after a fingerprint change: every row", sql.changes(plan, true));
-    section(out, "deletes (MIRROR), after the changes were read to their end", sql.deletes(plan));
+    section(out, "changes (MIRROR): new, changed and previously failed rows, the counts, then the removed keys",
+        sql.changes(plan, false, true));
+    section(out, "changes (UPSERT): the removed keys are counted, not returned", sql.changes(plan, false, false));
+    section(out, "changes after a fingerprint change: every row", sql.changes(plan, true, true));
+    section(out, "a key two rows share, when the counts say there is one", sql.duplicateKey(plan));
     section(out, "composite key text", composite.plan(sql, COLUMNS).keyExpression());
     section(out, "stage two confirmed outcomes", sql.stage(2));
     section(out, "merge the staged outcomes into the state", String.join(";\n", sql.merge()));
@@ -81,10 +82,11 @@ class WarehouseSqlGoldenTest {
 
   @Test
   void snowflakeAndBigQuerySqlUsesUnquotedNamesAndTheirOwnFunctions() {
-    assertThat(render(WarehouseDialect.SNOWFLAKE)).doesNotContain("\"").contains("substr(md5(")
-        .contains("date_part(epoch_microsecond, q.updated_at)").contains("merge into sluice.sluice_state");
-    assertThat(render(WarehouseDialect.BIGQUERY)).doesNotContain("\"").contains("substr(to_hex(md5(")
-        .contains("unix_micros(timestamp(q.updated_at))").contains("cast(q.id as string)").contains("not enforced");
+    assertThat(render(WarehouseDialect.SNOWFLAKE)).doesNotContain("\"").contains("hash('")
+        .contains(", q.updated_at, ").contains("merge into sluice.sluice_state");
+    assertThat(render(WarehouseDialect.BIGQUERY)).doesNotContain("\"").contains("farm_fingerprint(")
+        .contains("unix_micros(timestamp(q.updated_at))").contains("cast(q.id as string)").contains("not enforced")
+        .contains("hash int64");
   }
 
   @Test
