@@ -67,6 +67,7 @@ final class WarehouseDiffer implements Differ {
     private WarehouseQuery query;
     private WarehouseQuery.Plan plan;
     private Changes changes;
+    private boolean firstRun;
 
     WarehouseComparison(WarehouseSession session, boolean findDeletes, boolean resendAll) {
       this.session = session;
@@ -101,13 +102,18 @@ final class WarehouseDiffer implements Differ {
         all = true;
       }
       session.hashFunction(hashFunction);
+      // An empty state (the first run) has nothing to join, count or remove.
+      firstRun = session.size() == 0;
       List<Object> binds = new ArrayList<>(query.binds);
-      binds.add(session.syncName);
-      binds.addAll(query.binds);
-      binds.add(session.syncName);
+      if (!firstRun) {
+        binds.add(session.syncName);
+        binds.addAll(query.binds);
+        binds.add(session.syncName);
+      }
+      String sql = firstRun ? session.sql.firstChanges(plan) : session.sql.changes(plan, all, findDeletes);
       RecordStream rows;
       try {
-        rows = SqlSource.query(query.dataSource, session.sql.changes(plan, all, findDeletes), binds.toArray())
+        rows = SqlSource.query(query.dataSource, sql, binds.toArray())
             .key(WarehouseSql.KEY).fetchSize(query.fetchSize).build().open();
       } catch (SourceException e) {
         // The database's own message, with the user's query rather than the engine's long one.
@@ -145,8 +151,8 @@ final class WarehouseDiffer implements Differ {
      */
     @Override
     public void finish(Consumer<Change> deletes) {
-      if (changes == null) {
-        return;
+      if (changes == null || firstRun) {
+        return; // a first run's duplicates were found row by row, and it has no removed keys
       }
       try {
         Record summary = changes.summary();

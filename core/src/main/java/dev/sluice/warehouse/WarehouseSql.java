@@ -322,6 +322,38 @@ final class WarehouseSql {
   }
 
   /**
+   * The query of a run whose state is empty (the first run): every row is new and no key can be
+   * removed, so there is no join with the state, no count and no sort — only each row's hash and
+   * whether another row has its key ({@link #COPIES} from a count per key, over the keys alone).
+   * The same columns as {@link #changes}; binds: the user's binds.
+   */
+  String firstChanges(WarehouseQuery.Plan plan) {
+    String h = "sluice_hashed";
+    String shared = "sluice_shared";
+    StringBuilder sql = new StringBuilder("with ").append(h).append(" as (select ")
+        .append(plan.keyExpression()).append(" as ").append(name(KEY));
+    for (WarehouseQuery.Output out : plan.outputs()) {
+      sql.append(", ").append(out.expression()).append(" as ").append(name(out.name()));
+    }
+    sql.append(", ").append(rowHash(plan)).append(" as ").append(name(HASH));
+    sql.append(" from (").append(plan.sql()).append(") as q)");
+    sql.append(", ").append(shared).append(" as (select ").append(name(KEY)).append(" from ").append(h)
+        .append(" group by ").append(name(KEY)).append(" having count(*) > 1)");
+    sql.append(" select ").append(name("c", KEY)).append(", ").append(name("c", HASH))
+        .append(", cast(null as ").append(dialect.hashType()).append(") as ").append(name(PREVIOUS))
+        .append(", case when ").append(name("d", KEY)).append(" is null then 1 else 2 end as ").append(name(COPIES))
+        .append(", ").append(ROW).append(" as ").append(name(KIND));
+    for (String count : List.of(SOURCE_ROWS, STATE_ROWS, NEW_ROWS, REMOVED_ROWS)) {
+      sql.append(", cast(null as bigint) as ").append(name(count));
+    }
+    for (WarehouseQuery.Output out : plan.outputs()) {
+      sql.append(", ").append(name("c", out.name()));
+    }
+    return sql.append(" from ").append(h).append(" as c left join ").append(shared).append(" as d on ")
+        .append(name("d", KEY)).append(" = ").append(name("c", KEY)).toString();
+  }
+
+  /**
    * A key that two rows of the source share, to name it when the counts of the changes query say
    * there is one; binds: the user's binds.
    */

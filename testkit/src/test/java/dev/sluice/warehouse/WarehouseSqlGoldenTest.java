@@ -49,6 +49,8 @@ class WarehouseSqlGoldenTest {
         sql.changes(plan, false, true));
     section(out, "changes (UPSERT): the removed keys are counted, not returned", sql.changes(plan, false, false));
     section(out, "changes after a fingerprint change: every row", sql.changes(plan, true, true));
+    section(out, "changes of a first run (the state is empty): every row, with whether its key is shared",
+        sql.firstChanges(plan));
     section(out, "a key two rows share, when the counts say there is one", sql.duplicateKey(plan));
     section(out, "composite key text", composite.plan(sql, COLUMNS).keyExpression());
     section(out, "stage two confirmed outcomes", sql.stage(2));
