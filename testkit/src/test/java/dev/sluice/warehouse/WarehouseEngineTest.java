@@ -81,6 +81,19 @@ class WarehouseEngineTest {
   }
 
   @Test
+  void failsAFirstRunNamingTheKeyTwoRowsShareBeforeEitherIsSent() {
+    String table = table("id integer, email varchar", "(1, 'a'), (2, 'b'), (2, 'c')");
+    Warehouse warehouse = warehouse();
+    RecordingDestination destination = RecordingDestination.create();
+    Sync sync = Sync.from(warehouse.query("select * from " + table).key("id").build()).to(destination)
+        .named("dup-first-" + table).mode(SyncMode.MIRROR).state(warehouse).differ(warehouse.differ()).build();
+    SyncReport report = sync.run();
+    assertThat(report.failureKind()).contains(SyncReport.FailureKind.DUPLICATE_KEY);
+    assertThat(report.failure()).get().asString().contains("'2'");
+    assertThat(destination.keysSent(Operation.UPSERT)).doesNotContain("2");
+  }
+
+  @Test
   void failsTheRunNamingTheKeyWhenTwoNewRowsShareItInUpsertModeToo() {
     String table = table("id integer, email varchar", "(1, 'a')");
     Warehouse warehouse = warehouse();
