@@ -303,14 +303,15 @@ final class WarehouseSql {
     for (int i = 0; i < plan.outputs().size(); i++) {
       sql.append(", null");
     }
-    sql.append(") select * from (select ").append(name(KEY)).append(", ").append(name(HASH)).append(", ")
+    sql.append(") select * from (select ").append(name(KEY)).append(", ").append(outputHash(name(HASH)))
+        .append(" as ").append(name(HASH)).append(", ").append(outputHash(name(PREVIOUS))).append(" as ")
         .append(name(PREVIOUS)).append(", count(*) over (partition by ").append(name(KEY)).append(") as ")
         .append(name(COPIES)).append(", ").append(name(KIND)).append(", ").append(name(SOURCE_ROWS)).append(", ")
         .append(name(STATE_ROWS))
-        .append(", sum(case when ").append(name(KIND)).append(" = ").append(ROW).append(" and ").append(name(PREVIOUS))
-        .append(" is null then 1 else 0 end) over () as ").append(name(NEW_ROWS))
-        .append(", sum(case when ").append(name(KIND)).append(" = ").append(REMOVED)
-        .append(" then 1 else 0 end) over () as ").append(name(REMOVED_ROWS));
+        .append(", cast(sum(case when ").append(name(KIND)).append(" = ").append(ROW).append(" and ")
+        .append(name(PREVIOUS)).append(" is null then 1 else 0 end) over () as bigint) as ").append(name(NEW_ROWS))
+        .append(", cast(sum(case when ").append(name(KIND)).append(" = ").append(REMOVED)
+        .append(" then 1 else 0 end) over () as bigint) as ").append(name(REMOVED_ROWS));
     for (WarehouseQuery.Output out : plan.outputs()) {
       sql.append(", ").append(name(out.name()));
     }
@@ -339,8 +340,8 @@ final class WarehouseSql {
     sql.append(" from (").append(plan.sql()).append(") as q)");
     sql.append(", ").append(shared).append(" as (select ").append(name(KEY)).append(" from ").append(h)
         .append(" group by ").append(name(KEY)).append(" having count(*) > 1)");
-    sql.append(" select ").append(name("c", KEY)).append(", ").append(name("c", HASH))
-        .append(", cast(null as ").append(dialect.hashType()).append(") as ").append(name(PREVIOUS))
+    sql.append(" select ").append(name("c", KEY)).append(", ").append(outputHash(name("c", HASH))).append(" as ")
+        .append(name(HASH)).append(", cast(null as bigint) as ").append(name(PREVIOUS))
         .append(", case when ").append(name("d", KEY)).append(" is null then 1 else 2 end as ").append(name(COPIES))
         .append(", ").append(ROW).append(" as ").append(name(KIND));
     for (String count : List.of(SOURCE_ROWS, STATE_ROWS, NEW_ROWS, REMOVED_ROWS)) {
@@ -351,6 +352,14 @@ final class WarehouseSql {
     }
     return sql.append(" from ").append(h).append(" as c left join ").append(shared).append(" as d on ")
         .append(name("d", KEY)).append(" = ").append(name("c", KEY)).toString();
+  }
+
+  /**
+   * A hash as the changes query returns it: a signed 64-bit integer with the same bits (DuckDB's
+   * unsigned hash reinterpreted), which the driver hands over without a big-number conversion.
+   */
+  String outputHash(String hash) {
+    return dialect == WarehouseDialect.DUCKDB ? "cast(cast(" + hash + " as bit) as bigint)" : hash;
   }
 
   /**
