@@ -84,6 +84,9 @@ public final class SyncEngine {
   private long deleted;
   private long unchanged;
   private long skipped;
+  private long otherShards;
+  // Whether the state held no commit at the start: a first run (for a shard, at this shard count).
+  private boolean freshState;
   private final List<RecordError> rejectedRecords = new ArrayList<>();
   private final List<Change> sample = new ArrayList<>();
   private final Map<Operation, PendingBatch> pending = new EnumMap<>(Operation.class);
@@ -135,7 +138,7 @@ public final class SyncEngine {
     this.permits = new Semaphore(plan.concurrency);
     this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline, requests);
     this.check = new RecordCheck(caps.nonFiniteNumbers());
-    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
+    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests, plan.shares);
   }
 
   /** Runs {@code plan} once; never throws for failures the report can describe. */
@@ -172,12 +175,13 @@ public final class SyncEngine {
   }
 
   private SyncReport execute() {
-    log.info("{} {} of sync '{}' started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
-        plan.name, plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
+    log.info("{} {} of sync '{}' started: {} -> {}, mode {}{}", dryRun ? "dry run" : "run", context.runId(),
+        plan.name, plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode,
+        plan.shard == null ? "" : ", " + plan.shard);
     boolean destinationOpened = false;
     dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
     try {
-      state = plan.state.open(plan.name);
+      state = plan.state.open(plan.stateName);
       openQuarantine();
       plan.destination.open(context);
       destinationOpened = true;
@@ -238,7 +242,13 @@ public final class SyncEngine {
    * Returns true when the source was read to its end.
    */
   private boolean readAndDiff() {
-    SyncPlan.Stored previous = SyncPlan.Stored.parse(state.fingerprint());
+    String stored = state.fingerprint();
+    freshState = stored == null;
+    if (freshState && plan.shard != null) {
+      log.info("{} of sync '{}' has no state under '{}' yet (a first run at this shard count): every record of it"
+          + " is sent, none deleted", plan.shard, plan.name, plan.stateName);
+    }
+    SyncPlan.Stored previous = SyncPlan.Stored.parse(stored);
     destinationChanged = previous.destination != null && !previous.destination.equals(plan.destinationId);
     sourceChanged = previous.source != null && !previous.source.equals(plan.sourceId);
     fingerprintChanged = !destinationChanged && previous.fingerprint != null
@@ -283,7 +293,7 @@ public final class SyncEngine {
     RecordCodec codec = sort ? new RecordCodec() : null;
     // Reading and mapping run on their own thread, ahead of the diff (and of the sort).
     try (ReadAhead reader = new ReadAhead(stream, plan.mapper, plan.differ::hash, check,
-        "sluice-" + plan.name + "-reader")) {
+        "sluice-" + plan.name + "-reader", plan.shard)) {
       reading:
       while (abortReason == null && failReason == null) {
         if (control.stopReason() != null) {
@@ -293,6 +303,7 @@ public final class SyncEngine {
         ReadAhead.Chunk chunk;
         try {
           chunk = reader.next();
+          otherShards = reader.otherShards();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           abort(SyncReport.FailureKind.STOPPED, "the run was interrupted");
@@ -575,7 +586,7 @@ public final class SyncEngine {
     }
     SyncState strikesState;
     try {
-      strikesState = plan.state.open(plan.name + QUARANTINE_SUFFIX);
+      strikesState = plan.state.open(plan.stateName + QUARANTINE_SUFFIX);
     } catch (RuntimeException e) {
       log.warn("the strikes of failed records cannot be read; no record is quarantined in this run: {}",
           Redaction.masked(e.toString()));
@@ -996,6 +1007,7 @@ public final class SyncEngine {
         .notFoundRecords(notFoundList)
         .quarantined(quarantined, quarantinedRecords)
         .requests(requests.figures())
+        .shard(plan.shard, otherShards, freshState)
         .build();
   }
 

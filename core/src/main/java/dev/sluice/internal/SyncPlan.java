@@ -7,7 +7,13 @@ import dev.sluice.state.StateStore;
 import dev.sluice.map.Mapper;
 import dev.sluice.observe.SyncListener;
 import dev.sluice.source.Source;
+import dev.sluice.Shard;
+import dev.sluice.delivery.DeliveryPolicy;
+import dev.sluice.delivery.RollingWindowRateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,6 +45,12 @@ public final class SyncPlan {
   final String destinationId;
   /** Hash of {@link Source#describe()}: what the state was read from. */
   final String sourceId;
+  /** The part of the keys this sync delivers; null for all of them. */
+  final Shard shard;
+  /** The name the state (and the strikes) are kept under: the sync's, or its shard's. */
+  final String stateName;
+  /** For a shard of several, its share of each budget, taken once per write; empty otherwise. */
+  final List<RateLimiter> shares;
 
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
@@ -64,6 +76,81 @@ public final class SyncPlan {
     this.guards = Delivery.guards(name, delivery);
     this.destinationId = shortHash("destination: " + destination.identity());
     this.sourceId = shortHash("source: " + source.describe());
+    this.shard = null;
+    this.stateName = name;
+    this.shares = List.of();
+  }
+
+  /** The same plan restricted to {@code shard}, or to no shard (all keys) if null. */
+  private SyncPlan(SyncPlan whole, Shard shard) {
+    this.quarantineAfter = whole.quarantineAfter;
+    this.name = whole.name;
+    this.source = whole.source;
+    this.mapper = whole.mapper;
+    this.destination = whole.destination;
+    this.mode = whole.mode;
+    this.state = whole.state;
+    this.differ = whole.differ;
+    this.batchSize = whole.batchSize;
+    this.concurrency = whole.concurrency;
+    this.listeners = whole.listeners;
+    this.clock = whole.clock;
+    this.dryRunSampleSize = whole.dryRunSampleSize;
+    this.fingerprint = whole.fingerprint;
+    this.spillDirectory = whole.spillDirectory;
+    this.sortRunRecords = whole.sortRunRecords;
+    this.delivery = whole.delivery;
+    // A shard has a breaker and retry of its own, as a sync on another instance would.
+    this.guards = Delivery.guards(name, delivery);
+    this.destinationId = whole.destinationId;
+    this.sourceId = whole.sourceId;
+    this.shard = shard;
+    this.stateName = shard == null ? name : shard.stateName(name);
+    this.shares = shard == null ? List.of() : shares(shard, destination, delivery);
+  }
+
+  /**
+   * {@return this plan restricted to {@code shard} (null: every key), keeping the other settings;
+   * a count of 1 is the whole sync under its shard's state name}
+   */
+  public SyncPlan withShard(Shard shard) {
+    return new SyncPlan(this, shard);
+  }
+
+  /** {@return the part of the keys this plan delivers, if it is a shard} */
+  public java.util.Optional<Shard> shard() {
+    return java.util.Optional.ofNullable(shard);
+  }
+
+  /**
+   * A shard's share of each budget the writes are paced by (the delivery policy's, the
+   * destination's): {@code permits / count} per the same window, rolling, counted per write, on
+   * the policy's clock. One limiter per plan, so the runs of one shard share it.
+   */
+  private static List<RateLimiter> shares(Shard shard, Destination destination, DeliveryPolicy delivery) {
+    if (shard.count() == 1) {
+      return List.of();
+    }
+    List<RateLimiter> budgets = new ArrayList<>();
+    delivery.rateLimit().ifPresent(budgets::add);
+    destination.capabilities().rateLimit().filter(b -> !budgets.contains(b)).ifPresent(budgets::add);
+    List<RateLimiter> shares = new ArrayList<>();
+    for (RateLimiter budget : budgets) {
+      int permits;
+      Duration window;
+      if (budget instanceof RollingWindowRateLimiter) {
+        permits = ((RollingWindowRateLimiter) budget).configuredPermits();
+        window = ((RollingWindowRateLimiter) budget).window();
+      } else {
+        permits = budget.getRateLimiterConfig().getLimitForPeriod();
+        window = budget.getRateLimiterConfig().getLimitRefreshPeriod();
+      }
+      shares.add(RollingWindowRateLimiter.builder(shard.stateName(budget.getName()), shard.share(permits), window)
+          .clock(delivery.clock(), delivery.sleeper())
+          .timeout(budget.getRateLimiterConfig().getTimeoutDuration())
+          .build());
+    }
+    return List.copyOf(shares);
   }
 
   /** {@return the sync's name} */
@@ -83,7 +170,8 @@ public final class SyncPlan {
 
   /** {@return the sync for {@code toString()}: name, source, destination and mode} */
   public String describe() {
-    return name + ": " + source.describe() + " -> " + destination.getClass().getSimpleName() + ", mode=" + mode;
+    return name + ": " + source.describe() + " -> " + destination.getClass().getSimpleName() + ", mode=" + mode
+        + (shard == null ? "" : ", " + shard);
   }
 
   /** What a commit records with the state: the fingerprint and what the state was written for. */
