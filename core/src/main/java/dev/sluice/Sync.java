@@ -89,7 +89,11 @@ public final class Sync implements Callable<SyncReport> {
     return new SourceStage(Objects.requireNonNull(source, "source"));
   }
 
-  /** {@return the sync's name, which keys its state} */
+  /**
+   * {@return the sync's name, which keys its state} For a {@linkplain #shard(int, int) shard} it is
+   * the whole sync's name followed by {@code /shard-i-of-n}: the name of the shard's state, and the
+   * one its logs, reports, meters and batches carry.
+   */
   public String name() {
     return plan.name();
   }
@@ -145,8 +149,8 @@ public final class Sync implements Callable<SyncReport> {
    *
    * <p>What holds (see also {@link Shard}):
    * <ul>
-   *   <li>Shard {@code i} of {@code n} keeps its state under {@code name/shard-i-of-n} with its own
-   *       lease, so shards run at once without waiting for each other; each commits what the
+   *   <li>Shard {@code i} of {@code n} runs under the {@linkplain #name() name}
+   *       {@code name/shard-i-of-n}: it keeps its state under that name with its own lease, so shards run at once without waiting for each other; each commits what the
    *       destination confirmed of its own records, whatever the other shards do. A shard that
    *       fails or is stopped leaves its own unconfirmed records pending for its next run; the
    *       others are not held back. There is no run-wide commit across shards.</li>

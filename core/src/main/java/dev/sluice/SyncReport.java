@@ -152,7 +152,7 @@ public final class SyncReport {
     return new Builder(syncName, runId, mode);
   }
 
-  /** {@return the name of the sync} */
+  /** {@return the name of the sync; for a shard, {@code name/shard-i-of-n} (see {@link Sync#name()})} */
   public String syncName() {
     return syncName;
   }
@@ -395,8 +395,7 @@ public final class SyncReport {
   /** {@return one line for logs: status and counts} */
   public String summary() {
     StringBuilder sb = new StringBuilder()
-        .append(syncName).append(shard == null ? "" : " (" + shard + ")")
-        .append(' ').append(dryRun ? "dry run " : "run ").append(runId)
+        .append(syncName).append(' ').append(dryRun ? "dry run " : "run ").append(runId)
         .append(": ").append(status)
         .append(" in ").append(duration.toMillis()).append(" ms")
         .append(" | read ").append(read)

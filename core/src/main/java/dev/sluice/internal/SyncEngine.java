@@ -175,13 +175,12 @@ public final class SyncEngine {
   }
 
   private SyncReport execute() {
-    log.info("{} {} of sync '{}' started: {} -> {}, mode {}{}", dryRun ? "dry run" : "run", context.runId(),
-        plan.name, plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode,
-        plan.shard == null ? "" : ", " + plan.shard);
+    log.info("{} {} of sync '{}' started: {} -> {}, mode {}", dryRun ? "dry run" : "run", context.runId(),
+        plan.name, plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
     boolean destinationOpened = false;
     dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
     try {
-      state = plan.state.open(plan.stateName);
+      state = plan.state.open(plan.name);
       openQuarantine();
       plan.destination.open(context);
       destinationOpened = true;
@@ -246,7 +245,7 @@ public final class SyncEngine {
     freshState = stored == null;
     if (freshState && plan.shard != null) {
       log.info("{} of sync '{}' has no state under '{}' yet (a first run at this shard count): every record of it"
-          + " is sent, none deleted", plan.shard, plan.name, plan.stateName);
+          + " is sent, none deleted", plan.shard, plan.wholeName, plan.name);
     }
     SyncPlan.Stored previous = SyncPlan.Stored.parse(stored);
     destinationChanged = previous.destination != null && !previous.destination.equals(plan.destinationId);
@@ -586,7 +585,7 @@ public final class SyncEngine {
     }
     SyncState strikesState;
     try {
-      strikesState = plan.state.open(plan.stateName + QUARANTINE_SUFFIX);
+      strikesState = plan.state.open(plan.name + QUARANTINE_SUFFIX);
     } catch (RuntimeException e) {
       log.warn("the strikes of failed records cannot be read; no record is quarantined in this run: {}",
           Redaction.masked(e.toString()));

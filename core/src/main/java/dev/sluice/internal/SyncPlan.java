@@ -47,8 +47,8 @@ public final class SyncPlan {
   final String sourceId;
   /** The part of the keys this sync delivers; null for all of them. */
   final Shard shard;
-  /** The name the state (and the strikes) are kept under: the sync's, or its shard's. */
-  final String stateName;
+  /** The name of the whole sync, of which this plan may be a shard ({@link #name} is then the shard's). */
+  final String wholeName;
   /** For a shard of several, its share of each budget, taken once per write; empty otherwise. */
   final List<RateLimiter> shares;
 
@@ -77,14 +77,16 @@ public final class SyncPlan {
     this.destinationId = shortHash("destination: " + destination.identity());
     this.sourceId = shortHash("source: " + source.describe());
     this.shard = null;
-    this.stateName = name;
+    this.wholeName = name;
     this.shares = List.of();
   }
 
   /** The same plan restricted to {@code shard}, or to no shard (all keys) if null. */
   private SyncPlan(SyncPlan whole, Shard shard) {
     this.quarantineAfter = whole.quarantineAfter;
-    this.name = whole.name;
+    this.wholeName = whole.wholeName;
+    // A shard runs under its own name: it keys its state, its lease, its logs, reports and meters.
+    this.name = shard == null ? whole.wholeName : shard.stateName(whole.wholeName);
     this.source = whole.source;
     this.mapper = whole.mapper;
     this.destination = whole.destination;
@@ -105,13 +107,12 @@ public final class SyncPlan {
     this.destinationId = whole.destinationId;
     this.sourceId = whole.sourceId;
     this.shard = shard;
-    this.stateName = shard == null ? name : shard.stateName(name);
     this.shares = shard == null ? List.of() : shares(shard, destination, delivery);
   }
 
   /**
-   * {@return this plan restricted to {@code shard} (null: every key), keeping the other settings;
-   * a count of 1 is the whole sync under its shard's state name}
+   * {@return the whole sync's plan restricted to {@code shard} (null: every key), keeping the other
+   * settings, named {@code name/shard-i-of-n}; a count of 1 is the whole sync under that name}
    */
   public SyncPlan withShard(Shard shard) {
     return new SyncPlan(this, shard);
@@ -170,8 +171,7 @@ public final class SyncPlan {
 
   /** {@return the sync for {@code toString()}: name, source, destination and mode} */
   public String describe() {
-    return name + ": " + source.describe() + " -> " + destination.getClass().getSimpleName() + ", mode=" + mode
-        + (shard == null ? "" : ", " + shard);
+    return name + ": " + source.describe() + " -> " + destination.getClass().getSimpleName() + ", mode=" + mode;
   }
 
   /** What a commit records with the state: the fingerprint and what the state was written for. */

@@ -79,7 +79,8 @@ class ShardSyncTest {
       assertThat(report.read()).as("%s reads only its records", shard).isEqualTo(expected);
       assertThat(report.delivered()).isEqualTo(expected);
       assertThat(report.otherShards()).isEqualTo(2_000 - expected);
-      assertThat(report.summary()).startsWith("customers (" + shard + ") run ")
+      assertThat(report.syncName()).isEqualTo("customers/shard-" + shard.index() + "-of-4");
+      assertThat(report.summary()).startsWith("customers/shard-" + shard.index() + "-of-4 run ")
           .contains("other shards' records " + (2_000 - expected));
     }
     assertThat(first.stream().mapToLong(SyncReport::delivered).sum()).isEqualTo(2_000);
@@ -298,9 +299,11 @@ class ShardSyncTest {
     assertThat(sync.shard(1, 3).shard(2, 5).shard()).as("a shard of a shard is a shard of the whole")
         .contains(Shard.of(2, 5));
     assertThat(sync.shards(3)).extracting(s -> s.shard().orElseThrow().index()).containsExactly(0, 1, 2);
-    assertThat(sync.shard(1, 3).name()).isEqualTo("customers");
-    assertThat(sync.shard(1, 3)).hasToString("Sync{customers: " + rows(1, 1).describe()
-        + " -> RecordingDestination, mode=UPSERT, shard 1 of 3}");
+    assertThat(sync.name()).isEqualTo("customers");
+    assertThat(sync.shard(1, 3).name()).isEqualTo("customers/shard-1-of-3");
+    assertThat(sync.shard(1, 3).shard(0, 2).name()).isEqualTo("customers/shard-0-of-2");
+    assertThat(sync.shard(1, 3)).hasToString("Sync{customers/shard-1-of-3: " + rows(1, 1).describe()
+        + " -> RecordingDestination, mode=UPSERT}");
   }
 
   private List<SyncReport> runInParallel(List<Sync> shards) throws Exception {
