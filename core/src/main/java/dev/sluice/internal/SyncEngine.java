@@ -273,7 +273,7 @@ public final class SyncEngine {
         fingerprintChanged);
     RecordStream stream;
     try {
-      stream = diff.open(plan.source);
+      stream = plan.shard == null ? diff.open(plan.source) : diff.open(plan.source, plan.shard);
     } catch (RuntimeException e) {
       failSource("the source failed to open: " + describe(e), e);
       return false;

@@ -17,8 +17,12 @@ import dev.sluice.destination.BatchResult;
 import dev.sluice.destination.Capabilities;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
+import dev.sluice.diff.Change;
+import dev.sluice.diff.Differ;
 import dev.sluice.observe.SyncListener;
 import dev.sluice.source.Databases;
+import dev.sluice.source.RecordStream;
+import dev.sluice.source.Source;
 import dev.sluice.state.FileStateStore;
 import dev.sluice.state.JdbcStateStore;
 import dev.sluice.state.StateStore;
@@ -40,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -121,13 +126,13 @@ class ShardSyncTest {
 
   @Test
   void mirrorDeletesOnlyKeysRemovedFromTheSourceEachByItsOwnShard() throws Exception {
-    InMemorySource source = rows(900, 1);
+    InMemorySource source = rows(300, 1);
     RecordingDestination crm = RecordingDestination.create();
     StateStore state = JdbcStateStore.builder(Databases.h2()).createTables(true).build();
     Sync whole = sync(source, crm, state).mode(SyncMode.MIRROR).build();
     runInParallel(whole.shards(3));
     Set<String> removed = new TreeSet<>();
-    for (int i = 0; i < 900; i += 7) {
+    for (int i = 0; i < 300; i += 7) {
       removed.add(key(i));
       source.remove(key(i));
     }
@@ -263,7 +268,7 @@ class ShardSyncTest {
         return crm.write(batch);
       }
     };
-    InMemorySource source = rows(200, 1);
+    InMemorySource source = rows(60, 1);
     Sync whole = Sync.from(source).to(paced).named("paced").concurrency(1)
         .delivery(DeliveryPolicy.custom().clock(time, time::advance).build()).build();
     Sync shard = whole.shard(0, 2);
@@ -281,6 +286,55 @@ class ShardSyncTest {
     whole.run();
 
     assertThat(RateLimitTest.maxInAnyWindow(calls, 1_000)).as("the whole sync takes the whole budget").isEqualTo(10);
+  }
+
+  @Test
+  void aDifferThatReadsOnlyItsShardIsHandedTheShardAndNothingIsDropped() {
+    InMemorySource source = rows(400, 1);
+    RecordingDestination crm = RecordingDestination.create();
+    List<Shard> handed = new ArrayList<>();
+    Differ ownShardOnly = (previous, ordered, deletes, resendAll) -> {
+      Differ.Comparison hashing = Differ.hashing().begin(previous, ordered, deletes, resendAll);
+      return new Differ.Comparison() {
+        @Override
+        public RecordStream open(Source whole, Shard shard) {
+          handed.add(shard);
+          List<Record> mine = new ArrayList<>();
+          try (RecordStream all = whole.open()) {
+            all.forEachRemaining(r -> {
+              if (shard.contains(r.key())) {
+                mine.add(r);
+              }
+            });
+          }
+          return RecordStream.of(mine.iterator());
+        }
+
+        @Override
+        public Change compare(Record record, long hash) {
+          return hashing.compare(record, hash);
+        }
+
+        @Override
+        public void skip(String key) {
+          hashing.skip(key);
+        }
+
+        @Override
+        public void finish(Consumer<Change> deletes) {
+          hashing.finish(deletes);
+        }
+      };
+    };
+    Sync whole = sync(source, crm, FileStateStore.in(dir)).differ(ownShardOnly).build();
+
+    List<SyncReport> reports = new ArrayList<>();
+    whole.shards(2).forEach(s -> reports.add(s.run()));
+
+    assertThat(handed).containsExactly(Shard.of(0, 2), Shard.of(1, 2));
+    assertThat(reports).allSatisfy(r -> assertThat(r.otherShards()).isZero());
+    assertThat(crm.keysSent(Operation.UPSERT)).hasSize(400).doesNotHaveDuplicates();
+    assertThat(whole.run().otherShards()).as("a sync of every key opens its source as before").isZero();
   }
 
   @Test
