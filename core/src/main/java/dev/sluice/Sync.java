@@ -159,7 +159,7 @@ public final class Sync implements Callable<SyncReport> {
    *       of it again (as new) and deletes nothing; its report says so
    *       ({@link SyncReport#freshState()}). The states of the former count are no longer read.
    *       Going back to a count used before reads the states that count left, which miss what
-   *       was delivered since; remove them from the state store first.</li>
+   *       was delivered since: {@linkplain #clearState() clear} them first.</li>
    *   <li>With more than one shard, each shard's writes are paced at its share of the budget the
    *       writes are paced by — the delivery policy's {@code rateLimit} and the destination's
    *       {@link dev.sluice.destination.Capabilities#rateLimit()}: {@code permits / count} per the
@@ -191,6 +191,21 @@ public final class Sync implements Callable<SyncReport> {
       shards.add(shard(i, count));
     }
     return List.copyOf(shards);
+  }
+
+  /**
+   * Empties this sync's state (for a shard, that shard's state), so that its next run sends every
+   * record again, as new, and deletes nothing; the quarantine strikes are cleared too. Use it
+   * before going back to a shard count used before, on the shards of that count
+   * ({@code sync.shards(4).forEach(Sync::clearState)}): their states miss what other counts
+   * delivered since. Safe whenever re-sending is: nothing is sent or deleted by this call.
+   *
+   * @return the number of keys removed from the state
+   * @throws dev.sluice.state.StateStoreException if the state cannot be written, or a run of this
+   *     sync holds it
+   */
+  public long clearState() {
+    return SyncEngine.clearState(plan);
   }
 
   /** {@return the part of the keys this sync delivers, if it is a shard; empty when it delivers every key} */

@@ -156,6 +156,34 @@ public final class SyncEngine {
   }
 
   /**
+   * Empties the state of {@code plan} and its strikes, committing an empty state under the plan's
+   * fingerprint: the next run finds every record new and derives no delete.
+   *
+   * @return the keys removed from the state
+   */
+  public static long clearState(SyncPlan plan) {
+    long removed = clear(plan.state, plan.name, plan.stored());
+    clear(plan.state, plan.name + QUARANTINE_SUFFIX, "strikes");
+    return removed;
+  }
+
+  private static long clear(dev.sluice.state.StateStore store, String name, String fingerprint) {
+    SyncState state = store.open(name);
+    try {
+      long removed = 0;
+      dev.sluice.state.StateCursor keys = state.cursor();
+      while (keys.next()) {
+        state.remove(keys.key());
+        removed++;
+      }
+      state.commit(fingerprint);
+      return removed;
+    } finally {
+      state.close();
+    }
+  }
+
+  /**
    * Stops this run as soon as it can: no further batch or attempt, waits end; what the destination
    * confirmed is committed, the rest stays pending, and the report says ABORTED.
    */

@@ -250,6 +250,37 @@ class ShardSyncTest {
   }
 
   @Test
+  void goingBackToAFormerCountAfterClearingItsStatesSendsEverythingAgainAndDeletesNothing() throws Exception {
+    InMemorySource source = rows(300, 1);
+    RecordingDestination crm = RecordingDestination.create();
+    StateStore state = FileStateStore.in(dir);
+    Sync whole = sync(source, crm, state).mode(SyncMode.MIRROR).build();
+    runInParallel(whole.shards(2));
+    // Under three shards a record is deleted, then comes back unchanged: two's states still hold it.
+    source.remove(key(7));
+    runInParallel(whole.shards(3));
+    source.put(row(7, 1));
+    runInParallel(whole.shards(3));
+    source.remove(key(7));
+    runInParallel(whole.shards(3));
+    source.put(row(7, 1));
+    assertThat(crm.get(key(7))).isNull();
+
+    long cleared = whole.shards(2).stream().mapToLong(Sync::clearState).sum();
+    crm.clearBatches();
+    List<SyncReport> back = runInParallel(whole.shards(2));
+
+    assertThat(cleared).isEqualTo(300);
+    assertThat(crm.keysSent(Operation.DELETE)).isEmpty();
+    assertThat(crm.keysSent(Operation.UPSERT)).hasSize(300).contains(key(7));
+    assertThat(crm.contents().keySet()).isEqualTo(keys(source));
+    assertThat(back).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(Status.SUCCEEDED);
+      assertThat(r.newRecords()).isEqualTo(r.read());
+    });
+  }
+
+  @Test
   void eachShardPacesItsWritesAtItsShareOfTheDestinationsBudget() {
     RollingWindowRateLimiter budget = RollingWindowRateLimiter.builder("crm-account", 10, Duration.ofSeconds(1))
         .clock(time, time::advance).build();
