@@ -51,6 +51,11 @@ public final class SyncPlan {
   final String wholeName;
   /** For a shard of several, its share of each budget, taken once per write; empty otherwise. */
   final List<RateLimiter> shares;
+  /**
+   * The shares of every shard made from the whole sync, so that shard objects made again (a
+   * {@code sync.shard(i, n)} per scheduled run) pace with the same limiters across their runs.
+   */
+  private final java.util.concurrent.ConcurrentMap<Shard, List<RateLimiter>> sharesOfShards;
 
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
@@ -79,6 +84,7 @@ public final class SyncPlan {
     this.shard = null;
     this.wholeName = name;
     this.shares = List.of();
+    this.sharesOfShards = new java.util.concurrent.ConcurrentHashMap<>();
   }
 
   /** The same plan restricted to {@code shard}, or to no shard (all keys) if null. */
@@ -107,7 +113,9 @@ public final class SyncPlan {
     this.destinationId = whole.destinationId;
     this.sourceId = whole.sourceId;
     this.shard = shard;
-    this.shares = shard == null ? List.of() : shares(shard, destination, delivery);
+    this.sharesOfShards = whole.sharesOfShards;
+    this.shares = shard == null ? List.of()
+        : sharesOfShards.computeIfAbsent(shard, s -> shares(s, destination, delivery));
   }
 
   /**
@@ -126,7 +134,7 @@ public final class SyncPlan {
   /**
    * A shard's share of each budget the writes are paced by (the delivery policy's, the
    * destination's): {@code permits / count} per the same window, rolling, counted per write, on
-   * the policy's clock. One limiter per plan, so the runs of one shard share it.
+   * the policy's clock.
    */
   private static List<RateLimiter> shares(Shard shard, Destination destination, DeliveryPolicy delivery) {
     if (shard.count() == 1) {

@@ -312,6 +312,15 @@ class ShardSyncTest {
     assertThat(RateLimitTest.maxInAnyWindow(calls, 1_000)).as("5 of the budget's 10 per second").isEqualTo(5);
     assertThat(report.requests().rateLimitWait()).isPositive();
 
+    // The same shard made again, as a scheduler might for each run, paces on the same share.
+    for (int i = 0; i < 60; i++) {
+      source.put(row(i, 2));
+    }
+    SyncReport again = whole.shard(0, 2).run();
+
+    assertThat(again.delivered()).isEqualTo(inShard);
+    assertThat(RateLimitTest.maxInAnyWindow(calls, 1_000)).as("across both runs").isEqualTo(5);
+
     calls.clear();
     time.advance(Duration.ofMinutes(1));
     whole.run();
