@@ -52,10 +52,11 @@ public final class SyncPlan {
   /** For a shard of several, its share of each budget, taken once per write; empty otherwise. */
   final List<RateLimiter> shares;
   /**
-   * The shares of every shard made from the whole sync, so that shard objects made again (a
-   * {@code sync.shard(i, n)} per scheduled run) pace with the same limiters across their runs.
+   * The guards and shares of every shard made from the whole sync, so that a shard made again (a
+   * {@code sync.shard(i, n)} per scheduled run) keeps its breaker and paces on the same limiters
+   * across its runs, as the whole sync does.
    */
-  private final java.util.concurrent.ConcurrentMap<Shard, List<RateLimiter>> sharesOfShards;
+  private final java.util.concurrent.ConcurrentMap<Shard, ShardParts> shardParts;
 
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
@@ -84,7 +85,7 @@ public final class SyncPlan {
     this.shard = null;
     this.wholeName = name;
     this.shares = List.of();
-    this.sharesOfShards = new java.util.concurrent.ConcurrentHashMap<>();
+    this.shardParts = new java.util.concurrent.ConcurrentHashMap<>();
   }
 
   /** The same plan restricted to {@code shard}, or to no shard (all keys) if null. */
@@ -108,14 +109,31 @@ public final class SyncPlan {
     this.spillDirectory = whole.spillDirectory;
     this.sortRunRecords = whole.sortRunRecords;
     this.delivery = whole.delivery;
-    // A shard has a breaker and retry of its own, as a sync on another instance would.
-    this.guards = Delivery.guards(name, delivery);
     this.destinationId = whole.destinationId;
     this.sourceId = whole.sourceId;
     this.shard = shard;
-    this.sharesOfShards = whole.sharesOfShards;
-    this.shares = shard == null ? List.of()
-        : sharesOfShards.computeIfAbsent(shard, s -> shares(s, destination, delivery));
+    this.shardParts = whole.shardParts;
+    if (shard == null) {
+      this.guards = Delivery.guards(name, delivery);
+      this.shares = List.of();
+    } else {
+      // A shard has a breaker and retry of its own, as a sync on another instance would.
+      ShardParts parts = shardParts.computeIfAbsent(shard,
+          s -> new ShardParts(Delivery.guards(name, delivery), shares(s, destination, delivery)));
+      this.guards = parts.guards;
+      this.shares = parts.shares;
+    }
+  }
+
+  /** What the runs of one shard share: its breaker and retry, its shares of the budgets. */
+  private static final class ShardParts {
+    final Delivery.Guards guards;
+    final List<RateLimiter> shares;
+
+    ShardParts(Delivery.Guards guards, List<RateLimiter> shares) {
+      this.guards = guards;
+      this.shares = shares;
+    }
   }
 
   /**
