@@ -39,6 +39,8 @@ final class TestReceiver implements AutoCloseable {
   /** Every request's body, scripted answers included. */
   final List<byte[]> bodies = new ArrayList<>();
   final List<Long> arrivalNanos = new ArrayList<>();
+  /** Every request's target as it arrived on the wire: path and query. */
+  final List<String> targets = new ArrayList<>();
   int requests;
 
   TestReceiver(WebhookVerifier verifier) throws IOException {
@@ -81,6 +83,7 @@ final class TestReceiver implements AutoCloseable {
   private synchronized MockResponse handle(RecordedRequest request) {
     requests++;
     arrivalNanos.add(System.nanoTime());
+    targets.add(request.getTarget());
     Map<String, String> headers = new LinkedHashMap<>();
     for (String name : request.getHeaders().names()) {
       headers.put(name, request.getHeaders().get(name));

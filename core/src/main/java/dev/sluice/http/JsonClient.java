@@ -35,6 +35,7 @@ import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -145,6 +146,10 @@ public final class JsonClient implements AutoCloseable {
             .build())
         .disableRedirectHandling()
         .disableAutomaticRetries()
+        // Cookies would be logged by HttpClient (a session cookie is a credential); APIs need none.
+        .disableCookieManagement()
+        .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "sluice-quiet-request-line",
+            QuietRequestLine.HANDLER)
         .setUserAgent(b.userAgent)
         .build();
   }
@@ -418,7 +423,7 @@ public final class JsonClient implements AutoCloseable {
   /** A connection without HttpClient's wire and header logging, which would show credentials. */
   private static final class QuietConnection extends DefaultManagedHttpClientConnection {
     QuietConnection(String id) {
-      super(id);
+      super(id, null, null, null, null, null, QuietRequestLine.Writer::new, null);
     }
 
     @Override

@@ -50,8 +50,13 @@ public final class CanonicalHasher {
   private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
   private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
+  private static final ThreadLocal<CanonicalHasher> LOCAL = ThreadLocal.withInitial(CanonicalHasher::new);
+
   private byte[] buf = new byte[256];
   private int len;
+  // Set by the last hash() when it met a value ValueLimits may refuse: a lone surrogate, a number
+  // that is not finite, a decimal beyond the limits (hashed without expanding it).
+  private boolean suspect;
 
   private RecordShape lastShape;
   private int[] lastOrder;
@@ -61,6 +66,7 @@ public final class CanonicalHasher {
   /** The 64-bit content hash of a record's fields (its key is not part of it). */
   public long hash(Record record) {
     len = 0;
+    suspect = false;
     int[] order = sortedOrder(record.shape());
     byte[][] names = lastNames;
     for (int j = 0; j < order.length; j++) {
@@ -71,6 +77,20 @@ public final class CanonicalHasher {
       putValue(record.get(order[j]));
     }
     return XxHash64.hash(buf, 0, len);
+  }
+
+  /** {@return this thread's hasher, for the engine's checked hashing} */
+  static CanonicalHasher local() {
+    return LOCAL.get();
+  }
+
+  /**
+   * {@return whether the last {@link #hash} met a value that {@link dev.sluice.ValueLimits} may
+   * refuse (a lone surrogate, NaN or an infinity, a decimal beyond the limits): then the record's
+   * values must be checked before it is used; when false, none of its values is beyond them}
+   */
+  boolean metSuspectValue() {
+    return suspect;
   }
 
   private int[] sortedOrder(RecordShape shape) {
@@ -112,6 +132,7 @@ public final class CanonicalHasher {
     } else if (v instanceof Double) {
       double d = (Double) v;
       if (Double.isNaN(d) || Double.isInfinite(d)) {
+        suspect = true;
         putByte(NON_FINITE);
         putByte((byte) (Double.isNaN(d) ? 0 : d > 0 ? 1 : 2));
       } else if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
@@ -158,11 +179,18 @@ public final class CanonicalHasher {
   }
 
   private void putDecimal(BigDecimal d) {
+    int scale = d.scale();
+    if (scale > dev.sluice.ValueLimits.MAX_DECIMAL_SCALE || scale < -dev.sluice.ValueLimits.MAX_DECIMAL_SCALE) {
+      // Beyond the limits (the record is refused): hashed without expanding it.
+      suspect = true;
+      putByte(BIG_DECIMAL);
+      putInt(scale);
+      return;
+    }
     if (d.signum() == 0) {
       putInteger(0);
       return;
     }
-    int scale = d.scale();
     if (scale >= 0 && d.precision() <= 18) {
       // Digits fit in a long: strip trailing zeros arithmetically, without new BigDecimals.
       long unscaled = scale == 0 ? d.longValue() : d.unscaledValue().longValue();
@@ -177,6 +205,13 @@ public final class CanonicalHasher {
         putInt(scale);
         putLong(unscaled);
       }
+      return;
+    }
+    if (dev.sluice.ValueLimits.decimalProblem(d) != null) {
+      // Beyond the limits: stripping its zeros could cost minutes; the record is refused anyway.
+      suspect = true;
+      putByte(BIG_DECIMAL);
+      putInt(scale);
       return;
     }
     BigDecimal s = d.stripTrailingZeros();
@@ -223,6 +258,7 @@ public final class CanonicalHasher {
         b[p++] = (byte) (0x80 | (cp & 0x3F));
       } else {
         // Lone surrogates are encoded as their code unit, which keeps the encoding injective.
+        suspect |= Character.isSurrogate(c);
         b[p++] = (byte) (0xE0 | (c >> 12));
         b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
         b[p++] = (byte) (0x80 | (c & 0x3F));

@@ -16,11 +16,19 @@ import java.util.Map;
 final class RecordCheck {
 
   private final boolean nonFiniteNumbers;
+  private final boolean valuesCheckedByHash;
   private RecordShape checkedShape;
   private String shapeProblem;
 
-  RecordCheck(boolean nonFiniteNumbers) {
+  /**
+   * @param nonFiniteNumbers whether the destination takes NaN and infinities
+   * @param valuesCheckedByHash whether the records are hashed by {@link CheckedHash}, which checks
+   *     their values on the way: then {@link #problem} checks only the field names, and the values
+   *     cost no second pass
+   */
+  RecordCheck(boolean nonFiniteNumbers, boolean valuesCheckedByHash) {
     this.nonFiniteNumbers = nonFiniteNumbers;
+    this.valuesCheckedByHash = valuesCheckedByHash;
   }
 
   /** Why the record's key cannot be used, with the key shown escaped; null when it can. */
@@ -29,7 +37,10 @@ final class RecordCheck {
     return problem == null ? null : "key '" + ValueLimits.escape(key) + "': " + problem;
   }
 
-  /** Why the mapped record cannot be sent, naming the field; null when it can. */
+  /**
+   * Why the mapped record cannot be sent, naming the field; null when it can (as far as this check
+   * goes: with {@code valuesCheckedByHash}, the values are checked when hashed).
+   */
   String problem(Record record) {
     RecordShape shape = record.shape();
     if (shape != checkedShape) {
@@ -43,9 +54,15 @@ final class RecordCheck {
       }
       checkedShape = shape;
     }
-    if (shapeProblem != null) {
+    if (shapeProblem != null || valuesCheckedByHash) {
       return shapeProblem;
     }
+    return valuesProblem(record);
+  }
+
+  /** Why one of the record's values cannot be sent, naming the field; null when none. */
+  String valuesProblem(Record record) {
+    RecordShape shape = record.shape();
     for (int i = 0; i < record.size(); i++) {
       String p = value(record.get(i));
       if (p != null) {

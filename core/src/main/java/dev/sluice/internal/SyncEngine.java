@@ -73,6 +73,8 @@ public final class SyncEngine {
   // Guards the first reason a run stops for (failReason, abortReason, failKind, failCause).
   private final Object reasonLock = new Object();
   private final RecordCheck check;
+  // The differ's hash; with the default one, the values are checked on the way (CheckedHash).
+  private final java.util.function.ToLongFunction<Record> hasher;
 
   // Reader-thread counters.
   private long read;
@@ -134,7 +136,9 @@ public final class SyncEngine {
     this.maxBytes = caps.maxBytesPerBatch();
     this.permits = new Semaphore(plan.concurrency);
     this.control = new RunControl(plan.delivery.clock(), plan.delivery.sleeper(), deadline, requests);
-    this.check = new RecordCheck(caps.nonFiniteNumbers());
+    boolean defaultHash = usesDefaultHash(plan.differ);
+    this.check = new RecordCheck(caps.nonFiniteNumbers(), defaultHash);
+    this.hasher = defaultHash ? new CheckedHash(check) : plan.differ::hash;
     this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
   }
 
@@ -282,7 +286,7 @@ public final class SyncEngine {
     ExternalSort sorter = sort ? newSort() : null;
     RecordCodec codec = sort ? new RecordCodec() : null;
     // Reading and mapping run on their own thread, ahead of the diff (and of the sort).
-    try (ReadAhead reader = new ReadAhead(stream, plan.mapper, plan.differ::hash, check,
+    try (ReadAhead reader = new ReadAhead(stream, plan.mapper, hasher, check,
         "sluice-" + plan.name + "-reader")) {
       reading:
       while (abortReason == null && failReason == null) {
@@ -441,9 +445,9 @@ public final class SyncEngine {
     long hash = premappedHash;
     if (!result.isRejected() && !hashed) {
       try {
-        hash = plan.differ.hash(result.record());
+        hash = hasher.applyAsLong(result.record());
       } catch (RuntimeException | StackOverflowError e) {
-        result = MapResult.rejected("the record cannot be hashed: " + e);
+        result = MapResult.rejected(hashFailure(e));
       }
     }
     if (result.isRejected()) {
@@ -458,6 +462,23 @@ public final class SyncEngine {
       return;
     }
     planChange(change, diff);
+  }
+
+  /** Why a record could not be hashed: a value beyond the limits, or what the hash threw. */
+  private static String hashFailure(Throwable e) {
+    return e instanceof CheckedHash.ValueProblem ? e.getMessage() : "the record cannot be hashed: " + e;
+  }
+
+  /**
+   * Whether the differ hashes with the default {@link dev.sluice.diff.RecordHash}, which the engine
+   * can compute with the value checks folded in.
+   */
+  private static boolean usesDefaultHash(Differ differ) {
+    try {
+      return differ.getClass().getMethod("hash", Record.class).getDeclaringClass() == Differ.class;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
   }
 
   /**
@@ -481,9 +502,9 @@ public final class SyncEngine {
     long hash = item.hash;
     if (!result.isRejected() && !item.hashed) {
       try {
-        hash = plan.differ.hash(result.record());
+        hash = hasher.applyAsLong(result.record());
       } catch (RuntimeException | StackOverflowError e) {
-        result = MapResult.rejected("the record cannot be hashed: " + e);
+        result = MapResult.rejected(hashFailure(e));
       }
     }
     if (result.isRejected()) {

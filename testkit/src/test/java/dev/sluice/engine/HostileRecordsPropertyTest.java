@@ -10,13 +10,18 @@ import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.ValueLimits;
 import dev.sluice.destination.Operation;
+import dev.sluice.diff.Differ;
+import dev.sluice.diff.RecordHash;
 import dev.sluice.source.Databases;
+import dev.sluice.source.DuckDb;
 import dev.sluice.state.FileStateStore;
 import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.state.JdbcStateStore;
 import dev.sluice.state.StateStore;
+import dev.sluice.state.SyncState;
 import dev.sluice.testkit.InMemorySource;
 import dev.sluice.testkit.RecordingDestination;
+import dev.sluice.warehouse.Warehouse;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +35,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Random hostile records (random Unicode with lone surrogates, huge and tiny decimals, deep
  * nesting, NaN, long and odd keys, nulls) through a MIRROR sync, three runs of an unchanged
- * source, with each state store: every run returns, nothing in the source is deleted, nothing is
+ * source, with each state store (in memory — also with a differ of its own hash —, file, JDBC on H2 and PostgreSQL, the warehouse state on
+ * DuckDB and PostgreSQL): every run returns, nothing in the source is deleted, nothing is
  * sent again after its first success, what arrives is what was read, and every rejected record is
  * reported with its key and the field or key at fault.
  */
@@ -45,11 +52,43 @@ class HostileRecordsPropertyTest {
 
   private static final int RECORDS = 400;
 
+  /**
+   * The default differ with a hash of its own (the same one): the engine then checks values before
+   * hashing instead of while hashing, and must reject exactly the same records for the same reasons.
+   */
+  private static final Differ OWN_HASH = new Differ() {
+    @Override
+    public Comparison begin(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll) {
+      return Differ.hashing().begin(previous, orderedByKey, findDeletes, resendAll);
+    }
+
+    @Override
+    public long hash(Record record) {
+      return RecordHash.of(record);
+    }
+  };
+
+  private static DuckDb duck;
+
   @TempDir
   Path dir;
 
+  private static synchronized DuckDb duck() {
+    if (duck == null) {
+      duck = DuckDb.inMemory();
+    }
+    return duck;
+  }
+
+  @AfterAll
+  static void closeDuckDb() {
+    if (duck != null) {
+      duck.close();
+    }
+  }
+
   @ParameterizedTest(name = "{0} state, seed 1..3")
-  @ValueSource(strings = {"memory", "file", "jdbc"})
+  @ValueSource(strings = {"memory", "memory-own-hash", "file", "jdbc-h2", "jdbc-postgres", "warehouse-duckdb", "warehouse-postgres"})
   void hostileRecordsNeverLoseHangOrResend(String store) {
     for (long seed = 1; seed <= 3; seed++) {
       check(store, seed);
@@ -94,7 +133,8 @@ class HostileRecordsPropertyTest {
     }
     InMemorySource source = InMemorySource.create().putAll(new ArrayList<>(records.values()));
     RecordingDestination destination = RecordingDestination.create();
-    Sync sync = Sync.from(source).to(destination).named("hostile-" + seed).mode(SyncMode.MIRROR)
+    Sync sync = Sync.from(source).to(destination).named("hostile-" + storeName + "-" + seed + "-" + UUID.randomUUID())
+        .mode(SyncMode.MIRROR).differ(storeName.endsWith("own-hash") ? OWN_HASH : Differ.hashing())
         .state(store(storeName)).sortRunRecords(50).spillDirectory(dir).build();
 
     List<SyncReport> reports = new ArrayList<>();
@@ -128,11 +168,20 @@ class HostileRecordsPropertyTest {
   private StateStore store(String name) {
     switch (name) {
       case "memory":
+      case "memory-own-hash":
         return new InMemoryStateStore();
       case "file":
         return FileStateStore.in(dir.resolve("state-" + UUID.randomUUID()));
-      default:
+      case "jdbc-h2":
         return JdbcStateStore.builder(Databases.h2()).createTables(true).build();
+      case "jdbc-postgres":
+        return JdbcStateStore.builder(Databases.postgres()).createTables(true).build();
+      case "warehouse-duckdb":
+        return Warehouse.builder(duck().dataSource()).createTables(true).build();
+      case "warehouse-postgres":
+        return Warehouse.builder(Databases.postgres()).schema("sluice_hostile").createTables(true).build();
+      default:
+        throw new IllegalArgumentException(name);
     }
   }
 
