@@ -35,6 +35,7 @@ public final class ChildJvm implements AutoCloseable {
 
   private final Process process;
   private final Thread reader;
+  private final Object lock = new Object();
   private final List<String> lines = new ArrayList<>();
   private boolean outputEnded;
 
@@ -85,15 +86,19 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /** {@return the lines the child has printed so far, standard error among them} */
-  public synchronized List<String> lines() {
-    return List.copyOf(lines);
+  public List<String> lines() {
+    synchronized (lock) {
+      return List.copyOf(lines);
+    }
   }
 
   /** {@return what the child has printed so far, a line each} */
-  public synchronized String output() {
-    StringBuilder sb = new StringBuilder();
-    lines.forEach(line -> sb.append(line).append('\n'));
-    return sb.toString();
+  public String output() {
+    synchronized (lock) {
+      StringBuilder sb = new StringBuilder();
+      lines.forEach(line -> sb.append(line).append('\n'));
+      return sb.toString();
+    }
   }
 
   /** {@return whether the child is still running} */
@@ -200,7 +205,7 @@ public final class ChildJvm implements AutoCloseable {
   private boolean until(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
-      synchronized (this) {
+      synchronized (lock) {
         if (outputEnded && !process.isAlive()) {
           break;
         }
@@ -210,7 +215,7 @@ public final class ChildJvm implements AutoCloseable {
           throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; the child printed:\n"
               + output());
         }
-        wait(Math.max(1, Math.min(RECHECK_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
+        lock.wait(Math.max(1, Math.min(RECHECK_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
       }
     }
     return condition.getAsBoolean();
@@ -220,19 +225,19 @@ public final class ChildJvm implements AutoCloseable {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
-        synchronized (this) {
+        synchronized (lock) {
           lines.add(line);
-          notifyAll();
+          lock.notifyAll();
         }
       }
     } catch (IOException e) {
-      synchronized (this) {
+      synchronized (lock) {
         lines.add("[output lost: " + e + "]");
       }
     } finally {
-      synchronized (this) {
+      synchronized (lock) {
         outputEnded = true;
-        notifyAll();
+        lock.notifyAll();
       }
     }
   }
