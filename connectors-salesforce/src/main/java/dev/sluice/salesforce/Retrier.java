@@ -1,5 +1,6 @@
 package dev.sluice.salesforce;
 
+import dev.sluice.delivery.RequestCounter;
 import dev.sluice.destination.RateLimitedException;
 import dev.sluice.destination.RetryableDestinationException;
 import java.time.Duration;
@@ -85,7 +86,7 @@ final class Retrier {
       return;
     }
     try {
-      scheduler.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+      scheduler.schedule(RequestCounter.propagating(task), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       log.debug("the destination closed; {} not scheduled", task);
     }
@@ -97,7 +98,8 @@ final class Retrier {
       if (closed) {
         throw new RejectedExecutionException("closed");
       }
-      io.execute(task);
+      // The run's request counter goes with the work, so requests on these threads count for the run.
+      io.execute(RequestCounter.propagating(task));
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(new RetryableDestinationException("the Salesforce destination was closed"));
     }

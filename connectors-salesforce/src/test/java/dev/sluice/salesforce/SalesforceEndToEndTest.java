@@ -52,9 +52,12 @@ class SalesforceEndToEndTest {
       Sync sync = Sync.from(warehouse.query("select * from customers").key("customer_ref").orderByKey().build())
           .map(mapping).to(contacts).named("customers-to-salesforce").mode(SyncMode.MIRROR).build();
 
+      int requestsBefore = fake.requests().size();
       SyncReport first = sync.run();
 
       assertThat(first.status()).as(first.summary()).isEqualTo(SyncReport.Status.SUCCEEDED);
+      assertThat(first.requests().requests()).as("every request counted, job polls on the poller thread included")
+          .isEqualTo(fake.requests().size() - requestsBefore);
       assertThat(first.delivered()).isEqualTo(ROWS);
       assertThat(fake.jobStates()).as("one Bulk job per batch of 10,000").hasSize(5);
       assertThat(fake.jobStates().values()).containsOnly("JobComplete");
@@ -68,9 +71,11 @@ class SalesforceEndToEndTest {
           + " 'new' || i || '@example.com', 'Free', 1, 0.5, 1.25, true, timestamptz '2026-12-01 08:00:00+00',"
           + " date '2000-02-29', 'fresh, \"quoted\"' from range(1, 51) r(i)");
 
+      int requestsBeforeSecond = fake.requests().size();
       SyncReport second = sync.run();
 
       assertThat(second.status()).as(second.summary()).isEqualTo(SyncReport.Status.SUCCEEDED);
+      assertThat(second.requests().requests()).isEqualTo(fake.requests().size() - requestsBeforeSecond);
       assertThat(second.newRecords()).isEqualTo(50);
       assertThat(second.changedRecords()).isEqualTo(300);
       assertThat(second.removedRecords()).isEqualTo(100);

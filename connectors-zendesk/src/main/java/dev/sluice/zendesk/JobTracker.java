@@ -1,6 +1,7 @@
 package dev.sluice.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.delivery.RequestCounter;
 import dev.sluice.destination.DestinationException;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RetryableDestinationException;
@@ -48,12 +49,15 @@ final class JobTracker implements AutoCloseable {
     final String id;
     final Listener listener;
     final long submittedNanos;
+    // The request counter of the run that submitted the job: its polls count for that run.
+    final RequestCounter counter;
     int misses;
 
     Tracked(String id, Listener listener, long now) {
       this.id = id;
       this.listener = listener;
       this.submittedNanos = now;
+      this.counter = RequestCounter.current().orElse(null);
     }
   }
 
@@ -182,6 +186,10 @@ final class JobTracker implements AutoCloseable {
     due.forEach(t -> ids.append(ids.length() == 0 ? "" : ",").append(t.id));
     JsonResponse response;
     polls.incrementAndGet();
+    // One poll serves jobs of whichever runs are waiting; it counts for the run of the oldest.
+    RequestCounter counter = due.stream().map(t -> t.counter).filter(java.util.Objects::nonNull).findFirst()
+        .orElseGet(RequestCounter::new);
+    RequestCounter.Binding binding = counter.bind();
     try {
       response = api.send("GET", "/api/v2/job_statuses/show_many?ids=" + ids, null);
     } catch (PermanentDestinationException e) {
@@ -194,6 +202,8 @@ final class JobTracker implements AutoCloseable {
     } catch (DestinationException e) {
       log.debug("polling {} Zendesk job(s) failed ({}); trying again later", due.size(), e.getMessage());
       return false;
+    } finally {
+      binding.close();
     }
     if (!response.isSuccess()) {
       log.debug("polling {} Zendesk job(s) got HTTP {} ({}); trying again later", due.size(), response.status(),

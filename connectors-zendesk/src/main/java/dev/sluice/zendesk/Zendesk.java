@@ -18,6 +18,7 @@ import dev.sluice.destination.Operation;
 import dev.sluice.destination.PermanentDestinationException;
 import dev.sluice.destination.RecordOutcome;
 import dev.sluice.destination.RetryableDestinationException;
+import dev.sluice.delivery.RequestCounter;
 import dev.sluice.http.AuthProvider;
 import dev.sluice.http.JsonClient;
 import dev.sluice.http.JsonResponse;
@@ -311,7 +312,8 @@ public final class Zendesk implements AsyncDestination {
       return pending.future;
     }
     try {
-      senders.execute(() -> {
+      // The run's request counter goes with the work: its requests (and the job's polls) count for the run.
+      senders.execute(RequestCounter.propagating(() -> {
         try {
           send(pending, batch.operation(), items);
         } catch (DestinationException e) {
@@ -321,7 +323,7 @@ public final class Zendesk implements AsyncDestination {
         } finally {
           pending.done();
         }
-      });
+      }));
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(new IllegalStateException("this Zendesk destination is closed", e));
     }

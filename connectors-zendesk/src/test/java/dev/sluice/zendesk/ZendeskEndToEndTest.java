@@ -59,9 +59,12 @@ class ZendeskEndToEndTest {
           .map(mapping).to(users).named("customers-to-zendesk").mode(SyncMode.MIRROR).concurrency(30).build();
 
       assertThat(accounts.run().delivered()).isEqualTo(40);
+      long requestsBeforeFirst = fake.requests();
       SyncReport first = sync.run();
 
       assertThat(first.status()).as(first.summary()).isEqualTo(SyncReport.Status.SUCCEEDED);
+      assertThat(first.requests().requests()).as("every request counted, job polls on the poller thread included")
+          .isEqualTo(fake.requests() - requestsBeforeFirst);
       assertThat(first.delivered()).isEqualTo(20_000);
       assertThat(fake.maxActiveJobs()).isLessThanOrEqualTo(ZendeskFake.MAX_JOBS);
       assertHolds(fake, warehouse, 20_000);
@@ -76,6 +79,7 @@ class ZendeskEndToEndTest {
       SyncReport second = sync.run();
 
       assertThat(second.status()).as(second.summary()).isEqualTo(SyncReport.Status.SUCCEEDED);
+      assertThat(second.requests().requests()).isEqualTo(fake.requests() - requestsBefore);
       assertThat(second.newRecords()).isEqualTo(50);
       assertThat(second.changedRecords()).isEqualTo(200);
       assertThat(second.removedRecords()).isEqualTo(100);

@@ -7,7 +7,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Counts the requests of one run as they happen (see {@link RequestFigures}). The engine binds a
  * run's counter to each thread that works for the run ({@link #bind()}); {@code JsonClient} adds
  * each HTTP request it sends to the counter bound to the calling thread ({@link #countRequest()}).
- * A connector that calls its API without {@code JsonClient} may do the same. Thread-safe.
+ * A connector that calls its API without {@code JsonClient} may do the same. A connector that sends
+ * requests on threads of its own (an asynchronous destination's request pool, a poller) carries the
+ * run's counter there with {@link #propagating(Runnable)} or {@link #current()}, so that the run's
+ * {@link RequestFigures} count those requests too. Thread-safe.
  */
 public final class RequestCounter {
 
@@ -58,6 +61,36 @@ public final class RequestCounter {
   /** The run is stopping: waits for permits on its threads end (see {@link #stopRequested()}). */
   public void stop() {
     stopped = true;
+  }
+
+  /**
+   * {@return the counter bound to the calling thread, if any} A connector keeps it with work it
+   * does later on another thread (a job it polls), and binds it there ({@link #bind()}).
+   */
+  public static java.util.Optional<RequestCounter> current() {
+    return java.util.Optional.ofNullable(BOUND.get());
+  }
+
+  /**
+   * {@return {@code task}, made to run with the counter bound to the calling thread now (if any)
+   * bound to whatever thread runs it} For work a connector hands to its own threads: the requests
+   * it sends there count for the run that asked for them.
+   *
+   * @param task the work to hand over
+   */
+  public static Runnable propagating(Runnable task) {
+    RequestCounter counter = BOUND.get();
+    if (counter == null) {
+      return task;
+    }
+    return () -> {
+      Binding binding = counter.bind();
+      try {
+        task.run();
+      } finally {
+        binding.close();
+      }
+    };
   }
 
   /** {@return a binding of this counter to the calling thread, until it is closed} */
