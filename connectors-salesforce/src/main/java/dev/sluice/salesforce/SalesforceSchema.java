@@ -267,10 +267,20 @@ final class SalesforceSchema {
     return scaled;
   }
 
-  /** A boolean: what {@link StrictConvert#bool} takes, and numbers whose int value is 1 or 0. */
+  /**
+   * A boolean: what {@link StrictConvert#bool} takes, and the numbers 1 and 0 exactly (1.5 or 256
+   * is refused, never read as true or false).
+   */
   private static Boolean bool(Object value) {
-    if (value instanceof Number && (((Number) value).intValue() == 0 || ((Number) value).intValue() == 1)) {
-      return ((Number) value).intValue() == 1;
+    if (value instanceof Number && !(value instanceof Double && !Double.isFinite((Double) value))) {
+      BigDecimal number = value instanceof BigDecimal ? (BigDecimal) value
+          : value instanceof Double ? BigDecimal.valueOf((Double) value) : BigDecimal.valueOf(((Number) value).longValue());
+      if (number.compareTo(BigDecimal.ONE) == 0) {
+        return true;
+      }
+      if (number.signum() == 0) {
+        return false;
+      }
     }
     return StrictConvert.bool(value);
   }
