@@ -239,7 +239,7 @@ final class ZendeskSchema {
     try {
       BigDecimal d = value instanceof BigDecimal ? (BigDecimal) value
           : value instanceof Number ? BigDecimal.valueOf(((Number) value).doubleValue())
-          : value instanceof String ? new BigDecimal(((String) value).trim()) : null;
+          : value instanceof String ? StrictConvert.decimal(value) : null; // text held to the decimal limits
       if (d != null) {
         return d.longValueExact();
       }
