@@ -8,6 +8,7 @@ import dev.sluice.destination.Operation;
 import dev.sluice.state.JdbcStateStore;
 import dev.sluice.testkit.RecordingDestination;
 import dev.sluice.testkit.SyntheticSource;
+import dev.sluice.testkit.TestPostgres;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ class ShardScheduleTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final DataSource db = Postgres.freshDatabase();
+  private final DataSource db = TestPostgres.freshDatabase();
   private final RecordingDestination crm = RecordingDestination.create();
   private final List<SluiceScheduler> schedulers = new ArrayList<>();
 
