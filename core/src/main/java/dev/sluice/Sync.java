@@ -150,8 +150,9 @@ public final class Sync implements Callable<SyncReport> {
    * <p>What holds (see also {@link Shard}):
    * <ul>
    *   <li>Shard {@code i} of {@code n} runs under the {@linkplain #name() name}
-   *       {@code name/shard-i-of-n}: it keeps its state under that name with its own lease, so shards run at once without waiting for each other; each commits what the
-   *       destination confirmed of its own records, whatever the other shards do. A shard that
+   *       {@code name/shard-i-of-n}: it keeps its state under that name with its own lease, so
+   *       shards run at once without waiting for each other; each commits what the destination
+   *       confirmed of its own records, whatever the other shards do. A shard that
    *       fails or is stopped leaves its own unconfirmed records pending for its next run; the
    *       others are not held back. There is no run-wide commit across shards.</li>
    *   <li>A MIRROR delete of a shard comes only from that shard's own complete read.</li>
