@@ -316,6 +316,12 @@ public final class Sync implements Callable<SyncReport> {
     public static final String DEFAULT_NAME = "sync";
     /** Records per batch when neither the sync nor the destination sets a smaller number. */
     public static final int DEFAULT_BATCH_SIZE = 500;
+
+    /**
+     * The longest sync name, in characters: a state keeps up to 200, and a shard's name adds up to
+     * 19 ({@code /shard-1023-of-1024}), quarantine strikes 8 ({@code #strikes}).
+     */
+    public static final int MAX_NAME_LENGTH = 160;
     /** Batches in flight at once. */
     public static final int DEFAULT_CONCURRENCY = 4;
     /** The most batches in flight that {@link #concurrency(int)} accepts. */
@@ -355,15 +361,32 @@ public final class Sync implements Callable<SyncReport> {
     /**
      * Names the sync. The name keys its state and appears in logs, metrics and reports. Required
      * when the sync uses a {@link #state(StateStore) state store} that may hold other syncs;
-     * defaults to {@value #DEFAULT_NAME} otherwise.
+     * defaults to {@value #DEFAULT_NAME} otherwise. At most {@value #MAX_NAME_LENGTH} characters of
+     * valid Unicode without control characters, so that every state store, with the suffixes it
+     * adds for shards and quarantine strikes, keeps it exactly.
      *
      * @param name the sync's name
      * @return this builder
+     * @throws IllegalArgumentException if the name is blank, longer than {@value #MAX_NAME_LENGTH}
+     *     characters, or holds a control character or a lone surrogate
      */
     public Builder named(String name) {
       Objects.requireNonNull(name, "name");
       if (name.isBlank()) {
         throw new IllegalArgumentException("the sync name must not be blank");
+      }
+      if (name.length() > MAX_NAME_LENGTH) {
+        throw new IllegalArgumentException("the sync name is " + name.length() + " characters long, more than the "
+            + MAX_NAME_LENGTH + " a name may have: '" + ValueLimits.escape(name) + "'");
+      }
+      String problem = ValueLimits.textProblem(name);
+      for (int i = 0; problem == null && i < name.length(); i++) {
+        if (Character.isISOControl(name.charAt(i))) {
+          problem = "it holds a control character at index " + i;
+        }
+      }
+      if (problem != null) {
+        throw new IllegalArgumentException("the sync name '" + ValueLimits.escape(name) + "' cannot be used: " + problem);
       }
       this.name = name;
       return this;
