@@ -89,7 +89,11 @@ public final class Sync implements Callable<SyncReport> {
     return new SourceStage(Objects.requireNonNull(source, "source"));
   }
 
-  /** {@return the sync's name, which keys its state} */
+  /**
+   * {@return the sync's name, which keys its state} For a {@linkplain #shard(int, int) shard} it is
+   * the whole sync's name followed by {@code /shard-i-of-n}: the name of the shard's state, and the
+   * one its logs, reports, meters and batches carry.
+   */
   public String name() {
     return plan.name();
   }
@@ -134,6 +138,80 @@ public final class Sync implements Callable<SyncReport> {
     }
     engine.cancel();
     return true;
+  }
+
+  /**
+   * This sync restricted to shard {@code index} of {@code count}: it delivers only the records
+   * whose key falls in that shard ({@link Shard#indexOf(String, int)}), with every other setting
+   * of this sync. Run one shard per instance (or worker), each instance building the same sync,
+   * to deliver a large run in parallel. Records of other shards are dropped as they are read,
+   * before mapping. On a shard, this gives another shard of the same whole sync.
+   *
+   * <p>What holds (see also {@link Shard}):
+   * <ul>
+   *   <li>Shard {@code i} of {@code n} runs under the {@linkplain #name() name}
+   *       {@code name/shard-i-of-n}: it keeps its state under that name with its own lease, so
+   *       shards run at once without waiting for each other; each commits what the destination
+   *       confirmed of its own records, whatever the other shards do. A shard that
+   *       fails or is stopped leaves its own unconfirmed records pending for its next run; the
+   *       others are not held back. There is no run-wide commit across shards.</li>
+   *   <li>A MIRROR delete of a shard comes only from that shard's own complete read.</li>
+   *   <li>A new count starts new states, empty: the first run of each shard sends every record
+   *       of it again (as new) and deletes nothing; its report says so
+   *       ({@link SyncReport#freshState()}). The states of the former count are no longer read.
+   *       Going back to a count used before reads the states that count left, which miss what
+   *       was delivered since: {@linkplain #clearState() clear} them first.</li>
+   *   <li>With more than one shard, each shard's writes are paced at its share of the budget the
+   *       writes are paced by — the delivery policy's {@code rateLimit} and the destination's
+   *       {@link dev.sluice.destination.Capabilities#rateLimit()}: {@code permits / count} per the
+   *       same rolling window ({@link Shard#share(int)}), one permit per write attempt, on top of
+   *       the budget itself. Shards in one process that share a destination also share its
+   *       budget.</li>
+   * </ul>
+   *
+   * @param index which shard, from 0 to {@code count - 1}
+   * @param count how many shards, from 1 to {@value Shard#MAX_COUNT}
+   * @return the shard's sync
+   * @throws IllegalArgumentException if the index or the count is out of range
+   */
+  public Sync shard(int index, int count) {
+    return new Sync(plan.withShard(Shard.of(index, count)), deadline);
+  }
+
+  /**
+   * {@return the {@code count} shards of this sync, shard 0 first: {@code shard(i, count)} for each
+   * {@code i}} Together they deliver every record once.
+   *
+   * @param count how many shards, from 1 to {@value Shard#MAX_COUNT}
+   * @throws IllegalArgumentException if the count is out of range
+   */
+  public List<Sync> shards(int count) {
+    Shard.of(0, count); // validates the count
+    List<Sync> shards = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      shards.add(shard(i, count));
+    }
+    return List.copyOf(shards);
+  }
+
+  /**
+   * Empties this sync's state (for a shard, that shard's state), so that its next run sends every
+   * record again, as new, and deletes nothing; the quarantine strikes are cleared too. Use it
+   * before going back to a shard count used before, on the shards of that count
+   * ({@code sync.shards(4).forEach(Sync::clearState)}): their states miss what other counts
+   * delivered since. Safe whenever re-sending is: nothing is sent or deleted by this call.
+   *
+   * @return the number of keys removed from the state
+   * @throws dev.sluice.state.StateStoreException if the state cannot be written, or a run of this
+   *     sync holds it
+   */
+  public long clearState() {
+    return SyncEngine.clearState(plan);
+  }
+
+  /** {@return the part of the keys this sync delivers, if it is a shard; empty when it delivers every key} */
+  public java.util.Optional<Shard> shard() {
+    return plan.shard();
   }
 
   /** {@return the longest a run may take, if set: see {@link Builder#deadline(Duration)}} */
@@ -238,6 +316,12 @@ public final class Sync implements Callable<SyncReport> {
     public static final String DEFAULT_NAME = "sync";
     /** Records per batch when neither the sync nor the destination sets a smaller number. */
     public static final int DEFAULT_BATCH_SIZE = 500;
+
+    /**
+     * The longest sync name, in characters: a state keeps up to 200, and a shard's name adds up to
+     * 19 ({@code /shard-1023-of-1024}), quarantine strikes 8 ({@code #strikes}).
+     */
+    public static final int MAX_NAME_LENGTH = 160;
     /** Batches in flight at once. */
     public static final int DEFAULT_CONCURRENCY = 4;
     /** The most batches in flight that {@link #concurrency(int)} accepts. */
@@ -266,6 +350,7 @@ public final class Sync implements Callable<SyncReport> {
     private DeliveryPolicy delivery = DeliveryPolicy.ofDefaults();
     private Duration deadline;
     private Differ differ = Differ.hashing();
+    private Shard shard;
 
     private Builder(Source source, Mapper mapper, Destination destination) {
       this.source = source;
@@ -276,15 +361,32 @@ public final class Sync implements Callable<SyncReport> {
     /**
      * Names the sync. The name keys its state and appears in logs, metrics and reports. Required
      * when the sync uses a {@link #state(StateStore) state store} that may hold other syncs;
-     * defaults to {@value #DEFAULT_NAME} otherwise.
+     * defaults to {@value #DEFAULT_NAME} otherwise. At most {@value #MAX_NAME_LENGTH} characters of
+     * valid Unicode without control characters, so that every state store, with the suffixes it
+     * adds for shards and quarantine strikes, keeps it exactly.
      *
      * @param name the sync's name
      * @return this builder
+     * @throws IllegalArgumentException if the name is blank, longer than {@value #MAX_NAME_LENGTH}
+     *     characters, or holds a control character or a lone surrogate
      */
     public Builder named(String name) {
       Objects.requireNonNull(name, "name");
       if (name.isBlank()) {
         throw new IllegalArgumentException("the sync name must not be blank");
+      }
+      if (name.length() > MAX_NAME_LENGTH) {
+        throw new IllegalArgumentException("the sync name is " + name.length() + " characters long, more than the "
+            + MAX_NAME_LENGTH + " a name may have: '" + ValueLimits.escape(name) + "'");
+      }
+      String problem = ValueLimits.textProblem(name);
+      for (int i = 0; problem == null && i < name.length(); i++) {
+        if (Character.isISOControl(name.charAt(i))) {
+          problem = "it holds a control character at index " + i;
+        }
+      }
+      if (problem != null) {
+        throw new IllegalArgumentException("the sync name '" + ValueLimits.escape(name) + "' cannot be used: " + problem);
       }
       this.name = name;
       return this;
@@ -475,6 +577,21 @@ public final class Sync implements Callable<SyncReport> {
     }
 
     /**
+     * Makes the sync deliver only shard {@code index} of {@code count}: the records whose key
+     * falls in that shard. The same as {@link Sync#shard(int, int)} on the built sync; see there
+     * for what holds. Default: no shard, every key.
+     *
+     * @param index which shard, from 0 to {@code count - 1}
+     * @param count how many shards, from 1 to {@value Shard#MAX_COUNT}
+     * @return this builder
+     * @throws IllegalArgumentException if the index or the count is out of range
+     */
+    public Builder shard(int index, int count) {
+      this.shard = Shard.of(index, count);
+      return this;
+    }
+
+    /**
      * Builds the sync.
      *
      * @return the sync
@@ -499,12 +616,13 @@ public final class Sync implements Callable<SyncReport> {
           ? Math.min(batchSize, caps.maxRecordsPerBatch())
           : Math.min(caps.preferredRecordsPerBatch() > 0 ? caps.preferredRecordsPerBatch() : DEFAULT_BATCH_SIZE,
               caps.maxRecordsPerBatch());
-      return new Sync(new SyncPlan(
+      SyncPlan plan = new SyncPlan(
           name == null ? DEFAULT_NAME : name,
           source, mapper, destination, mode,
           state == null ? new InMemoryStateStore() : state,
           differ, batch, concurrency, listeners, clock, dryRunSampleSize,
-          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery, quarantineAfter), deadline);
+          fingerprint(mapper, destination), spillDirectory, sortRunRecords, delivery, quarantineAfter);
+      return new Sync(shard == null ? plan : plan.withShard(shard), deadline);
     }
 
     private static String fingerprint(Mapper mapper, Destination destination) {

@@ -97,8 +97,14 @@ public final class SyncReport {
   private final long quarantined;
   private final List<RecordError> quarantinedRecords;
   private final RequestFigures requests;
+  private final Shard shard;
+  private final long otherShards;
+  private final boolean freshState;
 
   private SyncReport(Builder b) {
+    this.shard = b.shard;
+    this.otherShards = b.otherShards;
+    this.freshState = b.freshState;
     this.destinationChanged = b.destinationChanged;
     this.sourceChanged = b.sourceChanged;
     this.failureKind = b.failureKind;
@@ -146,7 +152,7 @@ public final class SyncReport {
     return new Builder(syncName, runId, mode);
   }
 
-  /** {@return the name of the sync} */
+  /** {@return the name of the sync; for a shard, {@code name/shard-i-of-n} (see {@link Sync#name()})} */
   public String syncName() {
     return syncName;
   }
@@ -356,6 +362,31 @@ public final class SyncReport {
     return requests;
   }
 
+  /**
+   * {@return the part of the keys the run delivered, for a sync split into shards ({@link
+   * Sync#shard(int, int)}); empty for a sync that delivers every key}
+   */
+  public Optional<Shard> shard() {
+    return Optional.ofNullable(shard);
+  }
+
+  /**
+   * {@return for a shard, the records read that belong to other shards: dropped as they were read,
+   * before mapping, and counted nowhere else in this report}
+   */
+  public long otherShards() {
+    return otherShards;
+  }
+
+  /**
+   * {@return whether the run found no committed state to compare with, so every record it read was
+   * new to it and no delete was derived: a first run; for a shard, the first run at its shard count
+   * (a new count starts new states, see {@link Shard})}
+   */
+  public boolean freshState() {
+    return freshState;
+  }
+
   /** {@return for a dry run, the first changes it would send; empty otherwise} */
   public List<Change> sampleChanges() {
     return sampleChanges;
@@ -387,6 +418,12 @@ public final class SyncReport {
     }
     if (requests.attempts() > 0 || requests.requests() > 0) {
       sb.append(" | ").append(requests);
+    }
+    if (shard != null) {
+      sb.append(" | other shards' records ").append(otherShards);
+      if (freshState) {
+        sb.append(" | no state at this shard count yet: started afresh, every record of the shard sent, none deleted");
+      }
     }
     if (fingerprintChanged) {
       sb.append(" | the mapping or destination settings changed: every record was sent again");
@@ -442,6 +479,9 @@ public final class SyncReport {
     private long quarantined;
     private List<RecordError> quarantinedRecords = List.of();
     private RequestFigures requests = RequestFigures.NONE;
+    private Shard shard;
+    private long otherShards;
+    private boolean freshState;
 
     private Builder(String syncName, String runId, SyncMode mode) {
       this.syncName = Objects.requireNonNull(syncName, "syncName");
@@ -640,6 +680,22 @@ public final class SyncReport {
      */
     public Builder requests(RequestFigures requests) {
       this.requests = Objects.requireNonNull(requests, "requests");
+      return this;
+    }
+
+    /**
+     * The shard the run delivered (null for every key), the records of other shards it dropped,
+     * and whether it found no committed state.
+     *
+     * @param shard the shard, or null
+     * @param otherShards records read that belong to other shards
+     * @param freshState whether the run found no committed state
+     * @return this builder
+     */
+    public Builder shard(Shard shard, long otherShards, boolean freshState) {
+      this.shard = shard;
+      this.otherShards = otherShards;
+      this.freshState = freshState;
       return this;
     }
 

@@ -1,21 +1,15 @@
 package dev.sluice.hubspot;
 
 import dev.sluice.map.Names;
+import dev.sluice.map.StrictConvert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -174,112 +168,22 @@ final class HubSpotSchema {
       case "number":
         return number(value);
       case "bool":
-        return bool(value);
+        return Boolean.toString(StrictConvert.bool(value));
       case "date":
-        return date(value).toString();
+        return StrictConvert.date(value).toString();
       case "datetime":
-        return Long.toString(instant(value).toEpochMilli());
+        return Long.toString(StrictConvert.instant(value).toEpochMilli());
       case "enumeration":
         return option(p, value);
       default:
-        if (value instanceof Map || value instanceof List) {
-          try {
-            return json.apply(value);
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot be written as JSON text: " + e.getMessage(), e);
-          }
-        }
-        if (value instanceof BigDecimal) {
-          return ((BigDecimal) value).toPlainString();
-        }
-        return value.toString();
+        return StrictConvert.text(value, json);
     }
   }
 
   private static String number(Object value) {
-    if (value instanceof BigDecimal) {
-      return ((BigDecimal) value).toPlainString();
-    }
-    if (value instanceof Double || value instanceof Float) {
-      double d = ((Number) value).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        throw new IllegalArgumentException(value + " is not a number HubSpot can store");
-      }
-      return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-    }
-    if (value instanceof Number) {
-      return value.toString();
-    }
-    if (value instanceof String) {
-      try {
-        return new BigDecimal(((String) value).trim()).toPlainString();
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + value + "' is not a number");
-      }
-    }
-    throw new IllegalArgumentException(describe(value) + " is not a number");
-  }
-
-  private static String bool(Object value) {
-    if (value instanceof Boolean) {
-      return value.toString();
-    }
-    if (value instanceof String) {
-      String s = ((String) value).trim().toLowerCase(Locale.ROOT);
-      if (s.equals("true") || s.equals("false")) {
-        return s;
-      }
-    }
-    throw new IllegalArgumentException(describe(value) + " is not a boolean (true or false)");
-  }
-
-  private static LocalDate date(Object value) {
-    if (value instanceof LocalDate) {
-      return (LocalDate) value;
-    }
-    if (value instanceof Instant) {
-      Instant instant = (Instant) value;
-      LocalDate day = LocalDate.ofInstant(instant, ZoneOffset.UTC);
-      if (!day.atStartOfDay(ZoneOffset.UTC).toInstant().equals(instant)) {
-        throw new IllegalArgumentException(instant + " is not midnight UTC; a HubSpot date property holds a day:"
-            + " convert the value to a date in the mapping");
-      }
-      return day;
-    }
-    if (value instanceof String) {
-      try {
-        return LocalDate.parse(((String) value).trim());
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("'" + value + "' is not a date (YYYY-MM-DD)");
-      }
-    }
-    throw new IllegalArgumentException(describe(value) + " is not a date");
-  }
-
-  private static Instant instant(Object value) {
-    if (value instanceof Instant) {
-      return (Instant) value;
-    }
-    if (value instanceof LocalDate) {
-      return ((LocalDate) value).atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-    if (value instanceof Long || value instanceof Integer) {
-      return Instant.ofEpochMilli(((Number) value).longValue());
-    }
-    if (value instanceof String) {
-      String s = ((String) value).trim();
-      try {
-        return OffsetDateTime.parse(s).toInstant();
-      } catch (DateTimeParseException e) {
-        try {
-          return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException again) {
-          throw new IllegalArgumentException("'" + value + "' is not a date-time (ISO-8601, such as"
-              + " 2026-03-04T05:06:07Z)");
-        }
-      }
-    }
-    throw new IllegalArgumentException(describe(value) + " is not a date-time");
+    BigDecimal n = StrictConvert.decimal(value);
+    // A double is written by its shortest decimal text: 1.0 as 1, not 1.0.
+    return value instanceof Double || value instanceof Float ? n.stripTrailingZeros().toPlainString() : n.toPlainString();
   }
 
   private static String option(Property p, Object value) {

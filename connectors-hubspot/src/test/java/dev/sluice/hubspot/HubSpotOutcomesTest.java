@@ -97,4 +97,21 @@ class HubSpotOutcomesTest {
       assertThat(fake.objectsBy("contacts", "external_id")).containsOnlyKeys("C-1", "C-3");
     }
   }
+
+  @Test
+  void decimalTextBeyondTheValueLimitsFailsItsRecordInsteadOfBeingExpanded() {
+    try (HubSpotFake fake = HubSpotFake.start()) {
+      Fakes.defineCustomerProperties(fake);
+      InMemorySource source = InMemorySource.create().put(contact("C-1", 5))
+          .put(Record.builder("C-2").set("score", "1e999999999").build());
+
+      SyncReport report = Sync.from(source).to(Fakes.contacts(fake).build()).delivery(Fakes.FAST).build().run();
+
+      assertThat(report.failedRecords()).singleElement().satisfies(e -> {
+        assertThat(e.key()).isEqualTo("C-2");
+        assertThat(e.reason()).contains("field 'score' (HubSpot number property): the decimal has a scale of -999999999");
+      });
+      assertThat(fake.objectsBy("contacts", "external_id")).containsOnlyKeys("C-1");
+    }
+  }
 }

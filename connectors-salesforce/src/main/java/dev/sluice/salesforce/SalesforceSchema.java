@@ -1,23 +1,17 @@
 package dev.sluice.salesforce;
 
 import dev.sluice.map.Names;
+import dev.sluice.map.StrictConvert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.SyncMode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -211,13 +205,13 @@ final class SalesforceSchema {
       case "boolean":
         return bool(value);
       case "date":
-        return date(value).toString();
+        return StrictConvert.date(value).toString();
       case "datetime":
-        return instant(value).toString();
+        return StrictConvert.instant(value).toString();
       case "multipicklist":
         return options(f, value);
       default:
-        String text = text(value, json);
+        String text = StrictConvert.text(value, json);
         if (text.isEmpty()) {
           return null;
         }
@@ -231,16 +225,6 @@ final class SalesforceSchema {
         }
         return text;
     }
-  }
-
-  private static String text(Object value, Function<Object, String> json) {
-    if (value instanceof Map || value instanceof List) {
-      return json.apply(value);
-    }
-    if (value instanceof BigDecimal) {
-      return ((BigDecimal) value).toPlainString();
-    }
-    return value.toString();
   }
 
   private static String options(Field f, Object value) {
@@ -268,26 +252,7 @@ final class SalesforceSchema {
   }
 
   private static BigDecimal number(Field f, Object value) {
-    BigDecimal n;
-    if (value instanceof BigDecimal) {
-      n = (BigDecimal) value;
-    } else if (value instanceof Double || value instanceof Float) {
-      double d = ((Number) value).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        throw new IllegalArgumentException(value + " is not a number Salesforce can store");
-      }
-      n = BigDecimal.valueOf(d);
-    } else if (value instanceof Number) {
-      n = new BigDecimal(value.toString());
-    } else if (value instanceof String) {
-      try {
-        n = new BigDecimal(((String) value).trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + value + "' is not a number");
-      }
-    } else {
-      throw new IllegalArgumentException(describe(value) + " is not a number");
-    }
+    BigDecimal n = StrictConvert.decimal(value);
     boolean whole = f.type.equals("int") || f.type.equals("long");
     if (whole && n.stripTrailingZeros().scale() > 0) {
       throw new IllegalArgumentException(n.toPlainString() + " is not a whole number");
@@ -302,71 +267,21 @@ final class SalesforceSchema {
     return scaled;
   }
 
+  /**
+   * A boolean: what {@link StrictConvert#bool} takes, and the numbers 1 and 0 exactly (1.5 or 256
+   * is refused, never read as true or false).
+   */
   private static Boolean bool(Object value) {
-    if (value instanceof Boolean) {
-      return (Boolean) value;
-    }
-    if (value instanceof String) {
-      String s = ((String) value).trim().toLowerCase(Locale.ROOT);
-      if (s.equals("true") || s.equals("false")) {
-        return Boolean.valueOf(s);
+    if (value instanceof Number && !(value instanceof Double && !Double.isFinite((Double) value))) {
+      BigDecimal number = value instanceof BigDecimal ? (BigDecimal) value
+          : value instanceof Double ? BigDecimal.valueOf((Double) value) : BigDecimal.valueOf(((Number) value).longValue());
+      if (number.compareTo(BigDecimal.ONE) == 0) {
+        return true;
+      }
+      if (number.signum() == 0) {
+        return false;
       }
     }
-    if (value instanceof Number && (((Number) value).intValue() == 0 || ((Number) value).intValue() == 1)) {
-      return ((Number) value).intValue() == 1;
-    }
-    throw new IllegalArgumentException(describe(value) + " is not a boolean (true or false)");
-  }
-
-  private static LocalDate date(Object value) {
-    if (value instanceof LocalDate) {
-      return (LocalDate) value;
-    }
-    if (value instanceof Instant) {
-      Instant instant = (Instant) value;
-      LocalDate day = LocalDate.ofInstant(instant, ZoneOffset.UTC);
-      if (!day.atStartOfDay(ZoneOffset.UTC).toInstant().equals(instant)) {
-        throw new IllegalArgumentException(instant + " is not midnight UTC; a date field holds a day: convert the value"
-            + " to a date in the mapping");
-      }
-      return day;
-    }
-    if (value instanceof String) {
-      try {
-        return LocalDate.parse(((String) value).trim());
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("'" + value + "' is not a date (YYYY-MM-DD)");
-      }
-    }
-    throw new IllegalArgumentException(describe(value) + " is not a date");
-  }
-
-  private static Instant instant(Object value) {
-    if (value instanceof Instant) {
-      return (Instant) value;
-    }
-    if (value instanceof LocalDate) {
-      return ((LocalDate) value).atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-    if (value instanceof Long || value instanceof Integer) {
-      return Instant.ofEpochMilli(((Number) value).longValue());
-    }
-    if (value instanceof String) {
-      String s = ((String) value).trim();
-      try {
-        return OffsetDateTime.parse(s).toInstant();
-      } catch (DateTimeParseException e) {
-        try {
-          return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException again) {
-          throw new IllegalArgumentException("'" + value + "' is not a date-time (ISO-8601, such as 2026-03-04T05:06:07Z)");
-        }
-      }
-    }
-    throw new IllegalArgumentException(describe(value) + " is not a date-time");
-  }
-
-  private static String describe(Object value) {
-    return value.getClass().getSimpleName() + " " + value;
+    return StrictConvert.bool(value);
   }
 }

@@ -317,15 +317,21 @@ class SalesforceTest {
       Record tooLong = Record.builder("V2").set("LastName", "x".repeat(81)).build();
       Record tooBig = Record.builder("V3").set("LastName", "Big").set("Lifetime_Value__c", new BigDecimal("1e20")).build();
       Record notADate = Record.builder("V4").set("LastName", "D").set("Birthdate", "17/05/1990").build();
+      Record oneAndAHalf = Record.builder("V5").set("LastName", "B").set("Is_Active__c", 1.5).build();
+      Record zero = Record.builder("V6").set("LastName", "Z").set("Is_Active__c", new BigDecimal("0.0")).build();
 
       Map<String, RecordOutcome> outcomes = byKey(destination.write(batch(Operation.UPSERT,
-          List.of(good, tooLong, tooBig, notADate))));
+          List.of(good, tooLong, tooBig, notADate, oneAndAHalf, zero))));
 
       assertThat(outcomes.get("V1").succeeded()).as("%s", outcomes.get("V1")).isTrue();
       assertThat(outcomes.get("V2").reason()).isEqualTo("field 'LastName' (Salesforce string): is 81 characters long,"
           + " more than the 80 the field holds");
       assertThat(outcomes.get("V3").reason()).contains("Lifetime_Value__c").contains("digits before the decimal point");
       assertThat(outcomes.get("V4").reason()).contains("'17/05/1990' is not a date (YYYY-MM-DD)");
+      assertThat(outcomes.get("V5").reason()).as("1.5 is no boolean, never read as true")
+          .contains("Is_Active__c").contains("is not a boolean");
+      assertThat(outcomes.get("V6").succeeded()).as("%s", outcomes.get("V6")).isTrue();
+      assertThat(fake.recordsBy("Contact", "Customer_Id__c").get("V6")).containsEntry("Is_Active__c", false);
       Map<String, Object> held = fake.recordsBy("Contact", "Customer_Id__c").get("V1");
       assertThat(held).containsEntry("Birthdate", LocalDate.of(1990, 5, 17))
           .containsEntry("Score__c", new BigDecimal("42"))

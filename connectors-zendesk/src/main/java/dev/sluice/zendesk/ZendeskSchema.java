@@ -1,13 +1,13 @@
 package dev.sluice.zendesk;
 
 import dev.sluice.map.Names;
+import dev.sluice.map.StrictConvert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -192,29 +192,29 @@ final class ZendeskSchema {
       case "integer":
         return integer(value);
       case "decimal":
-        return decimal(value);
+        return StrictConvert.decimal(value);
       case "checkbox":
-        return bool(value);
+        return StrictConvert.bool(value);
       case "date":
         return date(value).toString();
       case "dropdown":
         return option(f, value);
       case "regexp": {
-        String s = text(value, json);
+        String s = StrictConvert.text(value, json);
         if (f.regexp != null && !f.regexp.matcher(s).matches()) {
           throw new IllegalArgumentException("'" + s + "' does not match the field's pattern " + f.regexp.pattern());
         }
         return s;
       }
       case "email": {
-        String s = text(value, json).trim();
+        String s = StrictConvert.text(value, json).trim();
         if (!isEmail(s)) {
           throw new IllegalArgumentException("'" + s + "' is not a properly formatted email address");
         }
         return s;
       }
       case "role": {
-        String s = text(value, json).trim().toLowerCase(Locale.ROOT).replace("end_user", "end-user");
+        String s = StrictConvert.text(value, json).trim().toLowerCase(Locale.ROOT).replace("end_user", "end-user");
         if (!ROLES.contains(s)) {
           throw new IllegalArgumentException("'" + value + "' is not a Zendesk role; use end-user, agent or admin");
         }
@@ -228,19 +228,8 @@ final class ZendeskSchema {
         return value instanceof BigDecimal ? ((BigDecimal) value).stripTrailingZeros().toPlainString()
             : value instanceof Instant || value instanceof LocalDate ? value.toString() : value;
       default:
-        return text(value, json);
+        return StrictConvert.text(value, json);
     }
-  }
-
-  private static String text(Object value, java.util.function.Function<Object, String> json) {
-    if (value instanceof Map || value instanceof Collection) {
-      try {
-        return json.apply(value);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("cannot be written as JSON text: " + e.getMessage(), e);
-      }
-    }
-    return value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : value.toString();
   }
 
   private static long integer(Object value) {
@@ -250,7 +239,7 @@ final class ZendeskSchema {
     try {
       BigDecimal d = value instanceof BigDecimal ? (BigDecimal) value
           : value instanceof Number ? BigDecimal.valueOf(((Number) value).doubleValue())
-          : value instanceof String ? new BigDecimal(((String) value).trim()) : null;
+          : value instanceof String ? StrictConvert.decimal(value) : null; // text held to the decimal limits
       if (d != null) {
         return d.longValueExact();
       }
@@ -260,69 +249,16 @@ final class ZendeskSchema {
     throw new IllegalArgumentException(describe(value) + " is not a whole number");
   }
 
-  private static BigDecimal decimal(Object value) {
-    if (value instanceof BigDecimal) {
-      return (BigDecimal) value;
-    }
-    if (value instanceof Double || value instanceof Float) {
-      double d = ((Number) value).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        throw new IllegalArgumentException(value + " is not a number Zendesk can store");
-      }
-      return BigDecimal.valueOf(d);
-    }
-    if (value instanceof Number) {
-      return new BigDecimal(value.toString());
-    }
-    if (value instanceof String) {
-      try {
-        return new BigDecimal(((String) value).trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + value + "' is not a number");
-      }
-    }
-    throw new IllegalArgumentException(describe(value) + " is not a number");
-  }
-
-  private static boolean bool(Object value) {
-    if (value instanceof Boolean) {
-      return (Boolean) value;
-    }
-    if (value instanceof String) {
-      String s = ((String) value).trim().toLowerCase(Locale.ROOT);
-      if (s.equals("true") || s.equals("false")) {
-        return Boolean.parseBoolean(s);
-      }
-    }
-    throw new IllegalArgumentException(describe(value) + " is not a checkbox value (true or false)");
-  }
-
+  /** A day: what {@link StrictConvert#date} takes, and ISO-8601 date-time text at midnight UTC. */
   private static LocalDate date(Object value) {
-    if (value instanceof LocalDate) {
-      return (LocalDate) value;
-    }
-    if (value instanceof Instant) {
-      Instant instant = (Instant) value;
-      LocalDate day = LocalDate.ofInstant(instant, ZoneOffset.UTC);
-      if (!day.atStartOfDay(ZoneOffset.UTC).toInstant().equals(instant)) {
-        throw new IllegalArgumentException(instant + " is not midnight UTC; a Zendesk date field holds a day:"
-            + " convert the value to a date in the mapping");
-      }
-      return day;
-    }
     if (value instanceof String) {
-      String s = ((String) value).trim();
       try {
-        return LocalDate.parse(s);
+        return StrictConvert.date(OffsetDateTime.parse(((String) value).trim()).toInstant());
       } catch (DateTimeParseException e) {
-        try {
-          return date(OffsetDateTime.parse(s).toInstant());
-        } catch (DateTimeParseException again) {
-          throw new IllegalArgumentException("'" + value + "' is not a date (YYYY-MM-DD)");
-        }
+        // not a date-time: read as a date below
       }
     }
-    throw new IllegalArgumentException(describe(value) + " is not a date");
+    return StrictConvert.date(value);
   }
 
   private static String option(Field f, Object value) {

@@ -7,11 +7,9 @@ import dev.sluice.source.RecordStream;
 import dev.sluice.state.FileStateStore;
 import dev.sluice.state.StateCursor;
 import dev.sluice.state.SyncState;
+import dev.sluice.testkit.ChildJvm;
 import dev.sluice.testkit.zendesk.ZendeskFake;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,15 +38,11 @@ class ZendeskCrashTest {
       for (int i = 0; i < 6; i++) {
         fake.nextJobTakes(Duration.ZERO, Duration.ofMillis(10)); // the first jobs finish, the rest hang
       }
-      Child child = new Child(fake.baseUrl(), dir);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (child.confirmed.get() < 6 * 100 || fake.activeJobs() < 6) {
-        assertThat(System.nanoTime()).as("the child confirmed records and submitted jobs in time").isLessThan(deadline);
-        assertThat(child.process.isAlive()).as("the child is still running; it printed:%n%s", child.output).isTrue();
-        Thread.sleep(20); // watching another process; there is no clock of ours to move
+      try (ChildJvm child = start(fake)) {
+        child.await(() -> confirmed(child) >= 6 * 100 && fake.activeJobs() >= 6, Duration.ofSeconds(90),
+            "the child confirmed records and submitted jobs");
+        child.kill(); // SIGKILL
       }
-      child.process.destroyForcibly(); // SIGKILL
-      assertThat(child.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(fake.activeJobs()).as("jobs were pending when the child died").isPositive();
 
       Map<String, String> claimed = state();
@@ -58,10 +50,10 @@ class ZendeskCrashTest {
       assertHeld(fake, claimed.keySet());
 
       fake.jobDuration(Duration.ZERO, Duration.ofMillis(10));
-      Child rerun = new Child(fake.baseUrl(), dir);
-      assertThat(rerun.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-      rerun.pump.join(10_000);
-      assertThat(rerun.process.exitValue()).as("clean rerun; it printed:%n%s", rerun.output).isZero();
+      try (ChildJvm rerun = start(fake)) {
+        assertThat(rerun.waitFor(Duration.ofMinutes(2))).as("the rerun ended; it printed:%n%s", rerun.output()).isTrue();
+        assertThat(rerun.exitCode()).as("clean rerun; it printed:%n%s", rerun.output()).isZero();
+      }
       Map<String, String> after = state();
       assertThat(after).hasSize(USERS);
       assertHeld(fake, after.keySet());
@@ -102,35 +94,13 @@ class ZendeskCrashTest {
     return entries;
   }
 
-  /** The probe in a child JVM, its output read line by line. */
-  private static final class Child {
-    final Process process;
-    final AtomicInteger confirmed = new AtomicInteger();
-    final StringBuffer output = new StringBuffer();
-    final Thread pump;
+  private ChildJvm start(ZendeskFake fake) throws IOException {
+    return ChildJvm.start("256m", ZendeskCrashProbe.class, fake.baseUrl(), dir.toString(), Integer.toString(USERS));
+  }
 
-    Child(String baseUrl, Path stateDir) throws IOException {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-      process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath,
-          ZendeskCrashProbe.class.getName(), baseUrl, stateDir.toString(), Integer.toString(USERS))
-          .redirectErrorStream(true).start();
-      pump = new Thread(() -> {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = lines.readLine()) != null) {
-            output.append(line).append('\n');
-            if (line.startsWith("CONFIRMED ")) {
-              confirmed.addAndGet(Integer.parseInt(line.substring("CONFIRMED ".length())));
-            }
-          }
-        } catch (IOException ended) {
-          output.append("[output ended: ").append(ended.getMessage()).append("]\n");
-        }
-      });
-      pump.setDaemon(true);
-      pump.start();
-    }
+  /** The records the child has printed as confirmed. */
+  private static int confirmed(ChildJvm child) {
+    return child.lines().stream().filter(line -> line.startsWith("CONFIRMED "))
+        .mapToInt(line -> Integer.parseInt(line.substring("CONFIRMED ".length()))).sum();
   }
 }

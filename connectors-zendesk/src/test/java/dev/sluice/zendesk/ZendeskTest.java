@@ -102,10 +102,15 @@ class ZendeskTest {
           user("bad-score", "score", 1.5),
           user("bad-code", "account_code", "acme"),
           user("bad-date", "renewal_date", Instant.parse("2027-03-01T10:00:00Z")),
-          user("bad-role", "role", "owner"))));
+          user("bad-role", "role", "owner"),
+          user("huge-score", "score", "1e999999999"),
+          user("long-score", "score", "9".repeat(200_000)))));
 
       assertThat(outcomes(result)).containsExactly("ok=ok", "bad-email=failed", "bad-plan=failed", "bad-score=failed",
-          "bad-code=failed", "bad-date=failed", "bad-role=failed");
+          "bad-code=failed", "bad-date=failed", "bad-role=failed", "huge-score=failed", "long-score=failed");
+      assertThat(result.outcome(7).reason()).contains("field 'score'");
+      assertThat(result.outcome(8).reason()).as("held to the decimal limits, not parsed at length")
+          .contains("field 'score'").contains("limit");
       assertThat(result.outcome(1).reason()).contains("field 'email'").contains("not a properly formatted email");
       assertThat(result.outcome(2).reason()).contains("field 'plan'").contains("allowed: enterprise, free, pro");
       assertThat(result.outcome(3).reason()).contains("field 'score'").contains("whole number");

@@ -71,6 +71,23 @@ public interface Differ {
     }
 
     /**
+     * Opens the records this run compares when the sync is one {@link dev.sluice.Shard shard} of
+     * several, in place of {@link #open(Source)}. The default opens them as {@link #open(Source)}
+     * does; the engine then drops the records of other shards as they are read. A differ that
+     * computes the changes where the data lives can return only the shard's records instead, by
+     * computing {@link dev.sluice.Shard#keyHash(String)} of the key in its query, so that other
+     * shards' rows never leave the database. Deletes need no filter: the previous state of a shard
+     * holds only that shard's keys.
+     *
+     * @param source the source
+     * @param shard the part of the keys the run delivers
+     * @return the stream of records to compare; the caller closes it, and drops records of other shards
+     */
+    default RecordStream open(Source source, dev.sluice.Shard shard) {
+      return open(source);
+    }
+
+    /**
      * Compares one mapped record with the previous state.
      *
      * @param hash the record's hash, from {@link Differ#hash(Record)}

@@ -110,6 +110,12 @@ final class Delivery {
   private final AtomicLong askedWaitMillis = new AtomicLong();
 
   Delivery(Destination destination, DeliveryPolicy policy, Guards guards, RunControl control, RequestCounter counter) {
+    this(destination, policy, guards, control, counter, List.of());
+  }
+
+  /** Also takes a permit per write from each of {@code shares} (a shard's part of the budgets). */
+  Delivery(Destination destination, DeliveryPolicy policy, Guards guards, RunControl control, RequestCounter counter,
+      List<RateLimiter> shares) {
     this.destination = destination;
     this.policy = policy;
     this.guards = guards;
@@ -125,6 +131,7 @@ final class Delivery {
     } else if (policyLimiter == null && own != null && !caps.requestsTakePermits()) {
       perWrite.add(own);
     }
+    perWrite.addAll(shares);
     for (RateLimiter limiter : new RateLimiter[] {own, policyLimiter}) {
       if (limiter instanceof RollingWindowRateLimiter && !pausable.contains(limiter)) {
         pausable.add((RollingWindowRateLimiter) limiter);

@@ -65,6 +65,9 @@ final class ReadAhead implements AutoCloseable {
   private final ToLongFunction<Record> hasher;
   private final RecordCheck check;
   private final Thread thread;
+  private final dev.sluice.Shard shard;
+  // Written by the reader thread only; read by the engine once the reader has ended.
+  private volatile long otherShards;
   private volatile boolean stopped;
   // Set once the reader has handed over its last chunk (or died trying): lets next() end.
   private volatile boolean ended;
@@ -76,6 +79,16 @@ final class ReadAhead implements AutoCloseable {
    *     when the engine is behind); null to leave records unmapped
    */
   ReadAhead(RecordStream stream, Mapper mapper, ToLongFunction<Record> hasher, RecordCheck check, String threadName) {
+    this(stream, mapper, hasher, check, threadName, null);
+  }
+
+  /**
+   * Starts reading only the records of {@code shard} (null: all): the others are dropped as they
+   * are read, before they cost a mapping, and counted ({@link #otherShards()}).
+   */
+  ReadAhead(RecordStream stream, Mapper mapper, ToLongFunction<Record> hasher, RecordCheck check, String threadName,
+      dev.sluice.Shard shard) {
+    this.shard = shard;
     this.stream = stream;
     this.mapper = mapper;
     this.hasher = hasher;
@@ -92,6 +105,10 @@ final class ReadAhead implements AutoCloseable {
     try {
       while (!stopped && stream.hasNext()) {
         Record record = stream.next();
+        if (shard != null && !shard.contains(record == null ? null : record.key())) {
+          otherShards++;
+          continue;
+        }
         MapResult mapped = mapper == null || record == null || record.key() == null ? null
             : prepare(mapper, record, check);
         items[size++] = new Item(record, mapped);
@@ -206,6 +223,11 @@ final class ReadAhead implements AutoCloseable {
             new IllegalStateException("the reader thread ended without handing over its records"));
       }
     }
+  }
+
+  /** {@return the records read so far that belong to other shards, and were dropped} */
+  long otherShards() {
+    return otherShards;
   }
 
   /** Stops the reader (if still reading) and waits for it to end. */

@@ -86,6 +86,9 @@ public final class SyncEngine {
   private long deleted;
   private long unchanged;
   private long skipped;
+  private long otherShards;
+  // Whether the state held no commit at the start: a first run (for a shard, at this shard count).
+  private boolean freshState;
   private final List<RecordError> rejectedRecords = new ArrayList<>();
   private final List<Change> sample = new ArrayList<>();
   private final Map<Operation, PendingBatch> pending = new EnumMap<>(Operation.class);
@@ -139,7 +142,7 @@ public final class SyncEngine {
     boolean defaultHash = usesDefaultHash(plan.differ);
     this.check = new RecordCheck(caps.nonFiniteNumbers(), defaultHash);
     this.hasher = defaultHash ? new CheckedHash(check) : plan.differ::hash;
-    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests);
+    this.delivery = new Delivery(plan.destination, plan.delivery, plan.guards, control, requests, plan.shares);
   }
 
   /** Runs {@code plan} once; never throws for failures the report can describe. */
@@ -150,6 +153,34 @@ public final class SyncEngine {
   /** A run of {@code plan} that ends at {@code deadline} (null: none), to start with {@link #run()}. */
   public static SyncEngine prepare(SyncPlan plan, boolean dryRun, Duration deadline) {
     return new SyncEngine(plan, dryRun, deadline);
+  }
+
+  /**
+   * Empties the state of {@code plan} and its strikes, committing an empty state under the plan's
+   * fingerprint: the next run finds every record new and derives no delete.
+   *
+   * @return the keys removed from the state
+   */
+  public static long clearState(SyncPlan plan) {
+    long removed = clear(plan.state, plan.name, plan.stored());
+    clear(plan.state, plan.name + QUARANTINE_SUFFIX, "strikes");
+    return removed;
+  }
+
+  private static long clear(dev.sluice.state.StateStore store, String name, String fingerprint) {
+    SyncState state = store.open(name);
+    try {
+      long removed = 0;
+      dev.sluice.state.StateCursor keys = state.cursor();
+      while (keys.next()) {
+        state.remove(keys.key());
+        removed++;
+      }
+      state.commit(fingerprint);
+      return removed;
+    } finally {
+      state.close();
+    }
   }
 
   /**
@@ -242,7 +273,13 @@ public final class SyncEngine {
    * Returns true when the source was read to its end.
    */
   private boolean readAndDiff() {
-    SyncPlan.Stored previous = SyncPlan.Stored.parse(state.fingerprint());
+    String stored = state.fingerprint();
+    freshState = stored == null;
+    if (freshState && plan.shard != null) {
+      log.info("{} of sync '{}' has no state under '{}' yet (a first run at this shard count): every record of it"
+          + " is sent, none deleted", plan.shard, plan.wholeName, plan.name);
+    }
+    SyncPlan.Stored previous = SyncPlan.Stored.parse(stored);
     destinationChanged = previous.destination != null && !previous.destination.equals(plan.destinationId);
     sourceChanged = previous.source != null && !previous.source.equals(plan.sourceId);
     fingerprintChanged = !destinationChanged && previous.fingerprint != null
@@ -268,7 +305,7 @@ public final class SyncEngine {
         fingerprintChanged);
     RecordStream stream;
     try {
-      stream = diff.open(plan.source);
+      stream = plan.shard == null ? diff.open(plan.source) : diff.open(plan.source, plan.shard);
     } catch (RuntimeException e) {
       failSource("the source failed to open: " + describe(e), e);
       return false;
@@ -287,7 +324,7 @@ public final class SyncEngine {
     RecordCodec codec = sort ? new RecordCodec() : null;
     // Reading and mapping run on their own thread, ahead of the diff (and of the sort).
     try (ReadAhead reader = new ReadAhead(stream, plan.mapper, hasher, check,
-        "sluice-" + plan.name + "-reader")) {
+        "sluice-" + plan.name + "-reader", plan.shard)) {
       reading:
       while (abortReason == null && failReason == null) {
         if (control.stopReason() != null) {
@@ -297,6 +334,7 @@ public final class SyncEngine {
         ReadAhead.Chunk chunk;
         try {
           chunk = reader.next();
+          otherShards = reader.otherShards();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           abort(SyncReport.FailureKind.STOPPED, "the run was interrupted");
@@ -1017,6 +1055,7 @@ public final class SyncEngine {
         .notFoundRecords(notFoundList)
         .quarantined(quarantined, quarantinedRecords)
         .requests(requests.figures())
+        .shard(plan.shard, otherShards, freshState)
         .build();
   }
 

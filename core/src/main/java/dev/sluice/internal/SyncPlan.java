@@ -7,7 +7,13 @@ import dev.sluice.state.StateStore;
 import dev.sluice.map.Mapper;
 import dev.sluice.observe.SyncListener;
 import dev.sluice.source.Source;
+import dev.sluice.Shard;
+import dev.sluice.delivery.DeliveryPolicy;
+import dev.sluice.delivery.RollingWindowRateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,6 +45,18 @@ public final class SyncPlan {
   final String destinationId;
   /** Hash of {@link Source#describe()}: what the state was read from. */
   final String sourceId;
+  /** The part of the keys this sync delivers; null for all of them. */
+  final Shard shard;
+  /** The name of the whole sync, of which this plan may be a shard ({@link #name} is then the shard's). */
+  final String wholeName;
+  /** For a shard of several, its share of each budget, taken once per write; empty otherwise. */
+  final List<RateLimiter> shares;
+  /**
+   * The guards and shares of every shard made from the whole sync, so that a shard made again (a
+   * {@code sync.shard(i, n)} per scheduled run) keeps its breaker and paces on the same limiters
+   * across its runs, as the whole sync does.
+   */
+  private final java.util.concurrent.ConcurrentMap<Shard, ShardParts> shardParts;
 
   public SyncPlan(String name, Source source, Mapper mapper, Destination destination, SyncMode mode,
       StateStore state, Differ differ, int batchSize, int concurrency, List<SyncListener> listeners,
@@ -64,6 +82,102 @@ public final class SyncPlan {
     this.guards = Delivery.guards(name, delivery);
     this.destinationId = shortHash("destination: " + destination.identity());
     this.sourceId = shortHash("source: " + source.describe());
+    this.shard = null;
+    this.wholeName = name;
+    this.shares = List.of();
+    this.shardParts = new java.util.concurrent.ConcurrentHashMap<>();
+  }
+
+  /** The same plan restricted to {@code shard}, or to no shard (all keys) if null. */
+  private SyncPlan(SyncPlan whole, Shard shard) {
+    this.quarantineAfter = whole.quarantineAfter;
+    this.wholeName = whole.wholeName;
+    // A shard runs under its own name: it keys its state, its lease, its logs, reports and meters.
+    this.name = shard == null ? whole.wholeName : shard.stateName(whole.wholeName);
+    this.source = whole.source;
+    this.mapper = whole.mapper;
+    this.destination = whole.destination;
+    this.mode = whole.mode;
+    this.state = whole.state;
+    this.differ = whole.differ;
+    this.batchSize = whole.batchSize;
+    this.concurrency = whole.concurrency;
+    this.listeners = whole.listeners;
+    this.clock = whole.clock;
+    this.dryRunSampleSize = whole.dryRunSampleSize;
+    this.fingerprint = whole.fingerprint;
+    this.spillDirectory = whole.spillDirectory;
+    this.sortRunRecords = whole.sortRunRecords;
+    this.delivery = whole.delivery;
+    this.destinationId = whole.destinationId;
+    this.sourceId = whole.sourceId;
+    this.shard = shard;
+    this.shardParts = whole.shardParts;
+    if (shard == null) {
+      this.guards = Delivery.guards(name, delivery);
+      this.shares = List.of();
+    } else {
+      // A shard has a breaker and retry of its own, as a sync on another instance would.
+      ShardParts parts = shardParts.computeIfAbsent(shard,
+          s -> new ShardParts(Delivery.guards(name, delivery), shares(s, destination, delivery)));
+      this.guards = parts.guards;
+      this.shares = parts.shares;
+    }
+  }
+
+  /** What the runs of one shard share: its breaker and retry, its shares of the budgets. */
+  private static final class ShardParts {
+    final Delivery.Guards guards;
+    final List<RateLimiter> shares;
+
+    ShardParts(Delivery.Guards guards, List<RateLimiter> shares) {
+      this.guards = guards;
+      this.shares = shares;
+    }
+  }
+
+  /**
+   * {@return the whole sync's plan restricted to {@code shard} (null: every key), keeping the other
+   * settings, named {@code name/shard-i-of-n}; a count of 1 is the whole sync under that name}
+   */
+  public SyncPlan withShard(Shard shard) {
+    return new SyncPlan(this, shard);
+  }
+
+  /** {@return the part of the keys this plan delivers, if it is a shard} */
+  public java.util.Optional<Shard> shard() {
+    return java.util.Optional.ofNullable(shard);
+  }
+
+  /**
+   * A shard's share of each budget the writes are paced by (the delivery policy's, the
+   * destination's): {@code permits / count} per the same window, rolling, counted per write, on
+   * the policy's clock.
+   */
+  private static List<RateLimiter> shares(Shard shard, Destination destination, DeliveryPolicy delivery) {
+    if (shard.count() == 1) {
+      return List.of();
+    }
+    List<RateLimiter> budgets = new ArrayList<>();
+    delivery.rateLimit().ifPresent(budgets::add);
+    destination.capabilities().rateLimit().filter(b -> !budgets.contains(b)).ifPresent(budgets::add);
+    List<RateLimiter> shares = new ArrayList<>();
+    for (RateLimiter budget : budgets) {
+      int permits;
+      Duration window;
+      if (budget instanceof RollingWindowRateLimiter) {
+        permits = ((RollingWindowRateLimiter) budget).configuredPermits();
+        window = ((RollingWindowRateLimiter) budget).window();
+      } else {
+        permits = budget.getRateLimiterConfig().getLimitForPeriod();
+        window = budget.getRateLimiterConfig().getLimitRefreshPeriod();
+      }
+      shares.add(RollingWindowRateLimiter.builder(shard.stateName(budget.getName()), shard.share(permits), window)
+          .clock(delivery.clock(), delivery.sleeper())
+          .timeout(budget.getRateLimiterConfig().getTimeoutDuration())
+          .build());
+    }
+    return List.copyOf(shares);
   }
 
   /** {@return the sync's name} */

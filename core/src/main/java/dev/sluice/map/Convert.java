@@ -248,7 +248,7 @@ public final class Convert {
   }
 
   /** Decimal text, refused beyond the limits before any work that grows with its exponent. */
-  private static BigDecimal parseDecimal(String text) {
+  static BigDecimal parseDecimal(String text) {
     String s = text.trim();
     // Digits, a point, a sign and an exponent: longer text cannot be within the limits.
     if (s.length() > ValueLimits.MAX_DECIMAL_PRECISION + 16) {
@@ -258,7 +258,8 @@ public final class Convert {
     return bounded(new BigDecimal(s));
   }
 
-  private static BigDecimal bounded(BigDecimal d) {
+  /** {@code d}, refused beyond the decimal limits. */
+  static BigDecimal bounded(BigDecimal d) {
     String problem = ValueLimits.decimalProblem(d);
     if (problem != null) {
       throw new IllegalArgumentException(problem);

@@ -244,6 +244,9 @@ public final class FileStateStore implements StateStore {
 
   /** The file names of one sync. */
   private static final class SyncFiles {
+    // File names hold 255 bytes; ".state.tmp" is the longest suffix.
+    private static final int MAX_BASE_NAME = 240;
+
     final String syncName;
     final Path snapshot;
     final Path temp;
@@ -259,8 +262,26 @@ public final class FileStateStore implements StateStore {
       this.lock = directory.resolve(base + ".lock");
     }
 
-    /** Letters, digits, '-', '_' and '.' stay; anything else becomes %XX per UTF-8 byte. */
+    /**
+     * Letters, digits, '-', '_' and '.' stay; anything else becomes %XX per UTF-8 byte. A name
+     * whose safe form is longer than a file name may be is cut, and the SHA-256 of the whole name
+     * (its first 16 hex digits) appended after a '~', which the safe form never holds.
+     */
     static String safeName(String name) {
+      String safe = encoded(name);
+      if (safe.length() <= MAX_BASE_NAME) {
+        return safe;
+      }
+      try {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+            .digest(name.getBytes(StandardCharsets.UTF_8));
+        return safe.substring(0, MAX_BASE_NAME - 17) + "~" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      }
+    }
+
+    private static String encoded(String name) {
       StringBuilder sb = new StringBuilder();
       for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
         char c = (char) (b & 0xFF);

@@ -156,35 +156,52 @@ public final class JdbcStateStore implements StateStore {
     return dialect != null ? dialect : JDBCUtils.dialect(connection);
   }
 
-  private void ensureTables(DSLContext ctx) throws SQLException {
+  private synchronized void ensureTables(DSLContext ctx) throws SQLException {
     if (tablesChecked) {
       return;
     }
     if (createTables) {
-      ctx.createTableIfNotExists(syncs)
-          .column(SYNC.getName(), SQLDataType.VARCHAR(200).nullable(false))
-          .column(FINGERPRINT.getName(), SQLDataType.VARCHAR(64))
-          .column(OWNER.getName(), SQLDataType.VARCHAR(64))
-          .column(LOCKED_AT.getName(), SQLDataType.TIMESTAMP)
-          .column(COMMITTED_AT.getName(), SQLDataType.TIMESTAMP)
-          .constraints(DSL.primaryKey(SYNC.getName()))
-          .execute();
-      ctx.createTableIfNotExists(states)
-          .column(SYNC.getName(), SQLDataType.VARCHAR(200).nullable(false))
-          .column(KEY.getName(), SQLDataType.VARCHAR(2000).nullable(false))
-          .column(HASH.getName(), SQLDataType.BIGINT.nullable(false))
-          .constraints(DSL.primaryKey(SYNC.getName(), KEY.getName()))
-          .execute();
-      ctx.createTableIfNotExists(pendings)
-          .column(SYNC.getName(), SQLDataType.VARCHAR(200).nullable(false))
-          .column(KEY.getName(), SQLDataType.VARCHAR(2000).nullable(false))
-          .column(HASH.getName(), SQLDataType.BIGINT)
-          .column(DELETED.getName(), SQLDataType.BOOLEAN.nullable(false))
-          .constraints(DSL.primaryKey(SYNC.getName(), KEY.getName()))
-          .execute();
-      ctx.configuration().connectionProvider().acquire().commit();
+      Connection connection = ctx.configuration().connectionProvider().acquire();
+      for (int attempt = 1; ; attempt++) {
+        try {
+          createTables(ctx);
+          connection.commit();
+          break;
+        } catch (org.jooq.exception.DataAccessException e) {
+          // Another instance creating the same tables at this moment (PostgreSQL then refuses the
+          // second "create if not exists" with a unique violation): the next attempt finds them.
+          connection.rollback();
+          if (attempt == 3) {
+            throw e;
+          }
+        }
+      }
     }
     tablesChecked = true;
+  }
+
+  private void createTables(DSLContext ctx) {
+    ctx.createTableIfNotExists(syncs)
+        .column(SYNC.getName(), SQLDataType.VARCHAR(200).nullable(false))
+        .column(FINGERPRINT.getName(), SQLDataType.VARCHAR(64))
+        .column(OWNER.getName(), SQLDataType.VARCHAR(64))
+        .column(LOCKED_AT.getName(), SQLDataType.TIMESTAMP)
+        .column(COMMITTED_AT.getName(), SQLDataType.TIMESTAMP)
+        .constraints(DSL.primaryKey(SYNC.getName()))
+        .execute();
+    ctx.createTableIfNotExists(states)
+        .column(SYNC.getName(), SQLDataType.VARCHAR(200).nullable(false))
+        .column(KEY.getName(), SQLDataType.VARCHAR(2000).nullable(false))
+        .column(HASH.getName(), SQLDataType.BIGINT.nullable(false))
+        .constraints(DSL.primaryKey(SYNC.getName(), KEY.getName()))
+        .execute();
+    ctx.createTableIfNotExists(pendings)
+        .column(SYNC.getName(), SQLDataType.VARCHAR(200).nullable(false))
+        .column(KEY.getName(), SQLDataType.VARCHAR(2000).nullable(false))
+        .column(HASH.getName(), SQLDataType.BIGINT)
+        .column(DELETED.getName(), SQLDataType.BOOLEAN.nullable(false))
+        .constraints(DSL.primaryKey(SYNC.getName(), KEY.getName()))
+        .execute();
   }
 
   private void lock(DSLContext ctx, String syncName, String owner) throws SQLException {

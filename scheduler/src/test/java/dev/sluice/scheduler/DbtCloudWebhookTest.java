@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.MutableClock;
+import dev.sluice.testkit.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,7 @@ class DbtCloudWebhookTest {
 
   private static final String SECRET = "dbt-webhook-secret-token";
 
-  private final DataSource db = Postgres.freshDatabase();
+  private final DataSource db = TestPostgres.freshDatabase();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final Fixture f = new Fixture("customers", new InMemoryStateStore());
   private final SluiceScheduler scheduler = Manual.builder(db, clock, "a").sync(f.sync, SyncSchedule.manual()).build();

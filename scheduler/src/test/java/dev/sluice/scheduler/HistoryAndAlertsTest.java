@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.SyncReport;
 import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.MutableClock;
+import dev.sluice.testkit.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class HistoryAndAlertsTest {
 
-  private final DataSource db = Postgres.freshDatabase();
+  private final DataSource db = TestPostgres.freshDatabase();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final Fixture f = new Fixture("customers", new InMemoryStateStore(), clock);
   private final List<String> alerts = new CopyOnWriteArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.MutableClock;
+import dev.sluice.testkit.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class SchedulesTest {
 
-  private final DataSource db = Postgres.freshDatabase();
+  private final DataSource db = TestPostgres.freshDatabase();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final InMemoryStateStore state = new InMemoryStateStore();
 

@@ -9,6 +9,7 @@ import dev.sluice.observe.SyncListener;
 import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.DiscardingDestination;
 import dev.sluice.testkit.SyntheticSource;
+import dev.sluice.testkit.TestPostgres;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class ShutdownTest {
 
-  private final DataSource db = Postgres.freshDatabase();
+  private final DataSource db = TestPostgres.freshDatabase();
   private final InMemoryStateStore state = new InMemoryStateStore();
   private final CountDownLatch started = new CountDownLatch(1);
 

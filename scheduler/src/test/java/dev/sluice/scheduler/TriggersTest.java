@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.SyncReport;
 import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.MutableClock;
+import dev.sluice.testkit.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ class TriggersTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final DataSource db = Postgres.freshDatabase();
+  private final DataSource db = TestPostgres.freshDatabase();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final InMemoryStateStore state = new InMemoryStateStore();
 

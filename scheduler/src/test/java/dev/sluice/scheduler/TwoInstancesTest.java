@@ -9,6 +9,7 @@ import dev.sluice.observe.SyncListener;
 import dev.sluice.state.JdbcStateStore;
 import dev.sluice.testkit.RecordingDestination;
 import dev.sluice.testkit.SyntheticSource;
+import dev.sluice.testkit.TestPostgres;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ class TwoInstancesTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final DataSource db = Postgres.freshDatabase();
+  private final DataSource db = TestPostgres.freshDatabase();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final List<SyncReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.SyncReport;
 import dev.sluice.state.InMemoryStateStore;
 import dev.sluice.testkit.MutableClock;
+import dev.sluice.testkit.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,14 +17,14 @@ class WatcherTest {
 
   private static final Duration INTERVAL = Duration.ofMinutes(1);
 
-  private final DataSource db = Postgres.freshDatabase();
+  private final DataSource db = TestPostgres.freshDatabase();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final InMemoryStateStore state = new InMemoryStateStore();
   private final ChangeSignal signal = ChangeSignal.sql(db, "select max(updated_at), count(*) from mart_customers");
 
   @BeforeEach
   void warehouse() {
-    Postgres.execute(db, "create table mart_customers (id int primary key, updated_at timestamptz not null)",
+    TestPostgres.execute(db, "create table mart_customers (id int primary key, updated_at timestamptz not null)",
         "insert into mart_customers values (1, '2026-11-30 08:00:00+00'), (2, '2026-11-30 09:00:00+00')");
   }
 
@@ -42,7 +43,7 @@ class WatcherTest {
   }
 
   private void touch(int id) {
-    Postgres.execute(db, "update mart_customers set updated_at = (select max(updated_at) from mart_customers) + interval '1 second'"
+    TestPostgres.execute(db, "update mart_customers set updated_at = (select max(updated_at) from mart_customers) + interval '1 second'"
         + " where id = " + id);
   }
 
@@ -63,7 +64,7 @@ class WatcherTest {
     nextPoll(s);
     assertThat(f.runs()).isEqualTo(2);
 
-    Postgres.execute(db, "delete from mart_customers where id = 1"); // max unchanged, count moves
+    TestPostgres.execute(db, "delete from mart_customers where id = 1"); // max unchanged, count moves
     nextPoll(s);
     assertThat(f.runs()).isEqualTo(3);
   }

@@ -8,20 +8,19 @@ import dev.sluice.diff.RecordHash;
 import dev.sluice.state.StateCursor;
 import dev.sluice.state.SyncState;
 import dev.sluice.source.RecordStream;
+import dev.sluice.testkit.ChildJvm;
 import dev.sluice.testkit.SyntheticSource;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,26 +73,19 @@ class CrashTest {
   }
 
   private static Outcome runChild(Path stateDir, Path log, int revision, int count, String crash) throws Exception {
-    Process child = ForkedJvm.start("256m", CrashProbe.class, stateDir.toString(), log.toString(),
-        Integer.toString(revision), Integer.toString(count), crash);
-    StringBuilder output = new StringBuilder();
-    Outcome outcome = new Outcome();
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        output.append(line).append('\n');
-        if (line.equals("PAUSED")) {
-          child.destroyForcibly(); // SIGKILL
-          outcome.killed = true;
-          break;
-        }
+    try (ChildJvm child = ChildJvm.start("256m", CrashProbe.class, stateDir.toString(), log.toString(),
+        Integer.toString(revision), Integer.toString(count), crash)) {
+      Outcome outcome = new Outcome();
+      if (child.awaitLine("PAUSED"::equals, Duration.ofMinutes(2))) {
+        child.kill(); // SIGKILL
+        outcome.killed = true;
       }
+      assertThat(child.waitFor(Duration.ofMinutes(2))).as("child ended").isTrue();
+      outcome.exitCode = child.exitCode();
+      outcome.killed |= outcome.exitCode == 137; // killed itself with SIGKILL
+      outcome.output = child.output();
+      return outcome;
     }
-    assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("child ended").isTrue();
-    outcome.exitCode = child.exitValue();
-    outcome.killed |= outcome.exitCode == 137; // killed itself with SIGKILL
-    outcome.output = output.toString();
-    return outcome;
   }
 
   /** Every state entry's hash was accepted by the destination for that key at some time. */

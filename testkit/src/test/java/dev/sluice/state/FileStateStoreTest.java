@@ -5,15 +5,15 @@ import dev.sluice.diff.KeyOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.engine.ForkedJvm;
+import dev.sluice.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,18 +151,15 @@ class FileStateStoreTest {
 
   @Test
   void refusesASyncLockedByAnotherProcess() throws Exception {
-    Process holder = ForkedJvm.start("64m", LockHolder.class, dir.toString(), "shared");
-    try {
-      String line = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
-      assertThat(line).isEqualTo("locked");
+    try (ChildJvm holder = ChildJvm.start("64m", LockHolder.class, dir.toString(), "shared")) {
+      assertThat(holder.awaitLine("locked"::equals, Duration.ofMinutes(1))).as("the holder printed:%n%s", holder.output())
+          .isTrue();
 
       assertThatThrownBy(() -> FileStateStore.in(dir).open("shared"))
           .isInstanceOf(StateStoreException.class)
           .hasMessageContaining("sync 'shared' is already running against the state in " + dir)
           .hasMessageContaining("held by this or another process");
-    } finally {
-      holder.destroyForcibly();
-      holder.waitFor(10, TimeUnit.SECONDS);
+      holder.kill();
     }
     FileStateStore.in(dir).open("shared").close();
   }

@@ -14,6 +14,7 @@ import dev.sluice.state.JdbcStateStore;
 import dev.sluice.state.StateStore;
 import dev.sluice.testkit.InMemorySource;
 import dev.sluice.testkit.RecordingDestination;
+import dev.sluice.testkit.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -34,7 +35,7 @@ class SluiceAutoConfigurationTest {
       .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceActuatorAutoConfiguration.class));
 
   private ApplicationContextRunner withDatabase() {
-    DataSource db = Postgres.freshDatabase();
+    DataSource db = TestPostgres.freshDatabase();
     return runner.withBean(DataSource.class, () -> db)
         .withPropertyValues("sluice.scheduler.polling-interval=100ms", "sluice.scheduler.instance-name=test");
   }

@@ -17,6 +17,7 @@ import dev.sluice.state.JdbcStateStore;
 import dev.sluice.state.StateStore;
 import dev.sluice.testkit.InMemorySource;
 import dev.sluice.testkit.RecordingDestination;
+import dev.sluice.testkit.TestPostgres;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -37,7 +38,7 @@ class SluiceAutoConfigurationOnBoot3Test {
       .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceActuatorAutoConfiguration.class));
 
   private ApplicationContextRunner withDatabase() {
-    DataSource db = Postgres.freshDatabase();
+    DataSource db = TestPostgres.freshDatabase();
     return runner.withBean(DataSource.class, () -> db)
         .withPropertyValues("sluice.scheduler.polling-interval=100ms", "sluice.scheduler.instance-name=test");
   }
