@@ -68,6 +68,7 @@ final class WarehouseDiffer implements Differ {
     private WarehouseQuery.Plan plan;
     private Changes changes;
     private boolean firstRun;
+    private dev.sluice.Shard shard;
 
     WarehouseComparison(WarehouseSession session, boolean findDeletes, boolean resendAll) {
       this.session = session;
@@ -123,6 +124,16 @@ final class WarehouseDiffer implements Differ {
       changes = new Changes(rows, plan.shape());
       session.closeWithSession(changes::release);
       return changes;
+    }
+
+    /**
+     * As {@link #open(Source)}; the rows of other shards still leave the warehouse (the engine
+     * drops them), but no verdict is kept for them.
+     */
+    @Override
+    public RecordStream open(Source source, dev.sluice.Shard shard) {
+      this.shard = shard;
+      return open(source);
     }
 
     @Override
@@ -244,7 +255,7 @@ final class WarehouseDiffer implements Differ {
         Record row = pending;
         pending = null;
         String key = row.key();
-        if (key != null) {
+        if (key != null && (shard == null || shard.contains(key))) {
           Object copies = row.get(3);
           verdicts.put(key, new Verdict(WarehouseSession.hashBits(row.get(1)),
               row.get(2) == null ? null : WarehouseSession.hashBits(row.get(2)),
