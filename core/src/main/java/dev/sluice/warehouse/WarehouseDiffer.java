@@ -111,7 +111,7 @@ final class WarehouseDiffer implements Differ {
         binds.addAll(query.binds);
         binds.add(session.syncName);
       }
-      String sql = firstRun ? session.sql.firstChanges(plan) : session.sql.changes(plan, all, findDeletes);
+      String sql = firstRun ? session.sql.firstChanges(plan, shard) : session.sql.changes(plan, all, findDeletes, shard);
       RecordStream rows;
       try {
         rows = SqlSource.query(query.dataSource, sql, binds.toArray())
@@ -127,8 +127,8 @@ final class WarehouseDiffer implements Differ {
     }
 
     /**
-     * As {@link #open(Source)}; the rows of other shards still leave the warehouse (the engine
-     * drops them), but no verdict is kept for them.
+     * As {@link #open(Source)}, for the rows of {@code shard} only: the query filters by the key's
+     * {@link dev.sluice.Shard#keyHash}, so no row of another shard leaves the warehouse.
      */
     @Override
     public RecordStream open(Source source, dev.sluice.Shard shard) {
@@ -195,7 +195,7 @@ final class WarehouseDiffer implements Differ {
     /** Names a key two rows of the source share, found by a query of its own. */
     private String duplicateKey(long matchedRows, long matchedKeys) {
       try (Connection connection = query.dataSource.getConnection();
-           PreparedStatement statement = WarehouseSession.prepare(connection, session.sql.duplicateKey(plan),
+           PreparedStatement statement = WarehouseSession.prepare(connection, session.sql.duplicateKey(plan, shard),
                query.binds.toArray());
            ResultSet rows = statement.executeQuery()) {
         if (rows.next()) {

@@ -1,5 +1,6 @@
 package dev.sluice.warehouse;
 
+import dev.sluice.Shard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -265,9 +266,12 @@ final class WarehouseSql {
    * ({@link #SOURCE_ROWS} − {@link #NEW_ROWS}) outnumber the state's matched keys
    * ({@link #STATE_ROWS} − {@link #REMOVED_ROWS}). The windows run over the output rows only.
    *
+   * <p>A {@code shard} (null: all rows) keeps only its rows, by {@link #shardFilter}: no row of
+   * another shard leaves the warehouse, and the counts are the shard's.
+   *
    * <p>Binds: the user's binds, the sync name, the user's binds, the sync name.
    */
-  String changes(WarehouseQuery.Plan plan, boolean resendAll, boolean removed) {
+  String changes(WarehouseQuery.Plan plan, boolean resendAll, boolean removed, Shard shard) {
     String h = "sluice_hashed";
     String p = "sluice_previous_state";
     String found = "sluice_found";
@@ -277,7 +281,7 @@ final class WarehouseSql {
       sql.append(", ").append(out.expression()).append(" as ").append(name(out.name()));
     }
     sql.append(", ").append(rowHash(plan)).append(" as ").append(name(HASH));
-    sql.append(" from (").append(plan.sql()).append(") as q)");
+    sql.append(" from (").append(plan.sql()).append(") as q").append(where(plan, shard)).append(")");
     sql.append(", ").append(p).append(" as (select record_key, hash from ").append(state()).append(" where sync_name = ?)");
     // The hash is never null, so a row without one is a state key the source lacks.
     String gone = name("c", HASH) + " is null";
@@ -298,7 +302,7 @@ final class WarehouseSql {
           .append(name("p", "hash")).append(" <> ").append(name("c", HASH));
     }
     sql.append(" union all select null, null, null, ").append(SUMMARY)
-        .append(", (select count(*) from (").append(plan.sql()).append(") as q)")
+        .append(", (select count(*) from (").append(plan.sql()).append(") as q").append(where(plan, shard)).append(")")
         .append(", (select count(*) from ").append(state()).append(" where sync_name = ?)");
     for (int i = 0; i < plan.outputs().size(); i++) {
       sql.append(", null");
@@ -326,9 +330,10 @@ final class WarehouseSql {
    * The query of a run whose state is empty (the first run): every row is new and no key can be
    * removed, so there is no join with the state, no count and no sort — only each row's hash and
    * whether another row has its key ({@link #COPIES} from a count per key, over the keys alone).
-   * The same columns as {@link #changes}; binds: the user's binds.
+   * The same columns as {@link #changes}, the rows of {@code shard} only (null: all); binds: the
+   * user's binds.
    */
-  String firstChanges(WarehouseQuery.Plan plan) {
+  String firstChanges(WarehouseQuery.Plan plan, Shard shard) {
     String h = "sluice_hashed";
     String shared = "sluice_shared";
     StringBuilder sql = new StringBuilder("with ").append(h).append(" as (select ")
@@ -337,7 +342,7 @@ final class WarehouseSql {
       sql.append(", ").append(out.expression()).append(" as ").append(name(out.name()));
     }
     sql.append(", ").append(rowHash(plan)).append(" as ").append(name(HASH));
-    sql.append(" from (").append(plan.sql()).append(") as q)");
+    sql.append(" from (").append(plan.sql()).append(") as q").append(where(plan, shard)).append(")");
     sql.append(", ").append(shared).append(" as (select ").append(name(KEY)).append(" from ").append(h)
         .append(" group by ").append(name(KEY)).append(" having count(*) > 1)");
     sql.append(" select ").append(name("c", KEY)).append(", ").append(outputHash(name("c", HASH))).append(" as ")
@@ -364,12 +369,44 @@ final class WarehouseSql {
 
   /**
    * A key that two rows of the source share, to name it when the counts of the changes query say
-   * there is one; binds: the user's binds.
+   * there is one, among the rows of {@code shard} (null: all); binds: the user's binds.
    */
-  String duplicateKey(WarehouseQuery.Plan plan) {
+  String duplicateKey(WarehouseQuery.Plan plan, Shard shard) {
     String key = plan.keyExpression();
-    return "select " + key + " from (" + plan.sql() + ") as q where " + key + " is not null group by " + key
+    return "select " + key + " from (" + plan.sql() + ") as q where " + key + " is not null"
+        + (shard == null ? "" : " and " + shardFilter(key, shard)) + " group by " + key
         + " having count(*) > 1 order by " + key + " limit 1";
+  }
+
+  private String where(WarehouseQuery.Plan plan, Shard shard) {
+    return shard == null ? "" : " where " + shardFilter(plan.keyExpression(), shard);
+  }
+
+  /**
+   * Whether the key text {@code key} belongs to {@code shard}: {@link Shard#keyHash(String)} — the
+   * first four bytes of the md5 of its UTF-8 bytes, unsigned — computed in SQL, modulo the count;
+   * a null key belongs to shard 0, as {@link Shard#indexOf} says.
+   */
+  String shardFilter(String key, Shard shard) {
+    String first8 = "substr(" + (dialect == WarehouseDialect.BIGQUERY ? "to_hex(md5(" + key + "))" : "md5(" + key + ")")
+        + ", 1, 8)";
+    String hash;
+    switch (dialect) {
+      case DUCKDB:
+        hash = "cast('0x' || " + first8 + " as bigint)";
+        break;
+      case SNOWFLAKE:
+        hash = "to_number(" + first8 + ", 'XXXXXXXX')";
+        break;
+      case BIGQUERY:
+        hash = "cast(concat('0x', " + first8 + ") as int64)";
+        break;
+      default:
+        hash = "cast(cast('x' || " + first8 + " as bit(32)) as bigint)";
+    }
+    String mod = dialect == WarehouseDialect.BIGQUERY ? "mod(" + hash + ", " + shard.count() + ")"
+        : "(" + hash + " % " + shard.count() + ")";
+    return "coalesce(" + mod + ", 0) = " + shard.index();
   }
 
   /** The plain read of a {@link WarehouseQuery} (any differ): key text and mapped columns. */
