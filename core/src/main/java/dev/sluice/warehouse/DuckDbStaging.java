@@ -14,11 +14,11 @@ final class DuckDbStaging {
 
   private DuckDbStaging() {}
 
-  static void stage(Connection connection, String schema, String syncName, List<String> keys, List<Long> hashes)
-      throws SQLException {
+  static void stage(Connection connection, String schema, String syncName, List<String> keys, List<Long> hashes,
+      int count) throws SQLException {
     DuckDBConnection duck = connection.unwrap(DuckDBConnection.class);
     try (DuckDBAppender appender = duck.createAppender(schema == null ? "main" : schema, "sluice_state_staged")) {
-      for (int i = 0; i < keys.size(); i++) {
+      for (int i = 0; i < count; i++) {
         Long hash = hashes.get(i);
         appender.beginRow();
         appender.append(syncName);
@@ -26,7 +26,7 @@ final class DuckDbStaging {
         if (hash == null) {
           appender.appendNull();
         } else {
-          appender.append(WarehouseSession.toHex(hash));
+          appender.append(hash.longValue()); // the 64 bits, read back as the same ubigint
         }
         appender.append(hash == null);
         appender.endRow();

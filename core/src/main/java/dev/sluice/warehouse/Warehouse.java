@@ -37,27 +37,36 @@ import javax.sql.DataSource;
  * create table if not exists sluice.sluice_sync (     -- one row per sync
  *   sync_name varchar(200) not null, fingerprint varchar(64),
  *   lock_owner varchar(64), locked_at timestamp,      -- the lease: one run at a time
- *   committed_at timestamp, primary key (sync_name));
+ *   committed_at timestamp,
+ *   hash_function varchar(100),                       -- what hashed the state's rows
+ *   primary key (sync_name));
  * create table if not exists sluice.sluice_state (    -- what the destination confirmed
  *   sync_name varchar(200) not null, record_key varchar(2000) not null,
- *   hash varchar(16) not null, primary key (sync_name, record_key));
+ *   hash bigint not null,                             -- ubigint on DuckDB, int64 on BigQuery
+ *   primary key (sync_name, record_key));             -- not on DuckDB (see below)
  * create table if not exists sluice.sluice_state_staged ( -- confirmed, not yet merged
  *   sync_name varchar(200) not null, record_key varchar(2000) not null,
- *   hash varchar(16), deleted boolean not null, primary key (sync_name, record_key));
+ *   hash bigint, deleted boolean not null,
+ *   primary key (sync_name, record_key));             -- not on DuckDB
  * </pre>
+ *
+ * <p>On DuckDB the two tables have no primary key: its index makes appending, merging and
+ * deleting millions of rows many times slower, and the engine keeps their keys unique itself.
  *
  * <p><b>Permissions</b>: create (or own) the schema and its tables, read and write them; select on
  * the tables the sync's queries read. Nothing else in the warehouse is written.
  *
- * <p><b>Commit rule.</b> The destination's confirmations are staged (multi-row inserts) at each
- * checkpoint, in one transaction with the lease renewal; the commit merges them into the state
+ * <p><b>Commit rule.</b> The destination's confirmations are staged (DuckDB's appender, multi-row
+ * inserts elsewhere) every {@link Builder#stageEvery} rows or interval, in one transaction with the
+ * lease renewal; the commit merges them into the state
  * ({@code MERGE}, or {@code INSERT ... ON CONFLICT} and a delete on PostgreSQL before 15) and records
  * the fingerprint in one transaction. A run that dies leaves its confirmations staged, and the next
- * open folds them in first: nothing the destination confirmed is lost, nothing it did not confirm is
- * claimed, and a record that failed keeps its old hash, so the next run's diff selects it again.
+ * open folds them in first: nothing the destination did not confirm is ever recorded, what it
+ * confirmed up to the last staging is kept (a crash sends the few confirmed since once more), and
+ * a record that failed keeps its old hash, so the next run's diff selects it again.
  *
  * <p><b>One run at a time</b>: {@code open} takes a lease on the sync's row, renewed at each
- * checkpoint; a lease older than {@link Builder#leaseTimeout(Duration)} counts as abandoned.
+ * staging; a lease older than {@link Builder#leaseTimeout(Duration)} counts as abandoned.
  *
  * <p>Also a plain {@link StateStore}: with the default differ it works like
  * {@link dev.sluice.state.JdbcStateStore}. Tested on DuckDB and PostgreSQL 14; thread-safe.
@@ -66,14 +75,20 @@ public final class Warehouse implements StateStore {
 
   /** The schema of the engine's tables unless configured. */
   public static final String DEFAULT_SCHEMA = "sluice";
-  /** How long a run's lease lasts without a checkpoint, unless configured. */
+  /** How long a run's lease lasts without being renewed (each staging renews it), unless configured. */
   public static final Duration DEFAULT_LEASE = Duration.ofHours(1);
+  /** Confirmations held in memory before they are staged, unless configured. */
+  public static final int DEFAULT_STAGE_ROWS = 50_000;
+  /** The longest time confirmations are held in memory before they are staged, unless configured. */
+  public static final Duration DEFAULT_STAGE_INTERVAL = Duration.ofSeconds(5);
 
   final DataSource dataSource;
   final String schema;
   final Duration lease;
   final Clock clock;
   final int fetchSize;
+  final int stageRows;
+  final Duration stageInterval;
   private final WarehouseDialect configuredDialect;
   private final boolean createTables;
   private volatile WarehouseSql sql;
@@ -86,6 +101,8 @@ public final class Warehouse implements StateStore {
     this.lease = b.lease;
     this.clock = b.clock;
     this.fetchSize = b.fetchSize;
+    this.stageRows = b.stageRows;
+    this.stageInterval = b.stageInterval;
     this.configuredDialect = b.dialect;
     this.createTables = b.createTables;
   }
@@ -184,6 +201,8 @@ public final class Warehouse implements StateStore {
     private Duration lease = DEFAULT_LEASE;
     private Clock clock = Clock.systemUTC();
     private int fetchSize = 10_000;
+    private int stageRows = DEFAULT_STAGE_ROWS;
+    private Duration stageInterval = DEFAULT_STAGE_INTERVAL;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -227,7 +246,8 @@ public final class Warehouse implements StateStore {
     }
 
     /**
-     * How long a run's lease lasts without a checkpoint; default {@link Warehouse#DEFAULT_LEASE}.
+     * How long a run's lease lasts without being renewed (each staging renews it); default
+     * {@link Warehouse#DEFAULT_LEASE}.
      *
      * @param lease how long a lease lasts
      * @return this builder
@@ -267,11 +287,42 @@ public final class Warehouse implements StateStore {
     }
 
     /**
+     * How often the destination's confirmations are staged in the warehouse (one transaction with
+     * the lease's renewal): at the first checkpoint after {@code rows} confirmations or after
+     * {@code interval}, whichever comes first, and at the end of the run; default
+     * {@value Warehouse#DEFAULT_STAGE_ROWS} rows or {@link Warehouse#DEFAULT_STAGE_INTERVAL}. A
+     * process that dies loses at most the confirmations not yet staged: the next run sends those
+     * records once more (idempotent writes absorb it), and never records one the destination did
+     * not confirm. Smaller values re-send less after a crash; larger ones cost fewer round trips.
+     *
+     * @param rows confirmations held in memory at most, at least 1
+     * @param interval the longest time they are held, positive
+     * @return this builder
+     */
+    public Builder stageEvery(int rows, Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (rows < 1) {
+        throw new IllegalArgumentException("stageEvery rows must be at least 1, was " + rows);
+      }
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("stageEvery interval must be positive, was " + interval);
+      }
+      this.stageRows = rows;
+      this.stageInterval = interval;
+      return this;
+    }
+
+    /**
      * Builds the warehouse engine; connects only when first used.
      *
      * @return the warehouse engine
+     * @throws IllegalArgumentException if the staging interval is not shorter than the lease
      */
     public Warehouse build() {
+      if (stageInterval.compareTo(lease) >= 0) {
+        throw new IllegalArgumentException("stageEvery interval (" + stageInterval + ") must be shorter than the"
+            + " leaseTimeout (" + lease + "): each staging renews the lease");
+      }
       return new Warehouse(this);
     }
   }

@@ -8,21 +8,24 @@ import org.jooq.SQLDialect;
 
 /**
  * The SQL a warehouse speaks, as far as the warehouse-side engine needs it: how to hash, cast,
- * quote and merge. DuckDB and PostgreSQL are executed and tested for real; the Snowflake and
+ * quote and merge. The row hash is per warehouse (it is only ever compared within one): the
+ * warehouse's own typed, variadic, null-safe 64-bit {@code hash(...)} where it has one (DuckDB,
+ * Snowflake), else a 64-bit digest of an injective text encoding of the columns ({@code md5} on
+ * PostgreSQL, {@code farm_fingerprint} on BigQuery). DuckDB and PostgreSQL are executed and tested for real; the Snowflake and
  * BigQuery SQL is rendered (jOOQ's default dialect with unquoted names, plus the functions below)
  * and checked by golden tests, but was not run against those warehouses.
  */
 public enum WarehouseDialect {
 
-  /** DuckDB: {@code md5()}, {@code epoch_us()}, {@code MERGE INTO}. */
+  /** DuckDB: {@code hash(...)} over the typed columns, {@code MERGE INTO}. */
   DUCKDB(SQLDialect.DUCKDB, true, true),
-  /** PostgreSQL 15 or newer: {@code MERGE}. */
+  /** PostgreSQL 15 or newer: {@code md5()} of the canonical text, {@code MERGE}. */
   POSTGRES(SQLDialect.POSTGRES, true, true),
   /** PostgreSQL before 15 (no {@code MERGE}): {@code INSERT ... ON CONFLICT} and a delete. */
   POSTGRES_BEFORE_15(SQLDialect.POSTGRES, true, false),
-  /** Snowflake: {@code md5()}, {@code date_part(epoch_microsecond, ...)}, {@code MERGE}. */
+  /** Snowflake: {@code hash(...)} over the typed columns, {@code MERGE}. */
   SNOWFLAKE(SQLDialect.DEFAULT, false, true),
-  /** BigQuery: {@code to_hex(md5(...))}, {@code unix_micros()}, {@code string}, {@code MERGE}. */
+  /** BigQuery: {@code farm_fingerprint()} of the canonical text, {@code unix_micros()}, {@code string}, {@code MERGE}. */
   BIGQUERY(SQLDialect.DEFAULT, false, true);
 
   private final SQLDialect jooq;
@@ -50,9 +53,37 @@ public enum WarehouseDialect {
     return merge;
   }
 
-  /** The 64-bit hash of a text: the first 16 hex digits of its md5. */
-  String hash16(String text) {
-    return this == BIGQUERY ? "substr(to_hex(md5(" + text + ")), 1, 16)" : "substr(md5(" + text + "), 1, 16)";
+  /**
+   * {@return the SQL type of a stored row hash, 64 bits} DuckDB's {@code hash()} is unsigned
+   * ({@code ubigint}); the others are signed. Java holds either as the same 64 bits in a {@code long}.
+   */
+  String hashType() {
+    switch (this) {
+      case DUCKDB:
+        return "ubigint";
+      case BIGQUERY:
+        return "int64";
+      default:
+        return "bigint";
+    }
+  }
+
+  /**
+   * {@return the name of the function that hashes rows, recorded with the state} DuckDB's is
+   * followed by the DuckDB version at run time: its {@code hash()} is not promised to stay the
+   * same across versions.
+   */
+  String hashFunction() {
+    switch (this) {
+      case DUCKDB:
+        return "duckdb hash()";
+      case SNOWFLAKE:
+        return "snowflake hash()";
+      case BIGQUERY:
+        return "bigquery farm_fingerprint(canonical text)";
+      default:
+        return "md5(canonical text)";
+    }
   }
 
   /** The text type. */

@@ -17,15 +17,22 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The warehouse-side differ: the run's records are the rows of the changes query, which joins the
- * hashed query with the state in the warehouse; its deletes come from a second query that runs only
- * after the changes were read to their end.
+ * The warehouse-side differ: the run's records are the first rows of the one changes query
+ * ({@link WarehouseSql#changes}), which joins the hashed query with the state in the warehouse;
+ * after them the same result holds a row of counts and, in MIRROR, the removed keys, which
+ * {@link Comparison#finish} reads once the engine has read the changes to their end.
  */
 final class WarehouseDiffer implements Differ {
+
+  private static final Logger log = LoggerFactory.getLogger(WarehouseDiffer.class);
 
   private final Warehouse warehouse;
 
@@ -59,6 +66,9 @@ final class WarehouseDiffer implements Differ {
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
     private WarehouseQuery query;
     private WarehouseQuery.Plan plan;
+    private Changes changes;
+    private boolean firstRun;
+    private dev.sluice.Shard shard;
 
     WarehouseComparison(WarehouseSession session, boolean findDeletes, boolean resendAll) {
       this.session = session;
@@ -73,36 +83,57 @@ final class WarehouseDiffer implements Differ {
             + source.describe() + "; use the default differ for other sources");
       }
       query = (WarehouseQuery) source;
+      String hashFunction;
       try (Connection connection = query.dataSource.getConnection()) {
         plan = query.plan(session.sql, query.describeColumns(connection));
+        hashFunction = session.sql.dialect.hashFunction();
+        if (session.sql.dialect == WarehouseDialect.DUCKDB) {
+          hashFunction += " of DuckDB " + connection.getMetaData().getDatabaseProductVersion();
+        }
       } catch (SQLException e) {
         throw new SourceException("cannot describe the warehouse query: " + e.getMessage() + "; query: " + query.sql, e);
       }
+      boolean all = resendAll;
+      String stored = session.storedHashFunction();
+      if (session.size() > 0 && !hashFunction.equals(stored)) {
+        // Different functions give unrelated hashes: compare none, re-send every row.
+        log.warn("sync '{}': the state's hashes were made by {}, this run hashes with {}: every row is sent again"
+            + " and the state is rewritten with the new hashes", session.syncName,
+            stored == null ? "another function (an older Sluice, or the default differ)" : stored, hashFunction);
+        all = true;
+      }
+      session.hashFunction(hashFunction);
+      // An empty state (the first run) has nothing to join, count or remove.
+      firstRun = session.size() == 0;
       List<Object> binds = new ArrayList<>(query.binds);
-      binds.add(session.syncName);
+      if (!firstRun) {
+        binds.add(session.syncName);
+        binds.addAll(query.binds);
+        binds.add(session.syncName);
+      }
+      String sql = firstRun ? session.sql.firstChanges(plan, shard) : session.sql.changes(plan, all, findDeletes, shard);
       RecordStream rows;
       try {
-        rows = SqlSource.query(query.dataSource, session.sql.changes(plan, resendAll), binds.toArray())
+        rows = SqlSource.query(query.dataSource, sql, binds.toArray())
             .key(WarehouseSql.KEY).fetchSize(query.fetchSize).build().open();
       } catch (SourceException e) {
         // The database's own message, with the user's query rather than the engine's long one.
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         throw new SourceException("the warehouse changes query failed: " + cause.getMessage() + "; query: " + query.sql, e);
       }
-      return new WarehouseQuery.Stripped(rows, plan.shape(), 4) {
-        @Override
-        public Record next() {
-          Record row = super.rowsNext();
-          String key = row.key();
-          if (key != null) {
-            Object copies = row.get(3);
-            verdicts.put(key, new Verdict(WarehouseSession.fromHex((String) row.get(1)),
-                row.get(2) == null ? null : WarehouseSession.fromHex((String) row.get(2)),
-                copies != null && ((Number) copies).longValue() > 1));
-          }
-          return strip(row);
-        }
-      };
+      changes = new Changes(rows, plan.shape());
+      session.closeWithSession(changes::release);
+      return changes;
+    }
+
+    /**
+     * As {@link #open(Source)}, for the rows of {@code shard} only: the query filters by the key's
+     * {@link dev.sluice.Shard#keyHash}, so no row of another shard leaves the warehouse.
+     */
+    @Override
+    public RecordStream open(Source source, dev.sluice.Shard shard) {
+      this.shard = shard;
+      return open(source);
     }
 
     @Override
@@ -119,38 +150,159 @@ final class WarehouseDiffer implements Differ {
 
     @Override
     public void skip(String key) {
-      Verdict verdict = verdicts.remove(key);
+      Verdict verdict = key == null ? null : verdicts.remove(key);
       if (verdict != null && verdict.duplicate()) {
         throw new DuplicateKeyException(key);
       }
     }
 
+    /**
+     * Reads the counts: a key two source rows share fails the run here, before any delete; then,
+     * in MIRROR, hands over the removed keys.
+     */
     @Override
     public void finish(Consumer<Change> deletes) {
-      if (!findDeletes || query == null) {
-        return;
+      if (changes == null || firstRun) {
+        return; // a first run's duplicates were found row by row, and it has no removed keys
       }
-      List<Object> binds = new ArrayList<>();
-      binds.add(session.syncName);
-      binds.addAll(query.binds);
-      String sql = session.sql.deletes(plan);
-      try (Connection connection = query.dataSource.getConnection()) {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false); // PostgreSQL streams only inside a transaction
-        try (PreparedStatement statement = WarehouseSession.prepare(connection, sql, binds.toArray())) {
-          statement.setFetchSize(session.warehouse.fetchSize);
-          try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-              deletes.accept(Change.removedRecord(rows.getString(1), WarehouseSession.fromHex(rows.getString(2))));
-            }
-          }
-        } finally {
-          connection.rollback();
-          connection.setAutoCommit(autoCommit);
+      try {
+        Record summary = changes.summary();
+        long sourceRows = count(summary, 5);
+        long stateRows = count(summary, 6);
+        long newRows = count(summary, 7);
+        long removedRows = count(summary, 8);
+        if (sourceRows - newRows != stateRows - removedRows) {
+          // More source rows matched a key of the state than there are such keys: two share one.
+          throw new DuplicateKeyException(duplicateKey(sourceRows - newRows, stateRows - removedRows));
+        }
+        if (!findDeletes) {
+          return;
+        }
+        Record row;
+        while ((row = changes.nextRemoved()) != null) {
+          deletes.accept(Change.removedRecord(row.key(), WarehouseSession.hashBits(row.get(2))));
+        }
+      } finally {
+        changes.release();
+      }
+    }
+
+    private static long count(Record summary, int column) {
+      Object value = summary.get(column);
+      return value == null ? 0 : ((Number) value).longValue();
+    }
+
+    /** Names a key two rows of the source share, found by a query of its own. */
+    private String duplicateKey(long matchedRows, long matchedKeys) {
+      try (Connection connection = query.dataSource.getConnection();
+           PreparedStatement statement = WarehouseSession.prepare(connection, session.sql.duplicateKey(plan, shard),
+               query.binds.toArray());
+           ResultSet rows = statement.executeQuery()) {
+        if (rows.next()) {
+          return rows.getString(1);
         }
       } catch (SQLException e) {
-        throw new StateStoreException("the warehouse query of deleted keys failed: " + e.getMessage()
-            + "; no deletes were sent", e);
+        throw new SourceException("the source has a key that two rows share (" + matchedRows + " rows matched "
+            + matchedKeys + " keys of the state), and the query naming it failed: " + e.getMessage()
+            + "; no deletes were sent; query: " + query.sql, e);
+      }
+      throw new SourceException("the source's rows and keys did not add up (" + matchedRows + " rows matched "
+          + matchedKeys + " keys of the state) but no key is shared now: did the data change during the run? No"
+          + " deletes were sent; run the sync again");
+    }
+
+    /**
+     * The changes query's rows for the engine: the rows to compare, ending at the first row that is
+     * not one (the summary); the rest stays open for {@link #finish}, even after the engine closed
+     * this stream.
+     */
+    private final class Changes extends WarehouseQuery.Stripped {
+      private Record pending;
+      private Record boundary;
+      private boolean exhausted;
+      private boolean released;
+
+      Changes(RecordStream rows, dev.sluice.RecordShape shape) {
+        super(rows, shape, WarehouseSql.HIDDEN);
+      }
+
+      @Override
+      public boolean hasNext() {
+        if (pending != null) {
+          return true;
+        }
+        if (boundary != null || exhausted) {
+          return false;
+        }
+        if (!super.hasNext()) {
+          exhausted = true;
+          return false;
+        }
+        Record row = rowsNext();
+        if (kind(row) != WarehouseSql.ROW) {
+          boundary = row;
+          return false;
+        }
+        pending = row;
+        return true;
+      }
+
+      @Override
+      public Record next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Record row = pending;
+        pending = null;
+        String key = row.key();
+        if (key != null && (shard == null || shard.contains(key))) {
+          Object copies = row.get(3);
+          verdicts.put(key, new Verdict(WarehouseSession.hashBits(row.get(1)),
+              row.get(2) == null ? null : WarehouseSession.hashBits(row.get(2)),
+              copies != null && ((Number) copies).longValue() > 1));
+        }
+        return strip(row);
+      }
+
+      /** Closed by the engine: the summary and the removed keys stay readable if it read to the end. */
+      @Override
+      public void close() {
+        if (boundary == null) {
+          release();
+        }
+      }
+
+      /** The row of counts, which follows the rows to compare. */
+      Record summary() {
+        if (boundary == null || kind(boundary) != WarehouseSql.SUMMARY) {
+          throw new IllegalStateException("the warehouse changes query returned no summary row after its changes"
+              + " (the database did not keep the query's order by " + WarehouseSql.KIND + "); no deletes were sent");
+        }
+        return boundary;
+      }
+
+      /** {@return the next removed key's row, or null after the last} */
+      Record nextRemoved() {
+        if (released || !super.hasNext()) {
+          return null;
+        }
+        Record row = rowsNext();
+        if (kind(row) != WarehouseSql.REMOVED) {
+          throw new IllegalStateException("the warehouse changes query returned a row of kind " + kind(row)
+              + " among the removed keys (the database did not keep the query's order by " + WarehouseSql.KIND + ")");
+        }
+        return row;
+      }
+
+      void release() {
+        if (!released) {
+          released = true;
+          super.close();
+        }
+      }
+
+      private int kind(Record row) {
+        return ((Number) Objects.requireNonNull(row.get(4), WarehouseSql.KIND)).intValue();
       }
     }
   }

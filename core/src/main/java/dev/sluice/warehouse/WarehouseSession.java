@@ -10,14 +10,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One run's state of one sync in the warehouse: lease, staged confirmations, merge at commit. */
+/**
+ * One run's state of one sync in the warehouse: lease, staged confirmations, merge at commit.
+ * Confirmations are held in memory from checkpoint to checkpoint and staged, with the lease's
+ * renewal as the fence, once {@link Warehouse.Builder#stageEvery} says so, and at the end.
+ */
 final class WarehouseSession implements SyncState {
 
   private static final Logger log = LoggerFactory.getLogger(WarehouseSession.class);
@@ -30,22 +34,30 @@ final class WarehouseSession implements SyncState {
   private final Connection connection;
   private final String owner;
   private final String fingerprint;
+  private final String storedHashFunction;
   private final long size;
   private final List<String> keys = new ArrayList<>();
   private final List<Long> hashes = new ArrayList<>(); // null: a delete
   private final List<AutoCloseable> resources = new ArrayList<>();
+  /** How many of the first entries the engine checkpointed: staged on demand, or at close. */
+  private int checkpointed;
+  private Instant lastStaged;
+  private volatile String hashFunction;
   private boolean committed;
+  private boolean fenced;
   private boolean closed;
 
   private WarehouseSession(Warehouse warehouse, WarehouseSql sql, String syncName, Connection connection, String owner,
-      String fingerprint, long size) {
+      String fingerprint, String storedHashFunction, long size) {
     this.warehouse = warehouse;
     this.sql = sql;
     this.syncName = syncName;
     this.connection = connection;
     this.owner = owner;
     this.fingerprint = fingerprint;
+    this.storedHashFunction = storedHashFunction;
     this.size = size;
+    this.lastStaged = warehouse.clock.instant();
   }
 
   static WarehouseSession open(Warehouse warehouse, String syncName) {
@@ -63,9 +75,11 @@ final class WarehouseSession implements SyncState {
       try {
         fold(sql, connection, syncName);
         String fingerprint;
+        String hashFunction;
         try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = s.executeQuery()) {
           rs.next();
           fingerprint = rs.getString(1);
+          hashFunction = rs.getString(4);
         }
         long size;
         try (PreparedStatement s = prepare(connection, sql.countState(), syncName); ResultSet rs = s.executeQuery()) {
@@ -73,7 +87,7 @@ final class WarehouseSession implements SyncState {
           size = rs.getLong(1);
         }
         connection.commit();
-        return new WarehouseSession(warehouse, sql, syncName, connection, owner, fingerprint, size);
+        return new WarehouseSession(warehouse, sql, syncName, connection, owner, fingerprint, hashFunction, size);
       } catch (SQLException | RuntimeException e) {
         unlock(sql, connection, syncName, owner, warehouse);
         throw e;
@@ -176,12 +190,25 @@ final class WarehouseSession implements SyncState {
     }
   }
 
-  static String toHex(long hash) {
-    return HexFormat.of().toHexDigits(hash);
+  /** {@return the 64 bits of a hash the warehouse returned (a signed or an unsigned 64-bit number)} */
+  static long hashBits(Object value) {
+    if (value instanceof java.math.BigDecimal) {
+      return ((java.math.BigDecimal) value).toBigInteger().longValue();
+    }
+    if (value instanceof java.math.BigInteger) {
+      return ((java.math.BigInteger) value).longValue();
+    }
+    return ((Number) value).longValue();
   }
 
-  static long fromHex(String hex) {
-    return Long.parseUnsignedLong(hex, 16);
+  /** {@return the function that hashed the state's rows, as the last commit recorded it; null if none did} */
+  String storedHashFunction() {
+    return storedHashFunction;
+  }
+
+  /** The warehouse differ hashes this run's rows with {@code function}; the commit records it. */
+  void hashFunction(String function) {
+    this.hashFunction = function;
   }
 
   /** Closes {@code resource} with the session (the differ's open result sets). */
@@ -222,23 +249,35 @@ final class WarehouseSession implements SyncState {
     hashes.add(null);
   }
 
+  /**
+   * Marks the confirmations so far as checkpointed, and stages them once there are
+   * {@code stageEvery}'s rows or its interval has passed since the last staging.
+   */
   @Override
   public void checkpoint() {
     checkWritable();
-    if (keys.isEmpty()) {
-      return;
+    checkpointed = keys.size();
+    if (checkpointed > 0 && (checkpointed >= warehouse.stageRows
+        || !warehouse.clock.instant().isBefore(lastStaged.plus(warehouse.stageInterval)))) {
+      stage(checkpointed);
     }
+  }
+
+  /** Stages the first {@code count} confirmations in one transaction, fenced by the lease's renewal. */
+  private void stage(int count) {
     try {
       // The fence first: DuckDB's appender writes outside the transaction's rollback.
       fence();
       if (sql.dialect == WarehouseDialect.DUCKDB && connection.isWrapperFor(org.duckdb.DuckDBConnection.class)) {
-        DuckDbStaging.stage(connection, sql.schema, syncName, keys, hashes);
+        DuckDbStaging.stage(connection, sql.schema, syncName, keys, hashes, count);
       } else {
-        stageByInserts();
+        stageByInserts(count);
       }
       connection.commit();
-      keys.clear();
-      hashes.clear();
+      keys.subList(0, count).clear();
+      hashes.subList(0, count).clear();
+      checkpointed -= count;
+      lastStaged = warehouse.clock.instant();
     } catch (SQLException e) {
       rollbackQuietly();
       throw new StateStoreException("cannot stage the confirmed changes of sync '" + syncName + "' in the warehouse: "
@@ -246,12 +285,12 @@ final class WarehouseSession implements SyncState {
     }
   }
 
-  /** Multi-row inserts, {@value #STAGE_ROWS} rows each. */
-  private void stageByInserts() throws SQLException {
+  /** Multi-row inserts, {@value #STAGE_ROWS} rows each, of the first {@code count} confirmations. */
+  private void stageByInserts(int count) throws SQLException {
     PreparedStatement full = null;
     try {
-      for (int from = 0; from < keys.size(); from += STAGE_ROWS) {
-        int rows = Math.min(STAGE_ROWS, keys.size() - from);
+      for (int from = 0; from < count; from += STAGE_ROWS) {
+        int rows = Math.min(STAGE_ROWS, count - from);
         PreparedStatement s;
         if (rows == STAGE_ROWS) {
           full = full != null ? full : connection.prepareStatement(sql.stage(STAGE_ROWS));
@@ -265,7 +304,7 @@ final class WarehouseSession implements SyncState {
             Long hash = hashes.get(i);
             s.setString(bind++, syncName);
             s.setString(bind++, keys.get(i));
-            s.setString(bind++, hash == null ? null : toHex(hash));
+            s.setObject(bind++, hash == null ? null : sql.hashBind(hash));
             s.setBoolean(bind++, hash == null);
           }
           s.executeUpdate();
@@ -294,20 +333,25 @@ final class WarehouseSession implements SyncState {
     }
     if (renewed != 1) {
       connection.rollback();
+      fenced = true;
       throw new StateStoreException("sync '" + syncName + "' lost its lease on the warehouse state: another run took"
-          + " it over (a lease lasts " + warehouse.lease + " without a checkpoint); this run records nothing more,"
-          + " and what it delivered since its last checkpoint is sent again by the next run");
+          + " it over (a lease lasts " + warehouse.lease + " unless a staging renews it); this run records nothing more,"
+          + " and what it delivered since its last staging is sent again by the next run");
     }
   }
 
   @Override
   public void commit(String newFingerprint) {
-    checkpoint();
+    checkWritable();
+    checkpointed = keys.size();
+    if (checkpointed > 0) {
+      stage(checkpointed);
+    }
     committed = true;
     try {
       fence();
       fold(sql, connection, syncName);
-      try (PreparedStatement s = prepare(connection, sql.recordCommit(), newFingerprint,
+      try (PreparedStatement s = prepare(connection, sql.recordCommit(), newFingerprint, hashFunction,
           Timestamp.from(warehouse.clock.instant()), syncName)) {
         s.executeUpdate();
       }
@@ -323,6 +367,16 @@ final class WarehouseSession implements SyncState {
   public void close() {
     if (closed) {
       return;
+    }
+    if (!committed && !fenced && checkpointed > 0) {
+      // The run ends without a commit: what the destination confirmed up to the last checkpoint
+      // is staged, and the next run merges it.
+      try {
+        stage(checkpointed);
+      } catch (RuntimeException e) {
+        log.warn("sync '{}': staging {} confirmed changes at close failed; the next run sends them again: {}",
+            syncName, checkpointed, e.getMessage());
+      }
     }
     closed = true;
     for (AutoCloseable resource : resources) {
@@ -388,7 +442,7 @@ final class WarehouseSession implements SyncState {
         }
         String previous = key;
         key = rows.getString(1);
-        hash = fromHex(rows.getString(2));
+        hash = rows.getLong(2);
         if (previous != null && KeyOrder.compare(previous, key) >= 0) {
           throw new StateStoreException("the warehouse returned key '" + key + "' after '" + previous
               + "': it does not sort keys by code point; use a binary collation for record_key");

@@ -44,7 +44,9 @@ public final class WarehouseCrashProbe {
       killAfter(new Random(n).nextInt(1_500_000));
     }
     try (DuckDb db = DuckDb.open(file)) {
-      Warehouse warehouse = Warehouse.builder(db.dataSource()).createTables(true).clock(clock).build();
+      Warehouse warehouse = Warehouse.builder(db.dataSource()).createTables(true).clock(clock)
+          .stageEvery(1_000, Duration.ofSeconds(5)) // a kill then also lands while staging
+          .build();
       LogDestination destination = new LogDestination(log, crash[0].equals("mid-batch") ? (int) n : -1);
       SyncReport report = Sync.from(warehouse.query("select * from src").key("id").copy("email", "score").build())
           .to(destination)

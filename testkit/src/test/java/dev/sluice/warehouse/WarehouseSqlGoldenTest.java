@@ -45,10 +45,15 @@ class WarehouseSqlGoldenTest {
         .key("id", "email").build();
     StringBuilder out = new StringBuilder("-- Golden SQL of the warehouse engine for ").append(dialect).append('\n');
     section(out, "create the schema and tables", String.join(";\n", sql.ddl()));
-    section(out, "changes: only new, changed, previously failed or duplicated keys leave the warehouse",
-        sql.changes(plan, false));
-    section(out, "changes after a fingerprint change: every row", sql.changes(plan, true));
-    section(out, "deletes (MIRROR), after the changes were read to their end", sql.deletes(plan));
+    section(out, "changes (MIRROR): new, changed and previously failed rows, the counts, then the removed keys",
+        sql.changes(plan, false, true, null));
+    section(out, "changes (UPSERT): the removed keys are counted, not returned", sql.changes(plan, false, false, null));
+    section(out, "changes after a fingerprint change: every row", sql.changes(plan, true, true, null));
+    section(out, "changes of a first run (the state is empty): every row, with whether its key is shared",
+        sql.firstChanges(plan, null));
+    section(out, "changes of shard 2 of 4: only its rows leave the warehouse",
+        sql.changes(plan, false, true, dev.sluice.Shard.of(2, 4)));
+    section(out, "a key two rows share, when the counts say there is one", sql.duplicateKey(plan, null));
     section(out, "composite key text", composite.plan(sql, COLUMNS).keyExpression());
     section(out, "stage two confirmed outcomes", sql.stage(2));
     section(out, "merge the staged outcomes into the state", String.join(";\n", sql.merge()));
@@ -81,10 +86,47 @@ class WarehouseSqlGoldenTest {
 
   @Test
   void snowflakeAndBigQuerySqlUsesUnquotedNamesAndTheirOwnFunctions() {
-    assertThat(render(WarehouseDialect.SNOWFLAKE)).doesNotContain("\"").contains("substr(md5(")
-        .contains("date_part(epoch_microsecond, q.updated_at)").contains("merge into sluice.sluice_state");
-    assertThat(render(WarehouseDialect.BIGQUERY)).doesNotContain("\"").contains("substr(to_hex(md5(")
-        .contains("unix_micros(timestamp(q.updated_at))").contains("cast(q.id as string)").contains("not enforced");
+    assertThat(render(WarehouseDialect.SNOWFLAKE)).doesNotContain("\"").contains("hash('")
+        .contains(", q.updated_at, ").contains("merge into sluice.sluice_state");
+    assertThat(render(WarehouseDialect.BIGQUERY)).doesNotContain("\"").contains("farm_fingerprint(")
+        .contains("unix_micros(timestamp(q.updated_at))").contains("cast(q.id as string)").contains("not enforced")
+        .contains("hash int64");
+  }
+
+  @Test
+  void computesEachKeysShardInSqlAsShardDoesOnDuckDbAndPostgres() throws Exception {
+    List<String> keys = List.of("1", "42", "abc", "é", "日本語", "a|b\\c", "emoji \uD83D\uDE00", "", " ",
+        "x".repeat(300));
+    try (DuckDb duck = DuckDb.inMemory()) {
+      for (javax.sql.DataSource db : List.of(duck.dataSource(), Databases.postgres())) {
+        WarehouseDialect dialect;
+        try (Connection c = db.getConnection()) {
+          dialect = WarehouseDialect.of(c);
+        }
+        WarehouseSql sql = new WarehouseSql(dialect, null);
+        for (int count : new int[] {2, 3, 7}) {
+          for (String key : keys) {
+            int inSql = -1;
+            for (int index = 0; index < count; index++) {
+              try (Connection c = db.getConnection();
+                   java.sql.PreparedStatement s = c.prepareStatement("select " + sql.shardFilter("cast(? as varchar)",
+                       dev.sluice.Shard.of(index, count)))) {
+                s.setString(1, key);
+                try (java.sql.ResultSet rs = s.executeQuery()) {
+                  rs.next();
+                  if (rs.getBoolean(1)) {
+                    assertThat(inSql).as("%s: key '%s' in two shards", dialect, key).isEqualTo(-1);
+                    inSql = index;
+                  }
+                }
+              }
+            }
+            assertThat(inSql).as("%s: shard of '%s' among %d", dialect, key, count)
+                .isEqualTo(dev.sluice.Shard.indexOf(key, count));
+          }
+        }
+      }
+    }
   }
 
   @Test

@@ -167,6 +167,28 @@ class WarehouseSyncTest {
     assertThat(state(warehouse, sync)).hasSize(2900);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("warehouses")
+  void failsNamingAKeyThatTwoUnchangedRowsShareAndSendsNoDelete(String name, Supplier<DataSource> databases) {
+    DataSource db = databases.get();
+    String table = table();
+    Databases.execute(db, "create table " + table + " (id integer, email varchar(100))",
+        "insert into " + table + " values (1, 'a'), (2, 'b'), (3, 'c')");
+    Warehouse warehouse = Warehouse.builder(db).schema("sluice_it").createTables(true).build();
+    RecordingDestination destination = RecordingDestination.create();
+    Sync sync = Sync.from(warehouse.query("select * from " + table).key("id").build()).to(destination)
+        .named("dup-" + table).mode(SyncMode.MIRROR).state(warehouse).differ(warehouse.differ()).build();
+    assertThat(sync.run().status()).isEqualTo(Status.SUCCEEDED);
+
+    Databases.execute(db, "insert into " + table + " values (2, 'b')", "delete from " + table + " where id = 3");
+    destination.clearBatches();
+    SyncReport report = sync.run();
+    assertThat(report.status()).isEqualTo(Status.FAILED);
+    assertThat(report.failure()).get().asString().contains("'2'");
+    assertThat(destination.keysSent(Operation.DELETE)).isEmpty();
+    assertThat(state(warehouse, "dup-" + table)).containsOnlyKeys("1", "2", "3");
+  }
+
   static Map<String, Long> state(Warehouse warehouse, String sync) {
     Map<String, Long> entries = new LinkedHashMap<>();
     try (SyncState state = warehouse.open(sync)) {
