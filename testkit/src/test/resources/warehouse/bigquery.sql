@@ -31,7 +31,7 @@ replace(replace(cast(q.id as string), '\\', '\\\\'), '|', '\\|') || '|' || repla
 insert into sluice.sluice_state_staged (sync_name, record_key, hash, deleted) values (?, ?, ?, ?), (?, ?, ?, ?);
 
 -- merge the staged outcomes into the state
-merge into sluice.sluice_state t using (select record_key, hash, deleted from sluice.sluice_state_staged where sync_name = ?) s on t.sync_name = ? and t.record_key = s.record_key when matched and s.deleted then delete when matched then update set hash = s.hash when not matched and not s.deleted then insert (sync_name, record_key, hash) values (?, s.record_key, s.hash);
+merge into sluice.sluice_state t using (select record_key, max(case when deleted then null else hash end) as hash, min(case when deleted then 1 else 0 end) = 1 as deleted from sluice.sluice_state_staged where sync_name = ? group by record_key) s on t.sync_name = ? and t.record_key = s.record_key when matched and s.deleted then delete when matched then update set hash = s.hash when not matched and not s.deleted then insert (sync_name, record_key, hash) values (?, s.record_key, s.hash);
 
 -- take the lease
 update sluice.sluice_sync set lock_owner = ?, locked_at = ? where sync_name = ? and (lock_owner is null or locked_at < ?);

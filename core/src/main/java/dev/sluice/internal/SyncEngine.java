@@ -291,7 +291,7 @@ public final class SyncEngine {
     if (destinationChanged) {
       log.warn("the state of sync '{}' was written for another destination ({} now): starting afresh, no deletes"
           + " are derived from it, and it is replaced by what this run confirms", plan.name, plan.destination.identity());
-      compared = new FreshState();
+      compared = new FreshState(state);
       if (!dryRun) {
         forgetPreviousState();
       }
@@ -407,8 +407,23 @@ public final class SyncEngine {
     }
   }
 
-  /** The previous state as seen by a run for another destination: empty. */
+  /**
+   * The previous state as seen by a run for another destination: empty. A differ that reads its
+   * store directly finds the session behind it ({@link SyncState#unwrap}) and must then compare
+   * as with an empty state.
+   */
   private static final class FreshState implements SyncState {
+    private final SyncState underlying;
+
+    FreshState(SyncState underlying) {
+      this.underlying = underlying;
+    }
+
+    @Override
+    public <T> java.util.Optional<T> unwrap(Class<T> type) {
+      return underlying.unwrap(type);
+    }
+
     @Override
     public String fingerprint() {
       return null;

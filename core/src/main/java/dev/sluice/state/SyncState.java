@@ -34,6 +34,20 @@ public interface SyncState extends AutoCloseable {
   long size();
 
   /**
+   * {@return the session of the store behind this state, as {@code type}, when it is one} The
+   * engine may hand a differ a view of the state instead of the session itself — an empty view
+   * when the state was written for another destination — and a differ that reads its store's
+   * tables directly (the warehouse's) finds its session through this. The default gives this
+   * object when it is a {@code type}.
+   *
+   * @param type the session class the caller reads
+   * @param <T> the session type
+   */
+  default <T> java.util.Optional<T> unwrap(Class<T> type) {
+    return type.isInstance(this) ? java.util.Optional.of(type.cast(this)) : java.util.Optional.empty();
+  }
+
+  /**
    * {@return whether {@link #hashOf} is fast (a memory lookup), so unordered sources need no sorting}
    */
   default boolean supportsLookups() {

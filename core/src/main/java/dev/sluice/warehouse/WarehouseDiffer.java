@@ -42,11 +42,15 @@ final class WarehouseDiffer implements Differ {
 
   @Override
   public Comparison begin(SyncState previous, boolean orderedByKey, boolean findDeletes, boolean resendAll) {
-    if (!(previous instanceof WarehouseSession) || ((WarehouseSession) previous).warehouse != warehouse) {
+    WarehouseSession session = previous.unwrap(WarehouseSession.class).orElse(null);
+    if (session == null || session.warehouse != warehouse) {
       throw new StateStoreException("the warehouse differ compares with the state in the warehouse: set"
           + " .state(warehouse) on the sync, with the same Warehouse whose differ() it uses");
     }
-    return new WarehouseComparison((WarehouseSession) previous, findDeletes, resendAll);
+    // A view of the session rather than the session: the engine presents the state as empty (it was
+    // written for another destination), so this run compares with nothing and removes nothing.
+    boolean fresh = previous != session;
+    return new WarehouseComparison(session, findDeletes && !fresh, resendAll, fresh);
   }
 
   /** Unused: the hash of each record comes from the warehouse. */
@@ -68,12 +72,15 @@ final class WarehouseDiffer implements Differ {
     private WarehouseQuery.Plan plan;
     private Changes changes;
     private boolean firstRun;
+    // Compare as with an empty state: it was written for another destination.
+    private final boolean fresh;
     private dev.sluice.Shard shard;
 
-    WarehouseComparison(WarehouseSession session, boolean findDeletes, boolean resendAll) {
+    WarehouseComparison(WarehouseSession session, boolean findDeletes, boolean resendAll, boolean fresh) {
       this.session = session;
       this.findDeletes = findDeletes;
       this.resendAll = resendAll;
+      this.fresh = fresh;
     }
 
     @Override
@@ -104,7 +111,7 @@ final class WarehouseDiffer implements Differ {
       }
       session.hashFunction(hashFunction);
       // An empty state (the first run) has nothing to join, count or remove.
-      firstRun = session.size() == 0;
+      firstRun = fresh || session.size() == 0;
       List<Object> binds = new ArrayList<>(query.binds);
       if (!firstRun) {
         binds.add(session.syncName);

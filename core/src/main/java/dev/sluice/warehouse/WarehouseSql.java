@@ -227,11 +227,19 @@ final class WarehouseSql {
   /**
    * Folds the staged outcomes into the state: {@code MERGE} where the dialect has it (binds: sync
    * name three times), else an upsert (binds: sync name) and a delete (binds: sync name).
+   *
+   * <p>A key may be staged more than once where the staging table enforces no key (DuckDB,
+   * Snowflake, BigQuery): removed, then confirmed again in the same run (a run that starts afresh
+   * because the state was written for another destination removes every old key first). The merge
+   * takes one row per key: confirmed if any row confirms it (with the highest such hash — the engine
+   * confirms a key once per run), removed only if every row removes it.
    */
   List<String> merge() {
     if (dialect.hasMerge()) {
       return List.of("merge into " + state() + " t"
-          + " using (select record_key, hash, deleted from " + staged() + " where sync_name = ?) s"
+          + " using (select record_key, max(case when deleted then null else hash end) as hash,"
+          + " min(case when deleted then 1 else 0 end) = 1 as deleted from " + staged()
+          + " where sync_name = ? group by record_key) s"
           + " on t.sync_name = ? and t.record_key = s.record_key"
           + " when matched and s.deleted then delete"
           + " when matched then update set hash = s.hash"

@@ -8,6 +8,10 @@ import dev.sluice.Sync;
 import dev.sluice.SyncMode;
 import dev.sluice.SyncReport;
 import dev.sluice.SyncReport.Status;
+import dev.sluice.destination.Batch;
+import dev.sluice.destination.BatchResult;
+import dev.sluice.destination.Capabilities;
+import dev.sluice.destination.Destination;
 import dev.sluice.destination.Operation;
 import dev.sluice.map.Mapping;
 import dev.sluice.source.Databases;
@@ -201,6 +205,51 @@ class WarehouseEngineTest {
         return rs.getLong(1);
       }
     }
+  }
+
+  @Test
+  void startsAfreshWithoutDeletesWhenTheStateWasWrittenForAnotherDestination() {
+    String table = table("id integer, email varchar", "(1, 'a'), (2, 'b'), (3, 'c')");
+    Warehouse warehouse = warehouse();
+    WarehouseQuery query = warehouse.query("select * from " + table).key("id").copy("email").build();
+    String name = "moved-" + table;
+    RecordingDestination first = RecordingDestination.create();
+    RecordingDestination second = RecordingDestination.create();
+    Sync before = Sync.from(query).to(named(first, "crm-a")).named(name).mode(SyncMode.MIRROR)
+        .state(warehouse).differ(warehouse.differ()).build();
+    Sync after = Sync.from(query).to(named(second, "crm-b")).named(name).mode(SyncMode.MIRROR)
+        .state(warehouse).differ(warehouse.differ()).build();
+    assertThat(before.run().delivered()).isEqualTo(3);
+    Databases.execute(DUCK.dataSource(), "delete from " + table + " where id = 3");
+
+    SyncReport moved = after.run();
+
+    assertThat(moved.status()).as(moved.summary()).isEqualTo(SyncReport.Status.SUCCEEDED);
+    assertThat(moved.destinationChanged()).isTrue();
+    assertThat(moved.newRecords()).as("every row is new to the other destination").isEqualTo(2);
+    assertThat(moved.removedRecords()).as("no delete derived from another destination's state").isZero();
+    assertThat(second.contents().keySet()).containsExactlyInAnyOrder("1", "2");
+    assertThat(after.run().delivered()).as("the state now holds what the new destination confirmed").isZero();
+  }
+
+  /** A destination that writes like {@code delegate} under another identity. */
+  private static Destination named(RecordingDestination delegate, String identity) {
+    return new Destination() {
+      @Override
+      public Capabilities capabilities() {
+        return delegate.capabilities();
+      }
+
+      @Override
+      public BatchResult write(Batch batch) {
+        return delegate.write(batch);
+      }
+
+      @Override
+      public String identity() {
+        return identity;
+      }
+    };
   }
 
   @Test
