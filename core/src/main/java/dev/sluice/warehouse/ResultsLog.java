@@ -281,7 +281,14 @@ public final class ResultsLog implements SyncListener {
   }
 
   private static String truncate(String text) {
-    return text == null || text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR - 3) + "...";
+    if (text == null || text.length() <= MAX_ERROR) {
+      return text;
+    }
+    int cut = MAX_ERROR - 3;
+    if (Character.isLowSurrogate(text.charAt(cut)) && Character.isHighSurrogate(text.charAt(cut - 1))) {
+      cut--; // never half a character
+    }
+    return text.substring(0, cut) + "...";
   }
 
   private record Row(String sync, String run, String key, String operation, String outcome, String error, Instant at) {}

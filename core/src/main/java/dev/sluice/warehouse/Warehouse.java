@@ -173,16 +173,32 @@ public final class Warehouse implements StateStore {
     if (tablesCreated) {
       return;
     }
-    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-      for (String ddl : sql().ddl()) {
-        statement.execute(ddl);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try {
+          for (String ddl : sql().ddl()) {
+            statement.execute(ddl);
+          }
+          if (!connection.getAutoCommit()) {
+            connection.commit();
+          }
+          break;
+        } catch (SQLException e) {
+          if (!connection.getAutoCommit()) {
+            connection.rollback();
+          }
+          throw e;
+        }
+      } catch (SQLException e) {
+        // Another instance creating the same schema or tables at this moment: PostgreSQL then refuses
+        // the second "create ... if not exists" with a unique violation; the next attempt finds them.
+        if (attempt < 3 && ("23505".equals(e.getSQLState()) || "42P06".equals(e.getSQLState())
+            || "42P07".equals(e.getSQLState()))) {
+          continue;
+        }
+        throw new StateStoreException("cannot create the warehouse engine's tables in schema '" + schema + "': "
+            + e.getMessage() + "; it needs permission to create a schema and tables, or create them from ddl()", e);
       }
-      if (!connection.getAutoCommit()) {
-        connection.commit();
-      }
-    } catch (SQLException e) {
-      throw new StateStoreException("cannot create the warehouse engine's tables in schema '" + schema + "': "
-          + e.getMessage() + "; it needs permission to create a schema and tables, or create them from ddl()", e);
     }
     tablesCreated = true;
   }

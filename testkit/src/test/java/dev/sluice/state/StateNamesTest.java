@@ -7,6 +7,7 @@ import dev.sluice.Sync;
 import dev.sluice.testkit.InMemorySource;
 import dev.sluice.testkit.RecordingDestination;
 import dev.sluice.testkit.TestPostgres;
+import dev.sluice.warehouse.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,6 +67,17 @@ class StateNamesTest {
   @Test
   void instancesCreatingTheJdbcTablesAtOnceAllOpen() throws Exception {
     DataSource database = TestPostgres.freshDatabase();
+    openAtOnce(() -> JdbcStateStore.builder(database).createTables(true).build());
+  }
+
+  @Test
+  void instancesCreatingTheWarehouseSchemaAndTablesAtOnceAllOpen() throws Exception {
+    DataSource database = TestPostgres.freshDatabase();
+    openAtOnce(() -> Warehouse.builder(database).schema("sluice_race").createTables(true).build());
+  }
+
+  /** Six stores, each made by {@code stores}, open a sync of their own at the same moment. */
+  private static void openAtOnce(java.util.function.Supplier<StateStore> stores) throws Exception {
     int instances = 6;
     ExecutorService pool = Executors.newFixedThreadPool(instances);
     CountDownLatch go = new CountDownLatch(1);
@@ -73,7 +85,7 @@ class StateNamesTest {
       List<Future<String>> opened = new ArrayList<>();
       for (int i = 0; i < instances; i++) {
         String name = "sync-" + i;
-        JdbcStateStore store = JdbcStateStore.builder(database).createTables(true).build();
+        StateStore store = stores.get();
         opened.add(pool.submit(() -> {
           go.await();
           try (SyncState state = store.open(name)) {
