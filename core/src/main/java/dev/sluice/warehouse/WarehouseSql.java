@@ -283,13 +283,7 @@ final class WarehouseSql {
     String h = "sluice_hashed";
     String p = "sluice_previous_state";
     String found = "sluice_found";
-    StringBuilder sql = new StringBuilder("with ").append(h).append(" as (select ")
-        .append(plan.keyExpression()).append(" as ").append(name(KEY));
-    for (WarehouseQuery.Output out : plan.outputs()) {
-      sql.append(", ").append(out.expression()).append(" as ").append(name(out.name()));
-    }
-    sql.append(", ").append(rowHash(plan)).append(" as ").append(name(HASH));
-    sql.append(" from (").append(plan.sql()).append(") as q").append(where(plan, shard)).append(")");
+    StringBuilder sql = hashedRows(h, plan, shard);
     sql.append(", ").append(p).append(" as (select record_key, hash from ").append(state()).append(" where sync_name = ?)");
     // The hash is never null, so a row without one is a state key the source lacks.
     String gone = name("c", HASH) + " is null";
@@ -335,6 +329,20 @@ final class WarehouseSql {
   }
 
   /**
+   * {@code with <name> as (...)}: the user's query (the rows of {@code shard} only, null: all)
+   * with the key text, the mapped columns and the row's hash.
+   */
+  private StringBuilder hashedRows(String name, WarehouseQuery.Plan plan, Shard shard) {
+    StringBuilder sql = new StringBuilder("with ").append(name).append(" as (select ")
+        .append(plan.keyExpression()).append(" as ").append(name(KEY));
+    for (WarehouseQuery.Output out : plan.outputs()) {
+      sql.append(", ").append(out.expression()).append(" as ").append(name(out.name()));
+    }
+    sql.append(", ").append(rowHash(plan)).append(" as ").append(name(HASH));
+    return sql.append(" from (").append(plan.sql()).append(") as q").append(where(plan, shard)).append(")");
+  }
+
+  /**
    * The query of a run whose state is empty (the first run): every row is new and no key can be
    * removed, so there is no join with the state, no count and no sort — only each row's hash and
    * whether another row has its key ({@link #COPIES} from a count per key, over the keys alone).
@@ -344,13 +352,7 @@ final class WarehouseSql {
   String firstChanges(WarehouseQuery.Plan plan, Shard shard) {
     String h = "sluice_hashed";
     String shared = "sluice_shared";
-    StringBuilder sql = new StringBuilder("with ").append(h).append(" as (select ")
-        .append(plan.keyExpression()).append(" as ").append(name(KEY));
-    for (WarehouseQuery.Output out : plan.outputs()) {
-      sql.append(", ").append(out.expression()).append(" as ").append(name(out.name()));
-    }
-    sql.append(", ").append(rowHash(plan)).append(" as ").append(name(HASH));
-    sql.append(" from (").append(plan.sql()).append(") as q").append(where(plan, shard)).append(")");
+    StringBuilder sql = hashedRows(h, plan, shard);
     sql.append(", ").append(shared).append(" as (select ").append(name(KEY)).append(" from ").append(h)
         .append(" group by ").append(name(KEY)).append(" having count(*) > 1)");
     sql.append(" select ").append(name("c", KEY)).append(", ").append(outputHash(name("c", HASH))).append(" as ")
