@@ -29,9 +29,4 @@ public final class ForkedJvm {
       return new Result(finished, finished ? child.exitCode() : -1, child.output());
     }
   }
-
-  /** Starts {@code mainClass} in a child JVM; its standard error joins its output, which the caller reads. */
-  public static Process start(String heap, Class<?> mainClass, String... args) throws IOException {
-    return new ProcessBuilder(ChildJvm.command(heap, mainClass, args)).redirectErrorStream(true).start();
-  }
 }

@@ -2,11 +2,9 @@ package dev.sluice.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.engine.ForkedJvm;
 import dev.sluice.source.DuckDb;
-import java.io.BufferedReader;
+import dev.sluice.testkit.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,26 +67,20 @@ class WarehouseCrashTest {
   }
 
   private static Outcome runChild(Path file, Path log, String crash, int clockMinutes) throws Exception {
-    Process child = ForkedJvm.start("256m", WarehouseCrashProbe.class, file.toString(), log.toString(), crash,
-        Integer.toString(clockMinutes));
-    StringBuilder output = new StringBuilder();
-    Outcome outcome = new Outcome();
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        output.append(line).append('\n');
-        if (line.equals("PAUSED")) {
-          child.destroyForcibly(); // SIGKILL
-          outcome.killed = true;
-          break;
-        }
+    try (ChildJvm child = ChildJvm.start("256m", WarehouseCrashProbe.class, file.toString(), log.toString(), crash,
+        Integer.toString(clockMinutes))) {
+      Outcome outcome = new Outcome();
+      if (child.awaitLine("PAUSED"::equals, Duration.ofMinutes(2))) {
+        child.kill(); // SIGKILL
+        outcome.killed = true;
+      } else {
+        assertThat(child.waitFor(Duration.ofMinutes(2))).as("child ended").isTrue();
       }
+      outcome.exitCode = child.exitCode();
+      outcome.killed |= outcome.exitCode == 137;
+      outcome.output = child.output();
+      return outcome;
     }
-    assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("child ended").isTrue();
-    outcome.exitCode = child.exitValue();
-    outcome.killed |= outcome.exitCode == 137;
-    outcome.output = output.toString();
-    return outcome;
   }
 
   /** Revision 1 creates the table; later ones change a fifth of the rows, delete some and add some. */
