@@ -67,7 +67,8 @@ public final class CrashProbe {
     System.exit(report.status() == SyncReport.Status.SUCCEEDED ? 0 : 1);
   }
 
-  static void pauseForKill() {
+  /** Prints {@code PAUSED} and waits for the parent's SIGKILL (halts with status 3 if none comes). */
+  public static void pauseForKill() {
     System.out.println("PAUSED");
     System.out.flush();
     try {
@@ -79,7 +80,7 @@ public final class CrashProbe {
   }
 
   /** Sends SIGKILL to this process after {@code micros} microseconds. */
-  static void killAfter(long micros) {
+  public static void killAfter(long micros) {
     long pid = ProcessHandle.current().pid();
     Thread killer = new Thread(() -> {
       long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(micros);
@@ -96,20 +97,33 @@ public final class CrashProbe {
     killer.start();
   }
 
-  /** Appends "U key hash" / "D key" lines for what it accepts; the parent reads them back. */
-  static final class LogDestination implements Destination {
+  /**
+   * Appends "U key …" / "D key" lines for what it accepts (the upsert line's rest by
+   * {@code upsertLine}; by default the record's hash); the parent reads them back. With
+   * {@code pauseAtBatch}, pauses for the kill halfway through writing that batch.
+   */
+  public static final class LogDestination implements Destination {
     private final FileOutputStream out;
     private final int pauseAtBatch;
+    private final int maxRecords;
+    private final java.util.function.Function<Record, String> upsertLine;
     private final AtomicInteger batches = new AtomicInteger();
 
     LogDestination(Path log, int pauseAtBatch) throws IOException {
+      this(log, pauseAtBatch, 500, r -> RecordHash.toHex(RecordHash.of(r)));
+    }
+
+    public LogDestination(Path log, int pauseAtBatch, int maxRecords, java.util.function.Function<Record, String> upsertLine)
+        throws IOException {
       this.out = new FileOutputStream(log.toFile(), true);
       this.pauseAtBatch = pauseAtBatch;
+      this.maxRecords = maxRecords;
+      this.upsertLine = upsertLine;
     }
 
     @Override
     public Capabilities capabilities() {
-      return Capabilities.builder().operations(Operation.UPSERT, Operation.DELETE).maxRecordsPerBatch(500)
+      return Capabilities.builder().operations(Operation.UPSERT, Operation.DELETE).maxRecordsPerBatch(maxRecords)
           .idempotentWrites(true).build();
     }
 
@@ -123,7 +137,7 @@ public final class CrashProbe {
         if (batch.operation() == Operation.DELETE) {
           sb.append("D ").append(r.key()).append('\n');
         } else {
-          sb.append("U ").append(r.key()).append(' ').append(RecordHash.toHex(RecordHash.of(r))).append('\n');
+          sb.append("U ").append(r.key()).append(' ').append(upsertLine.apply(r)).append('\n');
         }
       }
       synchronized (this) {
