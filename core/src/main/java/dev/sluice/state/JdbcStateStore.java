@@ -448,84 +448,30 @@ public final class JdbcStateStore implements StateStore {
   }
 
   /** Streams the committed state of one sync in key order, on a connection of its own. */
-  private final class Cursor implements StateCursor {
+  private final class Cursor extends JdbcStateCursor {
     private final String syncName;
-    private Connection connection;
-    private PreparedStatement statement;
-    private ResultSet rows;
-    private String key;
-    private long hash;
-    private boolean done;
 
     Cursor(String syncName) {
+      super(syncName, "the state database");
       this.syncName = syncName;
     }
 
     @Override
-    public boolean next() {
-      if (done) {
-        return false;
-      }
-      try {
-        if (rows == null) {
-          connection = dataSource.getConnection();
-          connection.setAutoCommit(false);
-          DSLContext ctx = Jooq.using(connection, dialect(connection));
-          String order = KeyOrder.sqlOrderTerm(ctx.dialect(), ctx.render(KEY));
-          String sql = "select " + ctx.render(KEY) + ", " + ctx.render(HASH) + " from " + ctx.render(states)
-              + " where " + ctx.render(SYNC) + " = ? order by " + order;
-          statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-          statement.setFetchSize(fetchSize);
-          statement.setString(1, syncName);
-          rows = statement.executeQuery();
-        }
-        if (!rows.next()) {
-          close();
-          return false;
-        }
-        String previous = key;
-        key = rows.getString(1);
-        hash = rows.getLong(2);
-        if (previous != null && KeyOrder.compare(previous, key) >= 0) {
-          throw new StateStoreException("the state database returned key '" + key + "' after '" + previous
-              + "': it does not sort keys by code point; use a binary collation for record_key");
-        }
-        return true;
-      } catch (SQLException e) {
-        close();
-        throw new StateStoreException("reading the state of sync '" + syncName + "' failed: " + e.getMessage(), e);
-      }
+    protected Connection connect() throws SQLException {
+      return dataSource.getConnection();
     }
 
     @Override
-    public String key() {
-      return key;
-    }
-
-    @Override
-    public long hash() {
-      return hash;
-    }
-
-    void close() {
-      done = true;
-      try {
-        if (rows != null) {
-          rows.close();
-        }
-        if (statement != null) {
-          statement.close();
-        }
-        if (connection != null) {
-          connection.rollback();
-          connection.close();
-        }
-      } catch (SQLException e) {
-        log.debug("closing a state cursor failed: {}", e.getMessage());
-      }
-      rows = null;
-      statement = null;
-      connection = null;
+    protected PreparedStatement prepare(Connection connection) throws SQLException {
+      DSLContext ctx = Jooq.using(connection, dialect(connection));
+      String order = KeyOrder.sqlOrderTerm(ctx.dialect(), ctx.render(KEY));
+      String sql = "select " + ctx.render(KEY) + ", " + ctx.render(HASH) + " from " + ctx.render(states)
+          + " where " + ctx.render(SYNC) + " = ? order by " + order;
+      PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
+          ResultSet.CONCUR_READ_ONLY);
+      statement.setFetchSize(fetchSize);
+      statement.setString(1, syncName);
+      return statement;
     }
   }
 

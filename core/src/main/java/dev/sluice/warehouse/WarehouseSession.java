@@ -1,7 +1,6 @@
 package dev.sluice.warehouse;
 
 import dev.sluice.ValueLimits;
-import dev.sluice.diff.KeyOrder;
 import dev.sluice.state.StateCursor;
 import dev.sluice.state.StateStoreException;
 import dev.sluice.state.SyncState;
@@ -415,75 +414,21 @@ final class WarehouseSession implements SyncState {
   }
 
   /** The committed state in key order, on a connection of its own. */
-  private final class Cursor implements StateCursor, AutoCloseable {
-    private Connection cursorConnection;
-    private PreparedStatement statement;
-    private ResultSet rows;
-    private String key;
-    private long hash;
-    private boolean done;
-
-    @Override
-    public boolean next() {
-      if (done) {
-        return false;
-      }
-      try {
-        if (rows == null) {
-          cursorConnection = warehouse.dataSource.getConnection();
-          cursorConnection.setAutoCommit(false);
-          statement = prepare(cursorConnection, sql.cursor(), syncName);
-          statement.setFetchSize(warehouse.fetchSize);
-          rows = statement.executeQuery();
-        }
-        if (!rows.next()) {
-          close();
-          return false;
-        }
-        String previous = key;
-        key = rows.getString(1);
-        hash = rows.getLong(2);
-        if (previous != null && KeyOrder.compare(previous, key) >= 0) {
-          throw new StateStoreException("the warehouse returned key '" + key + "' after '" + previous
-              + "': it does not sort keys by code point; use a binary collation for record_key");
-        }
-        return true;
-      } catch (SQLException e) {
-        close();
-        throw new StateStoreException("reading the warehouse state of sync '" + syncName + "' failed: " + e.getMessage(), e);
-      }
+  private final class Cursor extends dev.sluice.state.JdbcStateCursor {
+    Cursor() {
+      super(syncName, "the warehouse");
     }
 
     @Override
-    public String key() {
-      return key;
+    protected Connection connect() throws SQLException {
+      return warehouse.dataSource.getConnection();
     }
 
     @Override
-    public long hash() {
-      return hash;
-    }
-
-    @Override
-    public void close() {
-      done = true;
-      try {
-        if (rows != null) {
-          rows.close();
-        }
-        if (statement != null) {
-          statement.close();
-        }
-        if (cursorConnection != null) {
-          cursorConnection.rollback();
-          cursorConnection.close();
-        }
-      } catch (SQLException e) {
-        log.debug("closing a warehouse state cursor failed: {}", e.getMessage());
-      }
-      rows = null;
-      statement = null;
-      cursorConnection = null;
+    protected PreparedStatement prepare(Connection connection) throws SQLException {
+      PreparedStatement statement = WarehouseSession.prepare(connection, sql.cursor(), syncName);
+      statement.setFetchSize(warehouse.fetchSize);
+      return statement;
     }
   }
 }
