@@ -235,16 +235,28 @@ public final class ResultsLog implements SyncListener {
   private Connection connect() throws SQLException {
     Connection connection = dataSource.getConnection();
     if (createTables && !tablesCreated) {
-      try (Statement s = connection.createStatement()) {
-        for (String ddl : ddl()) {
-          s.execute(ddl);
+      for (int attempt = 1; ; attempt++) {
+        try (Statement s = connection.createStatement()) {
+          for (String ddl : ddl()) {
+            s.execute(ddl);
+          }
+          if (!connection.getAutoCommit()) {
+            connection.commit();
+          }
+          break;
+        } catch (SQLException e) {
+          if (!connection.getAutoCommit()) {
+            connection.rollback();
+          }
+          // Another instance creating the same schema or tables at this moment (PostgreSQL refuses
+          // the second "create ... if not exists" with a unique violation): the next attempt finds them.
+          if (attempt < 3 && ("23505".equals(e.getSQLState()) || "42P06".equals(e.getSQLState())
+              || "42P07".equals(e.getSQLState()))) {
+            continue;
+          }
+          connection.close();
+          throw e;
         }
-        if (!connection.getAutoCommit()) {
-          connection.commit();
-        }
-      } catch (SQLException e) {
-        connection.close();
-        throw e;
       }
       tablesCreated = true;
     }

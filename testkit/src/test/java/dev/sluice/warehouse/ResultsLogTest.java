@@ -40,6 +40,33 @@ class ResultsLogTest {
   }
 
   @Test
+  void instancesCreatingTheLogTablesAtOnceAllWriteTheirRuns() throws Exception {
+    DataSource db = dev.sluice.testkit.TestPostgres.freshDatabase();
+    int instances = 6;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(instances);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    try {
+      List<java.util.concurrent.Future<SyncReport>> runs = new ArrayList<>();
+      for (int i = 0; i < instances; i++) {
+        Sync sync = Sync.from(Source.of(Record.builder("k" + i).set("v", i).build())).to(RecordingDestination.create())
+            .named("race-" + i).listener(ResultsLog.builder(db).createTables(true).build()).build();
+        runs.add(pool.submit(() -> {
+          go.await();
+          return sync.run();
+        }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<SyncReport> run : runs) {
+        assertThat(run.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(SyncReport.Status.SUCCEEDED);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(query(db, "select count(*) from sluice.sluice_sync_runs")).containsExactly(List.of("6"));
+    assertThat(query(db, "select count(*) from sluice.sluice_sync_log")).containsExactly(List.of("6"));
+  }
+
+  @Test
   void holdsOneRowPerRecordOutcomeWithTheDestinationsMessageNextToTheWarehouseState() throws SQLException {
     DataSource db = DUCK.dataSource();
     String table = "people_" + UUID.randomUUID().toString().substring(0, 8);
