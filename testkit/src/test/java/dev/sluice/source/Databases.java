@@ -15,7 +15,7 @@ public final class Databases {
     return TestPostgres.sharedDatabaseUrl();
   }
 
-  /** The shared embedded PostgreSQL 14 server's postgres database, started on first use. */
+  /** The shared embedded PostgreSQL 17 server's postgres database, started on first use. */
   public static DataSource postgres() {
     return TestPostgres.sharedDatabase();
   }

@@ -130,9 +130,10 @@ class WarehouseSqlGoldenTest {
   }
 
   @Test
-  void detectsPostgres14AsHavingNoMergeAndDuckDbAsHavingIt() throws Exception {
+  void detectsPostgres17AsHavingMergeAndDuckDbAsHavingIt() throws Exception {
     try (Connection c = Databases.postgres().getConnection()) {
-      assertThat(WarehouseDialect.of(c)).isEqualTo(WarehouseDialect.POSTGRES_BEFORE_15);
+      assertThat(c.getMetaData().getDatabaseMajorVersion()).as("the embedded server the tests start").isEqualTo(17);
+      assertThat(WarehouseDialect.of(c)).isEqualTo(WarehouseDialect.POSTGRES);
     }
     try (DuckDb duck = DuckDb.inMemory(); Connection c = duck.dataSource().getConnection()) {
       assertThat(WarehouseDialect.of(c)).isEqualTo(WarehouseDialect.DUCKDB);

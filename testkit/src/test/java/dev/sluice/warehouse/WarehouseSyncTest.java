@@ -25,7 +25,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Whole syncs with the warehouse as the engine, on real DuckDB and PostgreSQL 14. */
+/**
+ * Whole syncs with the warehouse as the engine, on real DuckDB and PostgreSQL 17 (with MERGE, and
+ * with the SQL for PostgreSQL before 15).
+ */
 class WarehouseSyncTest {
 
   private static final DuckDb DUCK = DuckDb.inMemory();
@@ -37,8 +40,17 @@ class WarehouseSyncTest {
 
   static Stream<Arguments> warehouses() {
     return Stream.of(
-        Arguments.of("DuckDB", (Supplier<DataSource>) DUCK::dataSource),
-        Arguments.of("PostgreSQL 14", (Supplier<DataSource>) Databases::postgres));
+        Arguments.of("DuckDB", (Supplier<DataSource>) DUCK::dataSource, null),
+        Arguments.of("PostgreSQL 17", (Supplier<DataSource>) Databases::postgres, null),
+        Arguments.of("PostgreSQL 17, SQL for before 15", (Supplier<DataSource>) Databases::postgres,
+            WarehouseDialect.POSTGRES_BEFORE_15));
+  }
+
+  /** The warehouse on {@code db}: its dialect detected, or {@code dialect} when given. */
+  private static Warehouse warehouse(DataSource db, WarehouseDialect dialect) {
+    Warehouse.Builder builder = Warehouse.builder(db).createTables(true);
+    return dialect == null ? builder.schema("sluice_it").build()
+        : builder.schema("sluice_it_pre15").dialect(dialect).build();
   }
 
   private static String table() {
@@ -70,11 +82,12 @@ class WarehouseSyncTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("warehouses")
-  void mirrorsAddsChangesDeletesAndRetriesFailedRecordsAcrossThreeRuns(String name, Supplier<DataSource> databases) {
+  void mirrorsAddsChangesDeletesAndRetriesFailedRecordsAcrossThreeRuns(String name, Supplier<DataSource> databases,
+      WarehouseDialect dialect) {
     DataSource db = databases.get();
     String table = table();
     createCustomers(db, table, 100);
-    Warehouse warehouse = Warehouse.builder(db).schema("sluice_it").createTables(true).build();
+    Warehouse warehouse = warehouse(db, dialect);
     RecordingDestination destination = RecordingDestination.create();
     String sync = "mirror-" + table;
     Sync mirror = mirror(warehouse, table, sync, destination);
@@ -134,12 +147,13 @@ class WarehouseSyncTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("warehouses")
-  void sendsNoDeletesWhenTheSourceQueryFailsHalfway(String name, Supplier<DataSource> databases) {
+  void sendsNoDeletesWhenTheSourceQueryFailsHalfway(String name, Supplier<DataSource> databases,
+      WarehouseDialect dialect) {
     DataSource db = databases.get();
     String table = table();
     createCustomers(db, table, 3000);
     Databases.execute(db, "create table " + table + "_flags (fail boolean)", "insert into " + table + "_flags values (false)");
-    Warehouse warehouse = Warehouse.builder(db).schema("sluice_it").createTables(true).build();
+    Warehouse warehouse = warehouse(db, dialect);
     RecordingDestination destination = RecordingDestination.create();
     String sync = "failing-" + table;
     // The check column's cast fails on row 2900 once the flag is set: the query breaks halfway.
@@ -169,12 +183,13 @@ class WarehouseSyncTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("warehouses")
-  void failsNamingAKeyThatTwoUnchangedRowsShareAndSendsNoDelete(String name, Supplier<DataSource> databases) {
+  void failsNamingAKeyThatTwoUnchangedRowsShareAndSendsNoDelete(String name, Supplier<DataSource> databases,
+      WarehouseDialect dialect) {
     DataSource db = databases.get();
     String table = table();
     Databases.execute(db, "create table " + table + " (id integer, email varchar(100))",
         "insert into " + table + " values (1, 'a'), (2, 'b'), (3, 'c')");
-    Warehouse warehouse = Warehouse.builder(db).schema("sluice_it").createTables(true).build();
+    Warehouse warehouse = warehouse(db, dialect);
     RecordingDestination destination = RecordingDestination.create();
     Sync sync = Sync.from(warehouse.query("select * from " + table).key("id").build()).to(destination)
         .named("dup-" + table).mode(SyncMode.MIRROR).state(warehouse).differ(warehouse.differ()).build();
