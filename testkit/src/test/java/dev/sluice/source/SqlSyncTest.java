@@ -133,7 +133,9 @@ class SqlSyncTest {
         .contains("division by zero").contains("no deletes were sent").contains("query: select id, name, 1 / (id - 1500)"));
     assertThat(crm.keysSent(Operation.DELETE)).isEmpty();
     assertThat(crm.size()).isEqualTo(2000);
-    assertThat(report.read()).isBetween(1L, 1499L);
+    // Some rows, not all: they come in the table's physical order (after the update, not the id
+    // order), and the row that breaks the query is somewhere among them.
+    assertThat(report.read()).isBetween(1L, 1999L);
   }
 
   @Test
