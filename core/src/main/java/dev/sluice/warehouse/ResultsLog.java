@@ -250,8 +250,7 @@ public final class ResultsLog implements SyncListener {
           }
           // Another instance creating the same schema or tables at this moment (PostgreSQL refuses
           // the second "create ... if not exists" with a unique violation): the next attempt finds them.
-          if (attempt < 3 && ("23505".equals(e.getSQLState()) || "42P06".equals(e.getSQLState())
-              || "42P07".equals(e.getSQLState()))) {
+          if (attempt < 3 && Warehouse.raced(e)) {
             continue;
           }
           connection.close();

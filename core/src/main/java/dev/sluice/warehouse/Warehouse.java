@@ -169,6 +169,16 @@ public final class Warehouse implements StateStore {
     return s;
   }
 
+  /**
+   * Whether a failed {@code create ... if not exists} looks like another session creating the same
+   * object at that moment: PostgreSQL then answers with a unique violation (23505), or "already
+   * exists" for the schema (42P06), the table (42P07) or its row type (42710).
+   */
+  static boolean raced(SQLException e) {
+    String state = e.getSQLState();
+    return "23505".equals(state) || "42P06".equals(state) || "42P07".equals(state) || "42710".equals(state);
+  }
+
   private synchronized void createTables() {
     if (tablesCreated) {
       return;
@@ -192,8 +202,7 @@ public final class Warehouse implements StateStore {
       } catch (SQLException e) {
         // Another instance creating the same schema or tables at this moment: PostgreSQL then refuses
         // the second "create ... if not exists" with a unique violation; the next attempt finds them.
-        if (attempt < 3 && ("23505".equals(e.getSQLState()) || "42P06".equals(e.getSQLState())
-            || "42P07".equals(e.getSQLState()))) {
+        if (attempt < 3 && raced(e)) {
           continue;
         }
         throw new StateStoreException("cannot create the warehouse engine's tables in schema '" + schema + "': "
