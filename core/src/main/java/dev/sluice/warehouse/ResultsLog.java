@@ -10,7 +10,6 @@ import dev.sluice.observe.SyncListener;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -235,27 +234,11 @@ public final class ResultsLog implements SyncListener {
   private Connection connect() throws SQLException {
     Connection connection = dataSource.getConnection();
     if (createTables && !tablesCreated) {
-      for (int attempt = 1; ; attempt++) {
-        try (Statement s = connection.createStatement()) {
-          for (String ddl : ddl()) {
-            s.execute(ddl);
-          }
-          if (!connection.getAutoCommit()) {
-            connection.commit();
-          }
-          break;
-        } catch (SQLException e) {
-          if (!connection.getAutoCommit()) {
-            connection.rollback();
-          }
-          // Another instance creating the same schema or tables at this moment (PostgreSQL refuses
-          // the second "create ... if not exists" with a unique violation): the next attempt finds them.
-          if (attempt < 3 && Warehouse.raced(e)) {
-            continue;
-          }
-          connection.close();
-          throw e;
-        }
+      try {
+        Warehouse.createIfAbsent(connection, ddl());
+      } catch (SQLException e) {
+        connection.close();
+        throw e;
       }
       tablesCreated = true;
     }

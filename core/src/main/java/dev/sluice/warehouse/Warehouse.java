@@ -174,40 +174,46 @@ public final class Warehouse implements StateStore {
    * object at that moment: PostgreSQL then answers with a unique violation (23505), or "already
    * exists" for the schema (42P06), the table (42P07) or its row type (42710).
    */
-  static boolean raced(SQLException e) {
+  private static boolean raced(SQLException e) {
     String state = e.getSQLState();
     return "23505".equals(state) || "42P06".equals(state) || "42P07".equals(state) || "42710".equals(state);
+  }
+
+  /**
+   * Runs {@code ddl} (statements that create only what is absent) on {@code connection} and
+   * commits; tried up to three times when another session creates the same objects at that moment
+   * ({@link #raced}), since the next attempt then finds them.
+   */
+  static void createIfAbsent(Connection connection, List<String> ddl) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try (Statement statement = connection.createStatement()) {
+        for (String each : ddl) {
+          statement.execute(each);
+        }
+        if (!connection.getAutoCommit()) {
+          connection.commit();
+        }
+        return;
+      } catch (SQLException e) {
+        if (!connection.getAutoCommit()) {
+          connection.rollback();
+        }
+        if (attempt == 3 || !raced(e)) {
+          throw e;
+        }
+      }
+    }
   }
 
   private synchronized void createTables() {
     if (tablesCreated) {
       return;
     }
-    for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-        try {
-          for (String ddl : sql().ddl()) {
-            statement.execute(ddl);
-          }
-          if (!connection.getAutoCommit()) {
-            connection.commit();
-          }
-          break;
-        } catch (SQLException e) {
-          if (!connection.getAutoCommit()) {
-            connection.rollback();
-          }
-          throw e;
-        }
-      } catch (SQLException e) {
-        // Another instance creating the same schema or tables at this moment: PostgreSQL then refuses
-        // the second "create ... if not exists" with a unique violation; the next attempt finds them.
-        if (attempt < 3 && raced(e)) {
-          continue;
-        }
-        throw new StateStoreException("cannot create the warehouse engine's tables in schema '" + schema + "': "
-            + e.getMessage() + "; it needs permission to create a schema and tables, or create them from ddl()", e);
-      }
+    try (Connection connection = dataSource.getConnection()) {
+      createIfAbsent(connection, sql().ddl());
+    } catch (SQLException e) {
+      throw new StateStoreException("cannot create the warehouse engine's tables in schema '" + schema + "': "
+          + e.getMessage() + "; it needs permission to create a schema and tables, or create them from ddl()", e);
     }
     tablesCreated = true;
   }
