@@ -14,8 +14,6 @@ import dev.sluice.internal.CanonicalHasher;
  */
 public final class RecordHash {
 
-  private static final ThreadLocal<CanonicalHasher> HASHERS = ThreadLocal.withInitial(CanonicalHasher::new);
-
   private RecordHash() {}
 
   /**
@@ -24,7 +22,7 @@ public final class RecordHash {
    * @param record the record
    */
   public static long of(Record record) {
-    return HASHERS.get().hash(record);
+    return CanonicalHasher.local().hash(record);
   }
 
   /**

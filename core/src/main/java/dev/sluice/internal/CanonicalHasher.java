@@ -79,8 +79,8 @@ public final class CanonicalHasher {
     return XxHash64.hash(buf, 0, len);
   }
 
-  /** {@return this thread's hasher, for the engine's checked hashing} */
-  static CanonicalHasher local() {
+  /** {@return this thread's hasher: the one {@link dev.sluice.diff.RecordHash} and the engine hash with} */
+  public static CanonicalHasher local() {
     return LOCAL.get();
   }
 
