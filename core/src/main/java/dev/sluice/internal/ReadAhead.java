@@ -73,18 +73,11 @@ final class ReadAhead implements AutoCloseable {
   private volatile boolean ended;
 
   /**
-   * Starts reading.
+   * Starts reading, only the records of {@code shard} (null: all): the others are dropped as they
+   * are read, before they cost a mapping, and counted ({@link #otherShards()}).
    *
    * @param mapper maps each keyed record on the reader thread (and {@code hasher} hashes it there
    *     when the engine is behind); null to leave records unmapped
-   */
-  ReadAhead(RecordStream stream, Mapper mapper, ToLongFunction<Record> hasher, RecordCheck check, String threadName) {
-    this(stream, mapper, hasher, check, threadName, null);
-  }
-
-  /**
-   * Starts reading only the records of {@code shard} (null: all): the others are dropped as they
-   * are read, before they cost a mapping, and counted ({@link #otherShards()}).
    */
   ReadAhead(RecordStream stream, Mapper mapper, ToLongFunction<Record> hasher, RecordCheck check, String threadName,
       dev.sluice.Shard shard) {

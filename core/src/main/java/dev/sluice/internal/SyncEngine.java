@@ -170,17 +170,23 @@ public final class SyncEngine {
   private static long clear(dev.sluice.state.StateStore store, String name, String fingerprint) {
     SyncState state = store.open(name);
     try {
-      long removed = 0;
-      dev.sluice.state.StateCursor keys = state.cursor();
-      while (keys.next()) {
-        state.remove(keys.key());
-        removed++;
-      }
+      long removed = removeAll(state);
       state.commit(fingerprint);
       return removed;
     } finally {
       state.close();
     }
+  }
+
+  /** Removes every key of the previous state from {@code state}; returns how many. */
+  private static long removeAll(SyncState state) {
+    long removed = 0;
+    dev.sluice.state.StateCursor keys = state.cursor();
+    while (keys.next()) {
+      state.remove(keys.key());
+      removed++;
+    }
+    return removed;
   }
 
   /**
@@ -399,10 +405,7 @@ public final class SyncEngine {
    */
   private void forgetPreviousState() {
     synchronized (lock) {
-      dev.sluice.state.StateCursor old = state.cursor();
-      while (old.next()) {
-        state.remove(old.key());
-      }
+      removeAll(state);
       state.checkpoint();
     }
   }
