@@ -14,14 +14,14 @@ final class DuckDbStaging {
 
   private DuckDbStaging() {}
 
-  static void stage(Connection connection, String schema, String syncName, List<String> keys, List<Long> hashes,
+  static void stage(Connection connection, String schema, long syncId, List<String> keys, List<Long> hashes,
       int count) throws SQLException {
     DuckDBConnection duck = connection.unwrap(DuckDBConnection.class);
     try (DuckDBAppender appender = duck.createAppender(schema == null ? "main" : schema, "sluice_state_staged")) {
       for (int i = 0; i < count; i++) {
         Long hash = hashes.get(i);
         appender.beginRow();
-        appender.append(syncName);
+        appender.append(syncId);
         appender.append(keys.get(i));
         if (hash == null) {
           appender.appendNull();

@@ -35,20 +35,28 @@ import javax.sql.DataSource;
  * <pre>
  * create schema if not exists sluice;
  * create table if not exists sluice.sluice_sync (     -- one row per sync
- *   sync_name varchar(200) not null, fingerprint varchar(64),
+ *   sync_name varchar(200) not null,
+ *   sync_id bigint not null,                          -- names the sync in the two tables below
+ *   fingerprint varchar(64),
  *   lock_owner varchar(64), locked_at timestamp,      -- the lease: one run at a time
  *   committed_at timestamp,
  *   hash_function varchar(100),                       -- what hashed the state's rows
  *   primary key (sync_name));
  * create table if not exists sluice.sluice_state (    -- what the destination confirmed
- *   sync_name varchar(200) not null, record_key varchar(2000) not null,
+ *   sync_id bigint not null, record_key varchar(2000) not null,
  *   hash bigint not null,                             -- ubigint on DuckDB, int64 on BigQuery
- *   primary key (sync_name, record_key));             -- not on DuckDB (see below)
+ *   primary key (sync_id, record_key));               -- not on DuckDB (see below)
  * create table if not exists sluice.sluice_state_staged ( -- confirmed, not yet merged
- *   sync_name varchar(200) not null, record_key varchar(2000) not null,
+ *   sync_id bigint not null, record_key varchar(2000) not null,
  *   hash bigint, deleted boolean not null,
- *   primary key (sync_name, record_key));             -- not on DuckDB
+ *   primary key (sync_id, record_key));               -- not on DuckDB
  * </pre>
+ *
+ * <p>The state and staging tables name a sync by its {@code sync_id}, the first 64 bits of the
+ * SHA-256 of its name's UTF-8 (as a signed integer), not by the name: reading one sync's rows
+ * then compares integers, and DuckDB's per-row-group min/max skip the rows of every other sync
+ * whatever the names (for text it compares only their first bytes). Join {@code sluice_sync} on
+ * {@code sync_id} to see a state by name. Two names whose ids agree are refused when a run opens.
  *
  * <p>On DuckDB the two tables have no primary key: its index makes appending, merging and
  * deleting millions of rows many times slower, and the engine keeps their keys unique itself.

@@ -114,9 +114,9 @@ final class WarehouseDiffer implements Differ {
       firstRun = fresh || session.size() == 0;
       List<Object> binds = new ArrayList<>(query.binds);
       if (!firstRun) {
-        binds.add(session.syncName);
+        binds.add(session.syncId);
         binds.addAll(query.binds);
-        binds.add(session.syncName);
+        binds.add(session.syncId);
       }
       String sql = firstRun ? session.sql.firstChanges(plan, shard) : session.sql.changes(plan, all, findDeletes, shard);
       RecordStream rows;

@@ -30,6 +30,8 @@ final class WarehouseSession implements SyncState {
   final Warehouse warehouse;
   final WarehouseSql sql;
   final String syncName;
+  /** The sync's {@link WarehouseSql#syncId}: how the state and staging tables name it. */
+  final long syncId;
   private final Connection connection;
   private final String owner;
   private final String fingerprint;
@@ -51,6 +53,7 @@ final class WarehouseSession implements SyncState {
     this.warehouse = warehouse;
     this.sql = sql;
     this.syncName = syncName;
+    this.syncId = WarehouseSql.syncId(syncName);
     this.connection = connection;
     this.owner = owner;
     this.fingerprint = fingerprint;
@@ -72,7 +75,7 @@ final class WarehouseSession implements SyncState {
       connection.setAutoCommit(false);
       lock(warehouse, sql, connection, syncName, owner);
       try {
-        fold(sql, connection, syncName);
+        fold(sql, connection, WarehouseSql.syncId(syncName));
         String fingerprint;
         String hashFunction;
         try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = s.executeQuery()) {
@@ -81,7 +84,7 @@ final class WarehouseSession implements SyncState {
           hashFunction = rs.getString(4);
         }
         long size;
-        try (PreparedStatement s = prepare(connection, sql.countState(), syncName); ResultSet rs = s.executeQuery()) {
+        try (PreparedStatement s = prepare(connection, sql.countState(), WarehouseSql.syncId(syncName)); ResultSet rs = s.executeQuery()) {
           rs.next();
           size = rs.getLong(1);
         }
@@ -109,13 +112,23 @@ final class WarehouseSession implements SyncState {
     }
     connection.commit();
     if (!exists) {
-      try (PreparedStatement s = prepare(connection, sql.insertSync(), syncName)) {
+      try (PreparedStatement s = prepare(connection, sql.insertSync(), syncName, WarehouseSql.syncId(syncName))) {
         s.executeUpdate();
         connection.commit();
       } catch (SQLException e) {
         connection.rollback(); // another instance created the row first
       }
     }
+    try (PreparedStatement s = prepare(connection, sql.sameId(), WarehouseSql.syncId(syncName), syncName);
+        ResultSet rs = s.executeQuery()) {
+      if (rs.next()) {
+        String other = rs.getString(1);
+        connection.commit();
+        throw new StateStoreException("syncs '" + syncName + "' and '" + other + "' have the same state id "
+            + WarehouseSql.syncId(syncName) + " (the first 64 bits of their names' SHA-256 agree); rename one of them");
+      }
+    }
+    connection.commit();
     Timestamp now = Timestamp.from(warehouse.clock.instant());
     Timestamp expired = Timestamp.from(warehouse.clock.instant().minus(warehouse.lease));
     int taken;
@@ -152,9 +165,9 @@ final class WarehouseSession implements SyncState {
   }
 
   /** Merges staged confirmations into the state, in the caller's transaction. */
-  private static void fold(WarehouseSql sql, Connection connection, String syncName) throws SQLException {
+  private static void fold(WarehouseSql sql, Connection connection, long syncId) throws SQLException {
     long staged;
-    try (PreparedStatement s = prepare(connection, sql.anyStaged(), syncName); ResultSet rs = s.executeQuery()) {
+    try (PreparedStatement s = prepare(connection, sql.anyStaged(), syncId); ResultSet rs = s.executeQuery()) {
       rs.next();
       staged = rs.getLong(1);
     }
@@ -165,15 +178,15 @@ final class WarehouseSession implements SyncState {
     for (String statement : merge) {
       int binds = (int) statement.chars().filter(c -> c == '?').count();
       Object[] values = new Object[binds];
-      java.util.Arrays.fill(values, syncName);
+      java.util.Arrays.fill(values, syncId);
       try (PreparedStatement s = prepare(connection, statement, values)) {
         s.executeUpdate();
       }
     }
-    try (PreparedStatement s = prepare(connection, sql.clearStaged(), syncName)) {
+    try (PreparedStatement s = prepare(connection, sql.clearStaged(), syncId)) {
       s.executeUpdate();
     }
-    log.debug("sync '{}': merged {} staged confirmations into the state", syncName, staged);
+    log.debug("sync id {}: merged {} staged confirmations into the state", syncId, staged);
   }
 
   static PreparedStatement prepare(Connection connection, String statement, Object... binds) throws SQLException {
@@ -268,7 +281,7 @@ final class WarehouseSession implements SyncState {
       // The fence first: DuckDB's appender writes outside the transaction's rollback.
       fence();
       if (sql.dialect == WarehouseDialect.DUCKDB && connection.isWrapperFor(org.duckdb.DuckDBConnection.class)) {
-        DuckDbStaging.stage(connection, sql.schema, syncName, keys, hashes, count);
+        DuckDbStaging.stage(connection, sql.schema, syncId, keys, hashes, count);
       } else {
         stageByInserts(count);
       }
@@ -301,7 +314,7 @@ final class WarehouseSession implements SyncState {
           int bind = 1;
           for (int i = from; i < from + rows; i++) {
             Long hash = hashes.get(i);
-            s.setString(bind++, syncName);
+            s.setLong(bind++, syncId);
             s.setString(bind++, keys.get(i));
             s.setObject(bind++, hash == null ? null : sql.hashBind(hash));
             s.setBoolean(bind++, hash == null);
@@ -349,7 +362,7 @@ final class WarehouseSession implements SyncState {
     committed = true;
     try {
       fence();
-      fold(sql, connection, syncName);
+      fold(sql, connection, syncId);
       try (PreparedStatement s = prepare(connection, sql.recordCommit(), newFingerprint, hashFunction,
           Timestamp.from(warehouse.clock.instant()), syncName)) {
         s.executeUpdate();
@@ -426,7 +439,7 @@ final class WarehouseSession implements SyncState {
 
     @Override
     protected PreparedStatement prepare(Connection connection) throws SQLException {
-      PreparedStatement statement = WarehouseSession.prepare(connection, sql.cursor(), syncName);
+      PreparedStatement statement = WarehouseSession.prepare(connection, sql.cursor(), syncId);
       statement.setFetchSize(warehouse.fetchSize);
       return statement;
     }

@@ -96,6 +96,26 @@ final class WarehouseSql {
     return table("sluice_state_staged");
   }
 
+  /**
+   * The number that stands for a sync in the state and staging tables: the first eight bytes of
+   * the SHA-256 of its name's UTF-8, as a signed 64-bit integer. A number rather than the name, so
+   * that reading one sync's rows compares integers, and a table's zone maps (DuckDB's min/max per
+   * row group) skip the rows of other syncs whatever their names; {@code sluice_sync} holds both.
+   *
+   * @param syncName the sync's name
+   * @return its id
+   */
+  static long syncId(String syncName) {
+    byte[] digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(syncName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+    return java.nio.ByteBuffer.wrap(digest).getLong();
+  }
+
   // ---------------------------------------------------------------------------------------- DDL
 
   /**
@@ -113,15 +133,17 @@ final class WarehouseSql {
     String t100 = bq ? text : text + "(100)";
     String hash = dialect.hashType();
     String bool = bq ? "bool" : "boolean";
+    String id = bq ? "int64" : "bigint";
     String notEnforced = bq ? " not enforced" : "";
     String keyConstraint = dialect == WarehouseDialect.DUCKDB ? ""
-        : ", primary key (sync_name, record_key)" + notEnforced;
+        : ", primary key (sync_id, record_key)" + notEnforced;
     List<String> ddl = new ArrayList<>();
     if (schema != null) {
       ddl.add("create schema if not exists " + render.render(DSL.name(schema)));
     }
     ddl.add("create table if not exists " + sync() + " ("
         + "sync_name " + t200 + " not null, "
+        + "sync_id " + id + " not null, "
         + "fingerprint " + t64 + ", "
         + "lock_owner " + t64 + ", "
         + "locked_at timestamp, "
@@ -129,12 +151,12 @@ final class WarehouseSql {
         + "hash_function " + t100 + ", "
         + "primary key (sync_name)" + notEnforced + ")");
     ddl.add("create table if not exists " + state() + " ("
-        + "sync_name " + t200 + " not null, "
+        + "sync_id " + id + " not null, "
         + "record_key " + t2000 + " not null, "
         + "hash " + hash + " not null"
         + keyConstraint + ")");
     ddl.add("create table if not exists " + staged() + " ("
-        + "sync_name " + t200 + " not null, "
+        + "sync_id " + id + " not null, "
         + "record_key " + t2000 + " not null, "
         + "hash " + hash + ", "
         + "deleted " + bool + " not null"
@@ -144,9 +166,14 @@ final class WarehouseSql {
 
   // -------------------------------------------------------------------------------------- lease
 
-  /** Creates the sync's row; binds: sync name. */
+  /** Creates the sync's row; binds: sync name, {@link #syncId}. */
   String insertSync() {
-    return "insert into " + sync() + " (sync_name) values (?)";
+    return "insert into " + sync() + " (sync_name, sync_id) values (?, ?)";
+  }
+
+  /** Another sync whose name has the same {@link #syncId}; binds: sync id, sync name. */
+  String sameId() {
+    return "select sync_name from " + sync() + " where sync_id = ? and sync_name <> ?";
   }
 
   /** Whether the sync's row exists; binds: sync name. */
@@ -176,35 +203,35 @@ final class WarehouseSql {
 
   // ---------------------------------------------------------------------------- state and staging
 
-  /** Counts the sync's state; binds: sync name. */
+  /** Counts the sync's state; binds: sync id. */
   String countState() {
-    return "select count(*) from " + state() + " where sync_name = ?";
+    return "select count(*) from " + state() + " where sync_id = ?";
   }
 
-  /** The sync's state in key order; binds: sync name. */
+  /** The sync's state in key order; binds: sync id. */
   String cursor() {
-    return "select record_key, hash from " + state() + " where sync_name = ? order by "
+    return "select record_key, hash from " + state() + " where sync_id = ? order by "
         + keyOrder("record_key");
   }
 
-  /** One key's hash; binds: sync name, key. */
+  /** One key's hash; binds: sync id, key. */
   String lookUp() {
-    return "select hash from " + state() + " where sync_name = ? and record_key = ?";
+    return "select hash from " + state() + " where sync_id = ? and record_key = ?";
   }
 
   /**
-   * Stages {@code rows} confirmed outcomes in one statement; binds per row: sync name, key, hash
+   * Stages {@code rows} confirmed outcomes in one statement; binds per row: sync id, key, hash
    * ({@link #hashBind}), deleted.
    */
   String stage(int rows) {
     StringBuilder sql = new StringBuilder("insert into ").append(staged())
-        .append(" (sync_name, record_key, hash, deleted) values ");
+        .append(" (sync_id, record_key, hash, deleted) values ");
     for (int i = 0; i < rows; i++) {
       sql.append(i == 0 ? "" : ", ").append("(?, ?, ").append(hashParameter()).append(", ?)");
     }
     if (dialect.jooq() == org.jooq.SQLDialect.POSTGRES) {
       // A key confirmed again in the same run (never by the engine, possibly by a caller of the SPI).
-      sql.append(" on conflict (sync_name, record_key) do update set hash = excluded.hash, deleted = excluded.deleted");
+      sql.append(" on conflict (sync_id, record_key) do update set hash = excluded.hash, deleted = excluded.deleted");
     }
     return sql.toString();
   }
@@ -219,14 +246,14 @@ final class WarehouseSql {
     return dialect == WarehouseDialect.DUCKDB ? Long.toUnsignedString(hash) : (Object) hash;
   }
 
-  /** Whether the sync has staged outcomes; binds: sync name. */
+  /** Whether the sync has staged outcomes; binds: sync id. */
   String anyStaged() {
-    return "select count(*) from " + staged() + " where sync_name = ?";
+    return "select count(*) from " + staged() + " where sync_id = ?";
   }
 
   /**
    * Folds the staged outcomes into the state: {@code MERGE} where the dialect has it (binds: sync
-   * name three times), else an upsert (binds: sync name) and a delete (binds: sync name).
+   * id three times), else an upsert (binds: sync id) and a delete (binds: sync id).
    *
    * <p>A key may be staged more than once where the staging table enforces no key (DuckDB,
    * Snowflake, BigQuery): removed, then confirmed again in the same run (a run that starts afresh
@@ -239,23 +266,23 @@ final class WarehouseSql {
       return List.of("merge into " + state() + " t"
           + " using (select record_key, max(case when deleted then null else hash end) as hash,"
           + " min(case when deleted then 1 else 0 end) = 1 as deleted from " + staged()
-          + " where sync_name = ? group by record_key) s"
-          + " on t.sync_name = ? and t.record_key = s.record_key"
+          + " where sync_id = ? group by record_key) s"
+          + " on t.sync_id = ? and t.record_key = s.record_key"
           + " when matched and s.deleted then delete"
           + " when matched then update set hash = s.hash"
-          + " when not matched and not s.deleted then insert (sync_name, record_key, hash) values (?, s.record_key, s.hash)");
+          + " when not matched and not s.deleted then insert (sync_id, record_key, hash) values (?, s.record_key, s.hash)");
     }
     return List.of(
-        "insert into " + state() + " (sync_name, record_key, hash)"
-            + " select sync_name, record_key, hash from " + staged() + " where sync_name = ? and not deleted"
-            + " on conflict (sync_name, record_key) do update set hash = excluded.hash",
-        "delete from " + state() + " t where t.sync_name = ? and exists (select 1 from " + staged() + " s"
-            + " where s.sync_name = t.sync_name and s.record_key = t.record_key and s.deleted)");
+        "insert into " + state() + " (sync_id, record_key, hash)"
+            + " select sync_id, record_key, hash from " + staged() + " where sync_id = ? and not deleted"
+            + " on conflict (sync_id, record_key) do update set hash = excluded.hash",
+        "delete from " + state() + " t where t.sync_id = ? and exists (select 1 from " + staged() + " s"
+            + " where s.sync_id = t.sync_id and s.record_key = t.record_key and s.deleted)");
   }
 
-  /** Empties the sync's staging; binds: sync name. */
+  /** Empties the sync's staging; binds: sync id. */
   String clearStaged() {
-    return "delete from " + staged() + " where sync_name = ?";
+    return "delete from " + staged() + " where sync_id = ?";
   }
 
   // ------------------------------------------------------------------------------------ changes
@@ -277,14 +304,14 @@ final class WarehouseSql {
    * <p>A {@code shard} (null: all rows) keeps only its rows, by {@link #shardFilter}: no row of
    * another shard leaves the warehouse, and the counts are the shard's.
    *
-   * <p>Binds: the user's binds, the sync name, the user's binds, the sync name.
+   * <p>Binds: the user's binds, the sync id, the user's binds, the sync id.
    */
   String changes(WarehouseQuery.Plan plan, boolean resendAll, boolean removed, Shard shard) {
     String h = "sluice_hashed";
     String p = "sluice_previous_state";
     String found = "sluice_found";
     StringBuilder sql = hashedRows(h, plan, shard);
-    sql.append(", ").append(p).append(" as (select record_key, hash from ").append(state()).append(" where sync_name = ?)");
+    sql.append(", ").append(p).append(" as (select record_key, hash from ").append(state()).append(" where sync_id = ?)");
     // The hash is never null, so a row without one is a state key the source lacks.
     String gone = name("c", HASH) + " is null";
     sql.append(", ").append(found).append(" as (select coalesce(").append(name("c", KEY)).append(", ")
@@ -305,7 +332,7 @@ final class WarehouseSql {
     }
     sql.append(" union all select null, null, null, ").append(SUMMARY)
         .append(", (select count(*) from (").append(plan.sql()).append(") as q").append(where(plan, shard)).append(")")
-        .append(", (select count(*) from ").append(state()).append(" where sync_name = ?)");
+        .append(", (select count(*) from ").append(state()).append(" where sync_id = ?)");
     for (int i = 0; i < plan.outputs().size(); i++) {
       sql.append(", null");
     }

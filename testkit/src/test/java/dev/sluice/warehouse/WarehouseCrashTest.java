@@ -112,7 +112,8 @@ class WarehouseCrashTest {
   private static Set<String> stateKeys(Path file) throws SQLException {
     Set<String> keys = new HashSet<>();
     try (DuckDb db = DuckDb.open(file); Connection c = db.dataSource().getConnection();
-         PreparedStatement s = c.prepareStatement("select record_key from sluice.sluice_state where sync_name = ?")) {
+         PreparedStatement s = c.prepareStatement("select record_key from sluice.sluice_state"
+             + " join sluice.sluice_sync using (sync_id) where sync_name = ?")) {
       s.setString(1, WarehouseCrashProbe.SYNC);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -178,7 +179,7 @@ class WarehouseCrashTest {
       List<String> unconfirmed = new ArrayList<>();
       for (String table : List.of("sluice_state", "sluice_state_staged")) {
         try (PreparedStatement s = c.prepareStatement("select record_key || ' ' || hash from sluice." + table
-            + " where sync_name = ? and hash is not null")) {
+            + " join sluice.sluice_sync using (sync_id) where sync_name = ? and hash is not null")) {
           s.setString(1, WarehouseCrashProbe.SYNC);
           try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {

@@ -150,6 +150,25 @@ class WarehouseEngineTest {
   }
 
   @Test
+  void namesASyncInTheStateTablesByTheFirst64BitsOfTheSha256OfItsName() {
+    assertThat(WarehouseSql.syncId("customers-to-crm")).isEqualTo(9024629508515400380L);
+    assertThat(WarehouseSql.syncId("")).isEqualTo(-2039914840885289964L);
+  }
+
+  @Test
+  void refusesToOpenASyncWhoseStateIdAnotherNameHas() {
+    Warehouse warehouse = warehouse();
+    String name = "id-" + UUID.randomUUID();
+    warehouse.open("tables-" + name).close();
+    // As if another name's SHA-256 began with the same 64 bits.
+    DUCK.execute("insert into sluice.sluice_sync (sync_name, sync_id) values (?, ?)", "other-" + name,
+        WarehouseSql.syncId(name));
+    assertThatThrownBy(() -> warehouse.open(name)).isInstanceOf(StateStoreException.class)
+        .hasMessageContaining("'" + name + "' and 'other-" + name + "' have the same state id")
+        .hasMessageContaining("rename one");
+  }
+
+  @Test
   void seesAListChangeBetweenEmptyNullAndAListOfOneNull() {
     String table = table("id integer, tags varchar[]", "(1, ['a'])");
     Warehouse warehouse = warehouse();
@@ -198,7 +217,8 @@ class WarehouseEngineTest {
 
   private static long staged(String sync) throws java.sql.SQLException {
     try (var c = DUCK.dataSource().getConnection();
-         var s = c.prepareStatement("select count(*) from sluice.sluice_state_staged where sync_name = ?")) {
+         var s = c.prepareStatement("select count(*) from sluice.sluice_state_staged join sluice.sluice_sync using (sync_id)"
+             + " where sync_name = ?")) {
       s.setString(1, sync);
       try (var rs = s.executeQuery()) {
         rs.next();
