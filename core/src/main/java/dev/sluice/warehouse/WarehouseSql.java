@@ -214,11 +214,6 @@ final class WarehouseSql {
         + keyOrder("record_key");
   }
 
-  /** One key's hash; binds: sync id, key. */
-  String lookUp() {
-    return "select hash from " + state() + " where sync_id = ? and record_key = ?";
-  }
-
   /**
    * Stages {@code rows} confirmed outcomes in one statement; binds per row: sync id, key, hash
    * ({@link #hashBind}), deleted.
