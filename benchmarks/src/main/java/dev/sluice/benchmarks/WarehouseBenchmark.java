@@ -28,7 +28,9 @@ import java.util.stream.Stream;
  * changed rows fetched with their nine columns (what a sync must send), and the new hashes merged
  * into the stored table (what the next run compares with) — not crash-safe, as a speed peer only.
  * Each round changes 1% of the rows; medians of five rounds. The merge of (c+) is also timed on
- * its own: what recording the delivered hashes costs at least, whoever does it. Prints wall time,
+ * its own: what recording the delivered hashes costs at least, whoever does it. The engine's own
+ * statements are timed too ({@link StatementTimer}): its changes query (the SQL diff it runs, to
+ * set beside (c)) and its merge at the commit. Prints wall time,
  * rows that left the warehouse and the heap by {@link HeapSampler} (the most in use at any one
  * moment, and the most still live after a collection); run it with {@code -Xmx128m}.
  *
@@ -55,7 +57,10 @@ final class WarehouseBenchmark {
           + " i % 3 <> 0 as active, timestamp '2020-01-01' + to_seconds(i * 61) as signed_up_at, '' as note"
           + " from range(" + rows + ") r(i)");
 
-      Warehouse warehouse = Warehouse.builder(duck.dataSource()).createTables(true).build();
+      // Times the engine's changes query and its merge (the driver's own connections underneath).
+      StatementTimer timer = new StatementTimer(duck.dataSource(), sql -> sql.contains("sluice_hashed") ? "changes"
+          : sql.startsWith("merge into") ? "merge" : null);
+      Warehouse warehouse = Warehouse.builder(timer.dataSource()).createTables(true).build();
       Sync inWarehouse = Sync.from(warehouse.query("select * from customers").key("id").copy(MAPPED).build())
           .to(new DiscardingDestination(500)).named("bench-warehouse").mode(SyncMode.MIRROR)
           .state(warehouse).differ(warehouse.differ()).build();
@@ -72,6 +77,8 @@ final class WarehouseBenchmark {
       double[] c = new double[ROUNDS];
       double[] job = new double[ROUNDS];
       double[] merge = new double[ROUNDS];
+      double[] query = new double[ROUNDS];
+      double[] commit = new double[ROUNDS];
       long[] out = new long[ROUNDS];
       long maxUsed = 0;
       long maxLive = 0;
@@ -83,7 +90,13 @@ final class WarehouseBenchmark {
         double[] byHand = handWrittenJob(duck, changed);
         job[round] = byHand[0];
         merge[round] = byHand[1];
+        timer.takeSeconds("changes");
+        timer.takeSeconds("merge");
         Measured engine = runReport("(a) warehouse engine, 1% changed", inWarehouse);
+        query[round] = timer.takeSeconds("changes");
+        commit[round] = timer.takeSeconds("merge");
+        System.out.printf("%-58s %9.2f   (its merge %.2f s)%n", "    of which the engine's changes query", query[round],
+            commit[round]);
         a[round] = seconds(engine.report);
         out[round] = engine.report.read();
         if (out[round] != changed) {
@@ -105,6 +118,8 @@ final class WarehouseBenchmark {
       System.out.printf("ratios: (a) / (c) %.2f (goal <= 1.1)   (a) / (b) %.2f (goal <= 0.5)   (a) / (c+) %.2f"
           + " ((c+) median %.2f s, its merge alone %.2f s = %.2f x (c))%n", ma / mc, ma / mb, ma / median(job), median(job),
           median(merge), median(merge) / mc);
+      System.out.printf("the engine's changes query / (c) %.2f; (a) - its changes query %.2f s, of which its merge %.2f s%n",
+          median(query) / mc, median(a) - median(query), median(commit));
       System.out.printf("heap of the 1%% rounds, (a) and (b): max used %d MiB, max live after GC %d MiB (limit %d MiB)%n",
           maxUsed, maxLive, Runtime.getRuntime().maxMemory() >> 20);
     } finally {
