@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -93,6 +94,9 @@ final class Column {
     if (typeName.equals("timestamptz") || typeName.startsWith("timestamp with time zone")) {
       return Column::offsetTimestamp;
     }
+    if (typeName.equals("timetz") || typeName.startsWith("time with time zone")) {
+      return Column::offsetTime; // PostgreSQL reports it as TIME, DuckDB as TIME_WITH_TIMEZONE
+    }
     switch (jdbcType) {
       case Types.BIT:
       case Types.BOOLEAN:
@@ -150,6 +154,8 @@ final class Column {
           LocalTime v = rs.getObject(i, LocalTime.class);
           return v == null ? null : DateTimeFormatter.ISO_LOCAL_TIME.format(v);
         };
+      case Types.TIME_WITH_TIMEZONE:
+        return Column::offsetTime;
       case Types.BINARY:
       case Types.VARBINARY:
       case Types.LONGVARBINARY:
@@ -173,6 +179,12 @@ final class Column {
   private static Object offsetTimestamp(ResultSet rs, int i) throws SQLException {
     OffsetDateTime v = rs.getObject(i, OffsetDateTime.class);
     return v == null ? null : v.toInstant();
+  }
+
+  /** A time of day with its offset, as ISO text ({@code 12:00:00+02:00}). */
+  private static Object offsetTime(ResultSet rs, int i) throws SQLException {
+    OffsetTime v = rs.getObject(i, OffsetTime.class);
+    return v == null ? null : DateTimeFormatter.ISO_OFFSET_TIME.format(v);
   }
 
   private static Object json(ResultSet rs, int i) throws SQLException {

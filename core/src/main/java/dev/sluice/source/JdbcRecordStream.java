@@ -224,6 +224,15 @@ final class JdbcRecordStream implements RecordStream {
             unreadable = "column '" + columns[i].label + "' (" + columns[i].typeName + "): " + e.getMessage();
           }
         } catch (SQLException e) {
+          if (isDataException(e)) {
+            // The driver cannot turn this one value into Java (PostgreSQL's numeric NaN, say): the
+            // row is rejected naming the column, the run goes on.
+            if (unreadable == null) {
+              unreadable = "column '" + columns[i].label + "' (" + columns[i].typeName + ") cannot be read: "
+                  + Redaction.valuesMasked(e.getMessage(), binds);
+            }
+            continue;
+          }
           throw failure("reading column '" + columns[i].label + "' (" + columns[i].typeName
               + ") of row " + read + " failed: " + e.getMessage() + "; query: " + query, e, binds);
         }
@@ -248,6 +257,15 @@ final class JdbcRecordStream implements RecordStream {
     } catch (SQLException e) {
       throw failure("reading row " + read + " failed: " + e.getMessage() + "; query: " + query, e, binds);
     }
+  }
+
+  /**
+   * Whether reading a value failed on the value itself (SQLState class 22, "data exception": out of
+   * range, not convertible) rather than on the connection or the cursor.
+   */
+  static boolean isDataException(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && state.startsWith("22");
   }
 
   /**

@@ -48,7 +48,8 @@ import org.jooq.impl.DSL;
  *   <li>DECIMAL, NUMERIC → {@code BigDecimal}, exactly as stored (never through a double);
  *       REAL → {@code Double} through its decimal text; FLOAT, DOUBLE → {@code Double}
  *   <li>CHAR, VARCHAR, CLOB and friends → {@code String}
- *   <li>DATE → {@code LocalDate}; TIME → ISO-8601 text such as {@code "13:45:00"}
+ *   <li>DATE → {@code LocalDate}; TIME → ISO-8601 text such as {@code "13:45:00"}; TIME WITH
+ *       TIME ZONE (PostgreSQL {@code timetz}) → ISO-8601 text with its offset, {@code "13:45:00+02:00"}
  *   <li>TIMESTAMP WITH TIME ZONE (PostgreSQL {@code timestamptz}) → {@code Instant}, the same
  *       point in time; TIMESTAMP without zone → {@code Instant}, reading the wall-clock time in
  *       {@link Builder#timestampZone(ZoneId)} (default UTC)
@@ -63,7 +64,11 @@ import org.jooq.impl.DSL;
  *
  * <p><b>Errors</b> name the query (with {@code ?} where bind values go, never the values, which
  * may be secrets) and the database's message; a missing key column is named along with the
- * columns that do exist. A failure while reading ends the run as FAILED without deletes.
+ * columns that do exist. A failure while reading ends the run as FAILED without deletes. A value
+ * the driver cannot hand over (a JSON text that does not parse, a value nested too deeply, a
+ * "data exception" — SQLState class 22 — such as PostgreSQL's numeric {@code NaN}) rejects its
+ * row, naming the key and the column, and the run goes on; when that value is the key's, the run
+ * fails, since a row without a key cannot be rejected without being taken for a deleted one.
  *
  * <p>Immutable and thread-safe; each run opens its own connection.
  */

@@ -246,7 +246,8 @@ final class WarehouseDiffer implements Differ {
           return false;
         }
         Record row = rowsNext();
-        if (kind(row) != WarehouseSql.ROW) {
+        // A row with a value the driver could not hand over is a source row: the engine rejects it.
+        if (row.unreadableReason() == null && kind(row) != WarehouseSql.ROW) {
           boundary = row;
           return false;
         }
@@ -261,6 +262,9 @@ final class WarehouseDiffer implements Differ {
         }
         Record row = pending;
         pending = null;
+        if (row.unreadableReason() != null) {
+          return row; // rejected by the engine with its reason; no verdict, nothing recorded
+        }
         String key = row.key();
         if (key != null && (shard == null || shard.contains(key))) {
           Object copies = row.get(3);

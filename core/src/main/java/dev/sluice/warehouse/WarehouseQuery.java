@@ -276,6 +276,9 @@ public final class WarehouseQuery implements Source {
     }
 
     Record strip(Record row) {
+      if (row.unreadableReason() != null) {
+        return row; // no values to strip: the engine rejects it with its reason
+      }
       Object[] values = new Object[shape.size()];
       for (int i = 0; i < values.length; i++) {
         values[i] = row.get(hidden + i);

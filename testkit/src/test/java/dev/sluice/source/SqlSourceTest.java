@@ -42,12 +42,12 @@ class SqlSourceTest {
         "create table types (id int primary key, i int, s smallint, b bigint, d numeric(20,6), r real,"
             + " f double precision, ok boolean, t text, v varchar(20), day date,"
             + " ts timestamp, tstz timestamptz, j jsonb, js json, arr int[], tags text[], u uuid, bin bytea,"
-            + " at time, nothing text)",
+            + " at time, attz timetz, nothing text)",
         "insert into types values (1, 2147483647, 7, 9007199254740993, 12345678901234.123456, 0.1, 0.1, true,"
             + " 'Zoë 🚀', 'x', date '2024-02-29', timestamp '2024-05-01 10:00:00.123456',"
             + " timestamptz '2024-05-01 10:00:00+02', '{\"a\": [1, 2.5, null], \"b\": {\"c\": true}}',"
             + " '[\"x\"]', array[1,2,3], array['a','b'], 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\x0102',"
-            + " time '13:45:00', null)");
+            + " time '13:45:00', timetz '13:45:00+02', null)");
 
     Record r = only(SqlSource.query(pg, "select * from types").key("id").build());
 
@@ -72,7 +72,51 @@ class SqlSourceTest {
     assertThat(r.get("u")).isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
     assertThat(r.get("bin")).isEqualTo("AQI=");
     assertThat(r.get("at")).isEqualTo("13:45:00");
+    assertThat(r.get("attz")).isEqualTo("13:45:00+02:00");
     assertThat(r.fields()).containsEntry("nothing", null);
+  }
+
+  @Test
+  void makesARowWhoseValueTheDriverCannotHandOverUnreadableAndReadsOn() {
+    DataSource pg = Databases.postgres();
+    Databases.execute(pg, "drop table if exists odd_numbers",
+        "create table odd_numbers (id text, v numeric)",
+        "insert into odd_numbers values ('a', 1), ('b', 'NaN'), ('c', 'Infinity'), ('d', 4)");
+    List<Record> records = new ArrayList<>();
+    try (RecordStream stream = SqlSource.query(pg, "select * from odd_numbers order by id").key("id").build().open()) {
+      while (stream.hasNext()) {
+        records.add(stream.next());
+      }
+    }
+    assertThat(records).extracting(Record::key).containsExactly("a", "b", "c", "d");
+    assertThat(records.get(0).get("v")).isEqualTo(BigDecimal.ONE);
+    assertThat(records.get(1).unreadableReason()).contains("column 'v' (numeric) cannot be read").contains("NaN");
+    assertThat(records.get(2).unreadableReason()).contains("column 'v' (numeric) cannot be read").contains("Infinity");
+    assertThat(records.get(3).get("v")).isEqualTo(new BigDecimal("4"));
+
+    // A key the driver cannot hand over leaves the row without a key: the run must fail, not reject it.
+    Databases.execute(pg, "drop table if exists odd_keys", "create table odd_keys (id numeric, v text)",
+        "insert into odd_keys values (1, 'a'), ('NaN', 'b')");
+    assertThatThrownBy(() -> {
+      try (RecordStream stream = SqlSource.query(pg, "select * from odd_keys order by id").key("id").build().open()) {
+        while (stream.hasNext()) {
+          stream.next();
+        }
+      }
+    }).isInstanceOf(SourceException.class).hasMessageContaining("its key is unknown");
+  }
+
+  @Test
+  void readsTimeWithTimeZoneOnDuckDbAsTextWithItsOffset() {
+    duck.execute("create or replace table clock (id integer, opens timetz)");
+    duck.execute("insert into clock values (1, '09:00:00+02'), (2, null)");
+    List<Record> records = new ArrayList<>();
+    try (RecordStream stream = duck.query("select * from clock order by id").key("id").build().open()) {
+      while (stream.hasNext()) {
+        records.add(stream.next());
+      }
+    }
+    assertThat(records).extracting(r -> r.get("opens")).containsExactly("09:00:00+02:00", null);
   }
 
   @Test

@@ -204,6 +204,45 @@ class WarehouseSyncTest {
     assertThat(state(warehouse, "dup-" + table)).containsOnlyKeys("1", "2", "3");
   }
 
+  static Stream<Arguments> postgresWarehouses() {
+    return warehouses().skip(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("postgresWarehouses")
+  void rejectsARowWhoseValueTheDriverCannotHandOverAndDeliversTheRest(String name, Supplier<DataSource> databases,
+      WarehouseDialect dialect) {
+    DataSource db = databases.get();
+    String table = table();
+    // PostgreSQL's numeric holds NaN, which no BigDecimal can; its driver refuses it (SQLState 22003).
+    Databases.execute(db, "create table " + table + " (id integer, ltv numeric, opens timetz)",
+        "insert into " + table + " values (1, 1.5, '09:00+02'), (2, 'NaN', '09:00+02'), (3, 2.5, '18:30:15-05')");
+    Warehouse warehouse = warehouse(db, dialect);
+    RecordingDestination destination = RecordingDestination.create();
+    String sync = "unreadable-" + table;
+    Sync mirror = Sync.from(warehouse.query("select * from " + table).key("id").copy("ltv", "opens").build())
+        .to(destination).named(sync).mode(SyncMode.MIRROR).state(warehouse).differ(warehouse.differ()).build();
+
+    SyncReport first = mirror.run();
+    assertThat(first.status()).as(first.summary()).isEqualTo(Status.PARTIAL);
+    assertThat(first.delivered()).isEqualTo(2);
+    assertThat(first.rejectedRecords()).singleElement().satisfies(e -> {
+      assertThat(e.key()).isEqualTo("2");
+      assertThat(e.reason()).contains("column 'ltv' (numeric) cannot be read").contains("NaN");
+    });
+    assertThat(destination.contents()).containsOnlyKeys("1", "3");
+    assertThat(destination.get("3").get("opens")).isEqualTo("18:30:15-05:00");
+    assertThat(state(warehouse, sync)).containsOnlyKeys("1", "3");
+
+    Databases.execute(db, "update " + table + " set ltv = 3.5 where id = 2");
+    SyncReport second = mirror.run();
+    assertThat(second.status()).as(second.summary()).isEqualTo(Status.SUCCEEDED);
+    assertThat(second.read()).as("only the row rejected before").isEqualTo(1);
+    assertThat(second.removedRecords()).isZero();
+    assertThat(destination.get("2").get("ltv")).isEqualTo(new BigDecimal("3.5"));
+    assertThat(state(warehouse, sync)).containsOnlyKeys("1", "2", "3");
+  }
+
   static Map<String, Long> state(Warehouse warehouse, String sync) {
     Map<String, Long> entries = new LinkedHashMap<>();
     try (SyncState state = warehouse.open(sync)) {
