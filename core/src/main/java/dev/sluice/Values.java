@@ -55,8 +55,8 @@ final class Values {
     if (value instanceof java.sql.Date) {
       return ((java.sql.Date) value).toLocalDate();
     }
-    if (value instanceof java.util.Date) {
-      return ((java.util.Date) value).toInstant();
+    if (value instanceof java.util.Date && !(value instanceof java.sql.Time)) {
+      return ((java.util.Date) value).toInstant(); // a java.sql.Time has no instant: unsupported below
     }
     if (value instanceof Character || value instanceof UUID || value instanceof Enum) {
       return value instanceof Enum ? ((Enum<?>) value).name() : value.toString();

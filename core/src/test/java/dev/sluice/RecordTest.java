@@ -73,6 +73,11 @@ class RecordTest {
         .hasMessageContaining("field 'm'").hasMessageContaining("map keys must be strings");
     assertThatThrownBy(() -> Record.builder("42").set("l", List.of(new Object())).build())
         .hasMessageContaining("field 'l[0]'");
+    // A java.sql.Time is a java.util.Date without an instant: refused like any other type, not
+    // with the UnsupportedOperationException of its toInstant().
+    assertThatThrownBy(() -> Record.builder("42").set("at", java.sql.Time.valueOf("12:00:00")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field 'at'")
+        .hasMessageContaining("java.sql.Time");
   }
 
   @Test

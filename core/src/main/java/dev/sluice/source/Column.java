@@ -204,12 +204,14 @@ final class Column {
       return null;
     }
     try {
-      Object[] elements = (Object[]) array.getArray();
-      List<Object> list = new ArrayList<>(elements.length);
-      for (Object element : elements) {
-        list.add(element instanceof Array ? array((Array) element, zone) : element(element, zone));
+      String base = array.getBaseTypeName() == null ? "" : array.getBaseTypeName().toLowerCase(Locale.ROOT);
+      if (base.equals("timetz") || base.startsWith("time with time zone")) {
+        return offsetTimes(array, zone);
       }
-      return Collections.unmodifiableList(list);
+      // A driver hands over timestamptz elements as java.sql.Timestamp in the JVM's zone (PostgreSQL):
+      // read there, they are the instants stored, whatever timestampZone says about plain timestamps.
+      boolean instants = base.equals("timestamptz") || base.startsWith("timestamp with time zone");
+      return elements((Object[]) array.getArray(), instants ? ZoneId.systemDefault() : zone);
     } finally {
       try {
         array.free();
@@ -219,6 +221,35 @@ final class Column {
     }
   }
 
+  /**
+   * An array's elements as a list; the inner rows of a multi-dimensional array, which drivers hand
+   * over as Java arrays (PostgreSQL's {@code int[][]}: {@code Integer[][]}) or as arrays of their
+   * own, become lists too.
+   */
+  private static Object elements(Object[] elements, ZoneId zone) throws SQLException {
+    List<Object> list = new ArrayList<>(elements.length);
+    for (Object element : elements) {
+      list.add(element instanceof Object[] ? elements((Object[]) element, zone)
+          : element instanceof Array ? array((Array) element, zone) : element(element, zone));
+    }
+    return Collections.unmodifiableList(list);
+  }
+
+  /**
+   * The elements of an array of times with offsets, read one by one as {@link OffsetTime}: the
+   * array's own elements would be {@code java.sql.Time}, moved to the JVM's zone and without offset.
+   */
+  private static Object offsetTimes(Array array, ZoneId zone) throws SQLException {
+    List<Object> list = new ArrayList<>();
+    try (ResultSet elements = array.getResultSet()) {
+      while (elements.next()) {
+        Object element = elements.getObject(2);
+        list.add(element instanceof Array ? array((Array) element, zone) : offsetTime(elements, 2));
+      }
+    }
+    return Collections.unmodifiableList(list);
+  }
+
   private static Object element(Object value, ZoneId zone) {
     if (value instanceof java.sql.Timestamp) {
       return ((java.sql.Timestamp) value).toLocalDateTime().atZone(zone).toInstant();
@@ -226,8 +257,12 @@ final class Column {
     if (value instanceof LocalDateTime) {
       return ((LocalDateTime) value).atZone(zone).toInstant();
     }
-    if (value instanceof java.util.UUID || value instanceof LocalTime) {
+    if (value instanceof java.util.UUID) {
       return value.toString();
+    }
+    if (value instanceof java.sql.Time || value instanceof LocalTime) {
+      LocalTime time = value instanceof LocalTime ? (LocalTime) value : ((java.sql.Time) value).toLocalTime();
+      return DateTimeFormatter.ISO_LOCAL_TIME.format(time);
     }
     return value;
   }

@@ -247,12 +247,13 @@ final class JdbcRecordStream implements RecordStream {
       }
       try {
         return shape.record(key, values);
-      } catch (IllegalArgumentException e) {
-        // A value beyond what a record holds (nested too deeply): this row is rejected, not the run.
+      } catch (RuntimeException e) {
+        // A value beyond what a record holds (nested too deeply, a type a record cannot take): this
+        // row is rejected, not the run.
         if (key == null) {
           throw e;
         }
-        return Record.unreadable(key, e.getMessage());
+        return Record.unreadable(key, e.getMessage() != null ? e.getMessage() : e.toString());
       }
     } catch (SQLException e) {
       throw failure("reading row " + read + " failed: " + e.getMessage() + "; query: " + query, e, binds);

@@ -107,6 +107,30 @@ class SqlSourceTest {
   }
 
   @Test
+  void readsPostgresArraysOfTimesAndTimestampsAndOfMoreDimensionsAsLists() {
+    DataSource pg = Databases.postgres();
+    Databases.execute(pg, "drop table if exists arrays",
+        "create table arrays as select 1 as id, array[[1, 2], [3, 4]] as grid,"
+            + " array[timestamptz '2024-05-01 10:00:00+02'] as instants, array[timestamp '2024-05-01 10:00:00'] as walls,"
+            + " array[timetz '12:00:00+02', null] as opens, array[time '12:34:56'] as times");
+    // The driver builds timestamptz elements in the JVM's zone: read in another one than UTC, they
+    // must still be the instants stored.
+    java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+    Record r;
+    try {
+      java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+      r = only(SqlSource.query(pg, "select * from arrays").key("id").build());
+    } finally {
+      java.util.TimeZone.setDefault(jvmZone);
+    }
+    assertThat(r.get("grid")).isEqualTo(List.of(List.of(1, 2), List.of(3, 4)));
+    assertThat(r.get("instants")).isEqualTo(List.of(Instant.parse("2024-05-01T08:00:00Z")));
+    assertThat(r.get("walls")).isEqualTo(List.of(Instant.parse("2024-05-01T10:00:00Z")));
+    assertThat(r.get("opens")).isEqualTo(listOf("12:00:00+02:00", null));
+    assertThat(r.get("times")).isEqualTo(List.of("12:34:56"));
+  }
+
+  @Test
   void readsTimeWithTimeZoneOnDuckDbAsTextWithItsOffset() {
     duck.execute("create or replace table clock (id integer, opens timetz)");
     duck.execute("insert into clock values (1, '09:00:00+02'), (2, null)");
