@@ -82,6 +82,10 @@ final class Column {
   }
 
   private static Reader readerFor(int jdbcType, String typeName, ZoneId zone) {
+    if (jdbcType == Types.ARRAY) {
+      // First: DuckDB names a list by its element type ("TIMESTAMP WITH TIME ZONE[]").
+      return (rs, i) -> array(rs.getArray(i), zone);
+    }
     if (typeName.equals("json") || typeName.equals("jsonb")) {
       return Column::json;
     }
@@ -229,10 +233,36 @@ final class Column {
   private static Object elements(Object[] elements, ZoneId zone) throws SQLException {
     List<Object> list = new ArrayList<>(elements.length);
     for (Object element : elements) {
-      list.add(element instanceof Object[] ? elements((Object[]) element, zone)
-          : element instanceof Array ? array((Array) element, zone) : element(element, zone));
+      list.add(nestedValue(element, zone));
     }
     return Collections.unmodifiableList(list);
+  }
+
+  /** A value inside a list or a struct: a list again, or one element. */
+  private static Object nestedValue(Object value, ZoneId zone) throws SQLException {
+    return value instanceof Object[] ? elements((Object[]) value, zone)
+        : value instanceof Array ? array((Array) value, zone) : element(value, zone);
+  }
+
+  /**
+   * A struct inside a list, as a map of its fields when the driver can name them (DuckDB's
+   * {@code getMap()}), else null.
+   */
+  private static java.util.Map<String, Object> struct(java.sql.Struct struct, ZoneId zone) throws SQLException {
+    Object fields;
+    try {
+      fields = struct.getClass().getMethod("getMap").invoke(struct);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+    if (!(fields instanceof java.util.Map)) {
+      return null;
+    }
+    java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+    for (java.util.Map.Entry<?, ?> field : ((java.util.Map<?, ?>) fields).entrySet()) {
+      map.put(String.valueOf(field.getKey()), nestedValue(field.getValue(), zone));
+    }
+    return Collections.unmodifiableMap(map);
   }
 
   /**
@@ -250,7 +280,15 @@ final class Column {
     return Collections.unmodifiableList(list);
   }
 
-  private static Object element(Object value, ZoneId zone) {
+  private static byte[] blobBytes(java.sql.Blob blob) throws SQLException {
+    long length = blob.length();
+    if (length > Integer.MAX_VALUE) {
+      throw new ValueException("it holds a blob of " + length + " bytes, more than a record holds", null);
+    }
+    return blob.getBytes(1, (int) length);
+  }
+
+  private static Object element(Object value, ZoneId zone) throws SQLException {
     if (value instanceof java.sql.Timestamp) {
       return ((java.sql.Timestamp) value).toLocalDateTime().atZone(zone).toInstant();
     }
@@ -260,11 +298,32 @@ final class Column {
     if (value instanceof java.util.UUID) {
       return value.toString();
     }
+    if (value instanceof OffsetTime) {
+      return DateTimeFormatter.ISO_OFFSET_TIME.format((OffsetTime) value);
+    }
+    if (value instanceof byte[]) {
+      return Base64.getEncoder().encodeToString((byte[]) value);
+    }
+    if (value instanceof java.sql.Blob) {
+      return Base64.getEncoder().encodeToString(blobBytes((java.sql.Blob) value));
+    }
     if (value instanceof java.sql.Time || value instanceof LocalTime) {
       LocalTime time = value instanceof LocalTime ? (LocalTime) value : ((java.sql.Time) value).toLocalTime();
       return DateTimeFormatter.ISO_LOCAL_TIME.format(time);
     }
-    return value;
+    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
+        || value instanceof java.time.Instant || value instanceof LocalDate || value instanceof OffsetDateTime
+        || value instanceof java.util.Date || value instanceof List || value instanceof java.util.Map) {
+      return value;
+    }
+    if (value instanceof java.sql.Struct) {
+      java.util.Map<String, Object> fields = struct((java.sql.Struct) value, zone);
+      if (fields != null) {
+        return fields;
+      }
+    }
+    // Intervals, enums and other vendor types inside a list: their text, as outside one.
+    return value.toString();
   }
 
   private static Object anyObject(ResultSet rs, int i, ZoneId zone) throws SQLException {

@@ -55,7 +55,9 @@ import org.jooq.impl.DSL;
  *       {@link Builder#timestampZone(ZoneId)} (default UTC)
  *   <li>JSON, JSONB → parsed into {@code Map}, {@code List}, text, numbers ({@code BigDecimal} for
  *       fractions), booleans and nulls
- *   <li>ARRAY (PostgreSQL arrays, DuckDB lists) → {@code List} of the converted elements
+ *   <li>ARRAY (PostgreSQL arrays of any dimension, DuckDB lists) → {@code List} of the converted
+ *       elements: times and binary values as above, structs inside a list as a {@code Map} of
+ *       their fields (DuckDB), other vendor types as their text
  *   <li>UUID → its text; BINARY, VARBINARY, BLOB → Base64 text
  *   <li>anything else → the driver's object when it is a number, boolean or text, otherwise its
  *       text form ({@code getString})

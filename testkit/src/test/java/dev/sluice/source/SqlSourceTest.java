@@ -131,6 +131,21 @@ class SqlSourceTest {
   }
 
   @Test
+  void readsDuckDbListsOfEveryKindAsListsOfRecordValues() {
+    duck.execute("create or replace table lists as select 1 as id,"
+        + " ['2024-05-01 10:00:00+02'::timestamptz] as instants, ['12:00:00+02'::timetz] as opens,"
+        + " ['\\x01\\x02'::blob, null] as blobs, [interval 1 day] as spans,"
+        + " [{'a': '\\xff'::blob, 'b': 1, 'c': {'d': '09:30:00'::time}}] as structs");
+    Record r = only(duck.query("select * from lists").key("id").build());
+    assertThat(r.unreadableReason()).isNull();
+    assertThat(r.get("instants")).isEqualTo(List.of(Instant.parse("2024-05-01T08:00:00Z")));
+    assertThat(r.get("opens")).isEqualTo(List.of("12:00:00+02:00"));
+    assertThat(r.get("blobs")).isEqualTo(listOf("AQI=", null));
+    assertThat(r.get("spans")).isEqualTo(List.of("1 day"));
+    assertThat(r.get("structs")).isEqualTo(List.of(Map.of("a", "/w==", "b", 1, "c", Map.of("d", "09:30:00"))));
+  }
+
+  @Test
   void readsTimeWithTimeZoneOnDuckDbAsTextWithItsOffset() {
     duck.execute("create or replace table clock (id integer, opens timetz)");
     duck.execute("insert into clock values (1, '09:00:00+02'), (2, null)");
