@@ -53,14 +53,17 @@ class ArchitectureTest {
     noClasses()
         .that().resideInAnyPackage("dev.sluice.source..", "dev.sluice.map..", "dev.sluice.destination..", "dev.sluice.delivery..", "dev.sluice.http..",
             "dev.sluice.observe..")
-        .should().dependOnClassesThat(resideInAPackage("dev.sluice.internal..").and(not(equivalentTo(Jooq.class))))
-        .because("only the one place Sluice creates jOOQ contexts (Jooq) serves the SQL source too")
+        .should().dependOnClassesThat(resideInAPackage("dev.sluice.internal..").and(not(equivalentTo(Jooq.class)))
+            .and(not(equivalentTo(dev.sluice.internal.SqlText.class))))
+        .because("only the one place Sluice creates jOOQ contexts (Jooq) and the one that readies a user's query"
+            + " for embedding (SqlText) serve the SQL source too")
         .check(core);
     // Entry points in the root package, the differ and the state stores may use the engine's parts.
     noClasses()
         .that().resideOutsideOfPackages("dev.sluice.internal..", "dev.sluice.diff..", "dev.sluice.state..")
         .and().resideOutsideOfPackage("dev.sluice")
-        .should().dependOnClassesThat(resideInAPackage("dev.sluice.internal..").and(not(equivalentTo(Jooq.class))))
+        .should().dependOnClassesThat(resideInAPackage("dev.sluice.internal..").and(not(equivalentTo(Jooq.class)))
+            .and(not(equivalentTo(dev.sluice.internal.SqlText.class))))
         .check(core);
   }
 

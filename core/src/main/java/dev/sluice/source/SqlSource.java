@@ -114,7 +114,7 @@ public final class SqlSource implements Source {
     if (sql.isBlank()) {
       throw new IllegalArgumentException("the query is blank");
     }
-    return new Builder(dataSource, stripTrailingSemicolon(sql), Arrays.asList(binds.clone()), null);
+    return new Builder(dataSource, dev.sluice.internal.SqlText.embeddable(sql), Arrays.asList(binds.clone()), null);
   }
 
   /**
@@ -166,11 +166,6 @@ public final class SqlSource implements Source {
     }
     String oneLine = sql.replaceAll("\\s+", " ").trim();
     return "SQL " + (oneLine.length() > 80 ? oneLine.substring(0, 77) + "..." : oneLine);
-  }
-
-  private static String stripTrailingSemicolon(String sql) {
-    String trimmed = sql.strip();
-    return trimmed.endsWith(";") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
   }
 
   /** Configures a {@link SqlSource}; each setter validates at once. Not thread-safe. */

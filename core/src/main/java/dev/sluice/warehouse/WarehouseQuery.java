@@ -310,7 +310,7 @@ public final class WarehouseQuery implements Source {
       if (trimmed.isEmpty()) {
         throw new IllegalArgumentException("the query is blank");
       }
-      this.sql = trimmed.endsWith(";") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+      this.sql = dev.sluice.internal.SqlText.embeddable(trimmed);
       this.binds = Arrays.asList(binds.clone());
       this.dialect = dialect;
     }

@@ -146,6 +146,16 @@ class SqlSourceTest {
   }
 
   @Test
+  void runsAQueryThatEndsInALineComment() {
+    duck.execute("create or replace table commented as select 1 as id, 'x' as v");
+    for (String sql : List.of("select * from commented -- every row;",
+        "select * from commented -- first\n  -- second;\n")) {
+      assertThat(only(duck.query(sql).key("id").build()).get("v")).as(sql).isEqualTo("x");
+      assertThat(only(duck.query(sql).key("id").orderByKey().build()).get("v")).as(sql).isEqualTo("x");
+    }
+  }
+
+  @Test
   void readsTimeWithTimeZoneOnDuckDbAsTextWithItsOffset() {
     duck.execute("create or replace table clock (id integer, opens timetz)");
     duck.execute("insert into clock values (1, '09:00:00+02'), (2, null)");

@@ -169,6 +169,21 @@ class WarehouseEngineTest {
   }
 
   @Test
+  void runsAQueryThatEndsInALineComment() {
+    String table = table("id integer, email varchar", "(1, 'a'), (2, 'b')");
+    Warehouse warehouse = warehouse();
+    RecordingDestination destination = RecordingDestination.create();
+    Sync sync = Sync.from(warehouse.query("select * from " + table + " -- the customers").key("id").build())
+        .to(destination).named("commented-" + table).mode(SyncMode.MIRROR).state(warehouse).differ(warehouse.differ())
+        .build();
+    assertThat(sync.run().read()).isEqualTo(2);
+    Databases.execute(DUCK.dataSource(), "update " + table + " set email = 'c' where id = 2");
+    SyncReport second = sync.run();
+    assertThat(second.status()).as(second.summary()).isEqualTo(Status.SUCCEEDED);
+    assertThat(second.changedRecords()).isEqualTo(1);
+  }
+
+  @Test
   void seesAListChangeBetweenEmptyNullAndAListOfOneNull() {
     String table = table("id integer, tags varchar[]", "(1, ['a'])");
     Warehouse warehouse = warehouse();
