@@ -547,8 +547,11 @@ public final class Sync implements Callable<SyncReport> {
     /**
      * The longest a run may take, measured on the delivery policy's clock: past it no further
      * batch or attempt is made, waits end, and the run returns ABORTED with what the destination
-     * confirmed committed and the rest pending. Default: no deadline (every wait is still bounded
-     * by the {@link DeliveryPolicy}).
+     * confirmed committed and the rest pending. On the system clock the deadline also ends a run
+     * blocked in its source: a {@link dev.sluice.source.SqlSource} query still executing, or a fetch
+     * the database does not answer, is cancelled (see
+     * {@link dev.sluice.delivery.RequestCounter#whenStopping(Runnable)}). Default: no deadline (every
+     * wait is still bounded by the {@link DeliveryPolicy}).
      *
      * @param deadline the longest a run may take; positive
      * @return this builder

@@ -1,7 +1,11 @@
 package dev.sluice.delivery;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts the requests of one run as they happen (see {@link RequestFigures}). The engine binds a
@@ -14,6 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class RequestCounter {
 
+  private static final Logger log = LoggerFactory.getLogger(RequestCounter.class);
   private static final ThreadLocal<RequestCounter> BOUND = new ThreadLocal<>();
 
   private final LongAdder requests = new LongAdder();
@@ -23,6 +28,7 @@ public final class RequestCounter {
   private final LongAdder rateLimitWaitNanos = new LongAdder();
   private final LongAdder batchesSplit = new LongAdder();
   private volatile boolean stopped;
+  private final List<Runnable> stopHooks = new ArrayList<>(); // guarded by itself
 
   /** A counter at zero. */
   public RequestCounter() {}
@@ -58,9 +64,59 @@ public final class RequestCounter {
     return counter != null && counter.stopped;
   }
 
-  /** The run is stopping: waits for permits on its threads end (see {@link #stopRequested()}). */
+  /**
+   * The run is stopping: waits for permits on its threads end (see {@link #stopRequested()}), and
+   * the hooks registered with {@link #whenStopping(Runnable)} run, once, on the calling thread.
+   */
   public void stop() {
-    stopped = true;
+    List<Runnable> hooks;
+    synchronized (stopHooks) {
+      stopped = true;
+      hooks = new ArrayList<>(stopHooks);
+      stopHooks.clear();
+    }
+    for (Runnable hook : hooks) {
+      runQuietly(hook);
+    }
+  }
+
+  /**
+   * Runs {@code hook} when the run bound to the calling thread stops (cancelled, past its
+   * deadline, aborted) — at once if it already has — so that work blocked on the run's behalf
+   * outside Sluice's own waits can be broken off: {@code SqlSource} cancels its running statement
+   * this way, a source or connector blocked in a socket read may close it. The hook runs on the
+   * thread that stops the run; it must be quick and must not throw (what it throws is logged).
+   *
+   * @param hook what to do when the run stops
+   * @return the registration; close it once the work is done, and the hook no longer runs. A
+   *     no-op when no run is bound to the calling thread
+   */
+  public static Registration whenStopping(Runnable hook) {
+    java.util.Objects.requireNonNull(hook, "hook");
+    RequestCounter counter = BOUND.get();
+    if (counter == null) {
+      return () -> { };
+    }
+    synchronized (counter.stopHooks) {
+      if (!counter.stopped) {
+        counter.stopHooks.add(hook);
+        return () -> {
+          synchronized (counter.stopHooks) {
+            counter.stopHooks.remove(hook);
+          }
+        };
+      }
+    }
+    runQuietly(hook);
+    return () -> { };
+  }
+
+  private static void runQuietly(Runnable hook) {
+    try {
+      hook.run();
+    } catch (RuntimeException e) {
+      log.warn("a hook run when the run stopped failed: {}", e.toString());
+    }
   }
 
   /**
@@ -139,6 +195,13 @@ public final class RequestCounter {
   public RequestFigures figures() {
     return new RequestFigures(requests.sum(), attempts.sum(), retries.sum(), rateLimited.sum(),
         Duration.ofNanos(rateLimitWaitNanos.sum()), batchesSplit.sum());
+  }
+
+  /** Ends a {@link #whenStopping(Runnable)}: the hook no longer runs. */
+  @FunctionalInterface
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** Ends a {@link #bind()}. */

@@ -204,12 +204,18 @@ final class ReadAhead implements AutoCloseable {
     return false;
   }
 
-  /** The next chunk; blocks until the reader has one, or ended without handing one over. */
-  Chunk next() throws InterruptedException {
+  /**
+   * The next chunk; blocks until the reader has one, or ended without handing one over, or
+   * {@code stopping} says the run stops (then null: the reader may be blocked in the source).
+   */
+  Chunk next(java.util.function.BooleanSupplier stopping) throws InterruptedException {
     while (true) {
       Chunk chunk = queue.poll(100, TimeUnit.MILLISECONDS);
       if (chunk != null) {
         return chunk;
+      }
+      if (stopping.getAsBoolean()) {
+        return null;
       }
       if (ended && queue.isEmpty()) {
         return new Chunk(new Item[0], 0, true,

@@ -43,9 +43,39 @@ final class RunControl {
       return stopped;
     }
     if (clock.millis() >= deadlineMillis) {
-      return "the run reached its deadline of " + deadline;
+      return deadlineReason();
     }
     return null;
+  }
+
+  String deadlineReason() {
+    return "the run reached its deadline of " + deadline;
+  }
+
+  /**
+   * Has {@code atDeadline} run when the deadline comes, even while every thread of the run is
+   * blocked outside its waits (in a database query, say): for a run on the system clock with a
+   * deadline; null otherwise (a test's clock only moves when the test moves it, and the waits see it).
+   */
+  java.util.concurrent.ScheduledFuture<?> alarm(Runnable atDeadline) {
+    if (deadline == null || clock.getClass() != Clock.systemUTC().getClass()) {
+      return null;
+    }
+    long delay = Math.max(0, deadlineMillis - clock.millis());
+    return ALARMS.schedule(atDeadline, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** One daemon thread rings every run's deadline. */
+  private static final java.util.concurrent.ScheduledThreadPoolExecutor ALARMS = alarms();
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor alarms() {
+    java.util.concurrent.ScheduledThreadPoolExecutor alarms = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "sluice-run-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    alarms.setRemoveOnCancelPolicy(true); // a finished run's alarm does not linger until its time
+    return alarms;
   }
 
   /** Throws {@link Delivery.StopRun} when the run must stop. */

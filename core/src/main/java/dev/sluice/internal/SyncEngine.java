@@ -217,6 +217,10 @@ public final class SyncEngine {
         plan.name, plan.source.describe(), plan.destination.getClass().getSimpleName(), plan.mode);
     boolean destinationOpened = false;
     dev.sluice.delivery.RequestCounter.Binding bound = requests.bind();
+    // At the deadline the run stops even while blocked in a source's query: stopping runs the
+    // hooks (RequestCounter.whenStopping) that cancel it.
+    java.util.concurrent.ScheduledFuture<?> alarm = control.alarm(
+        () -> abort(SyncReport.FailureKind.STOPPED, control.deadlineReason()));
     try {
       state = plan.state.open(plan.name);
       openQuarantine();
@@ -243,6 +247,9 @@ public final class SyncEngine {
         } catch (RuntimeException e) {
           log.warn("destination finish() failed after the run: {}", Redaction.masked(e.toString()));
         }
+      }
+      if (alarm != null) {
+        alarm.cancel(false);
       }
       bound.close();
     }
@@ -339,7 +346,11 @@ public final class SyncEngine {
         }
         ReadAhead.Chunk chunk;
         try {
-          chunk = reader.next();
+          chunk = reader.next(() -> control.stopReason() != null || abortReason != null);
+          if (chunk == null) {
+            abort(SyncReport.FailureKind.STOPPED, control.stopReason());
+            break;
+          }
           otherShards = reader.otherShards();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

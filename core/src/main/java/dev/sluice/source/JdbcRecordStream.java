@@ -3,6 +3,7 @@ package dev.sluice.source;
 import dev.sluice.Record;
 import dev.sluice.RecordShape;
 import dev.sluice.diff.KeyOrder;
+import dev.sluice.delivery.RequestCounter;
 import dev.sluice.http.Redaction;
 import dev.sluice.internal.Jooq;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,9 @@ final class JdbcRecordStream implements RecordStream {
   private long read;
   private Boolean ready;
   private boolean closed;
+  // Cancels the running statement when the run stops (cancelled, past its deadline) while the
+  // query runs or a fetch waits on the database.
+  private RequestCounter.Registration stopHook = () -> { };
 
   private JdbcRecordStream(Connection connection, boolean restoreAutoCommit, String query) {
     this.connection = connection;
@@ -68,6 +72,7 @@ final class JdbcRecordStream implements RecordStream {
     }
     String shown = source.sql != null ? source.sql : "(jOOQ query)";
     boolean restore = false;
+    JdbcRecordStream stream = null;
     List<Object> binds = source.sql != null ? source.binds : List.of();
     try {
       restore = connection.getAutoCommit();
@@ -82,11 +87,14 @@ final class JdbcRecordStream implements RecordStream {
         binds = ctx.extractBindValues(source.select);
         shown = inner;
       }
-      JdbcRecordStream stream = new JdbcRecordStream(connection, restore, shown);
+      stream = new JdbcRecordStream(connection, restore, shown);
       stream.binds = binds;
       stream.start(source, ctx, dialect, inner, binds);
       return stream;
     } catch (SQLException | RuntimeException e) {
+      if (stream != null) {
+        stream.stopHook.close();
+      }
       closeQuietly(connection, restore);
       if (e instanceof SourceException) {
         throw (SourceException) e;
@@ -149,7 +157,27 @@ final class JdbcRecordStream implements RecordStream {
     for (int i = 0; i < binds.size(); i++) {
       statement.setObject(i + 1, binds.get(i));
     }
+    PreparedStatement running = statement;
+    stopHook = RequestCounter.whenStopping(() -> cancel(running, connection));
     rows = statement.executeQuery();
+  }
+
+  /**
+   * Breaks off the query when the run stops (on the thread that stops it): cancels the statement,
+   * which ends a query still executing, and aborts the connection, which ends a fetch of further
+   * rows waiting on the database (PostgreSQL's driver cancels only the former).
+   */
+  private static void cancel(PreparedStatement statement, Connection connection) {
+    try {
+      statement.cancel();
+    } catch (SQLException | RuntimeException e) {
+      log.debug("cancelling the query failed: {}", e.toString());
+    }
+    try {
+      connection.abort(Runnable::run);
+    } catch (SQLException | RuntimeException e) {
+      log.debug("aborting the source's connection failed: {}", e.toString());
+    }
   }
 
   /** The columns of the user's query, as the driver describes the prepared statement. */
@@ -310,6 +338,7 @@ final class JdbcRecordStream implements RecordStream {
       return;
     }
     closed = true;
+    stopHook.close();
     try {
       if (rows != null) {
         rows.close();
