@@ -82,12 +82,7 @@ class SqlSourceTest {
     Databases.execute(pg, "drop table if exists odd_numbers",
         "create table odd_numbers (id text, v numeric)",
         "insert into odd_numbers values ('a', 1), ('b', 'NaN'), ('c', 'Infinity'), ('d', 4)");
-    List<Record> records = new ArrayList<>();
-    try (RecordStream stream = SqlSource.query(pg, "select * from odd_numbers order by id").key("id").build().open()) {
-      while (stream.hasNext()) {
-        records.add(stream.next());
-      }
-    }
+    List<Record> records = all(SqlSource.query(pg, "select * from odd_numbers order by id").key("id").build());
     assertThat(records).extracting(Record::key).containsExactly("a", "b", "c", "d");
     assertThat(records.get(0).get("v")).isEqualTo(BigDecimal.ONE);
     assertThat(records.get(1).unreadableReason()).contains("column 'v' (numeric) cannot be read").contains("NaN");
@@ -97,13 +92,8 @@ class SqlSourceTest {
     // A key the driver cannot hand over leaves the row without a key: the run must fail, not reject it.
     Databases.execute(pg, "drop table if exists odd_keys", "create table odd_keys (id numeric, v text)",
         "insert into odd_keys values (1, 'a'), ('NaN', 'b')");
-    assertThatThrownBy(() -> {
-      try (RecordStream stream = SqlSource.query(pg, "select * from odd_keys order by id").key("id").build().open()) {
-        while (stream.hasNext()) {
-          stream.next();
-        }
-      }
-    }).isInstanceOf(SourceException.class).hasMessageContaining("its key is unknown");
+    assertThatThrownBy(() -> all(SqlSource.query(pg, "select * from odd_keys order by id").key("id").build()))
+        .isInstanceOf(SourceException.class).hasMessageContaining("its key is unknown");
   }
 
   @Test
@@ -159,12 +149,7 @@ class SqlSourceTest {
   void readsTimeWithTimeZoneOnDuckDbAsTextWithItsOffset() {
     duck.execute("create or replace table clock (id integer, opens timetz)");
     duck.execute("insert into clock values (1, '09:00:00+02'), (2, null)");
-    List<Record> records = new ArrayList<>();
-    try (RecordStream stream = duck.query("select * from clock order by id").key("id").build().open()) {
-      while (stream.hasNext()) {
-        records.add(stream.next());
-      }
-    }
+    List<Record> records = all(duck.query("select * from clock order by id").key("id").build());
     assertThat(records).extracting(r -> r.get("opens")).containsExactly("09:00:00+02:00", null);
   }
 
