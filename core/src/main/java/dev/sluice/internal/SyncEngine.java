@@ -234,6 +234,10 @@ public final class SyncEngine {
       fail(e instanceof Error ? "the run failed: " + e : describe(e), e);
     } finally {
       awaitInFlight();
+      if (alarm != null) {
+        // Everything sent has its outcome: a deadline passing while the state commits stops nothing.
+        alarm.cancel(false);
+      }
       if (writers != null) {
         writers.shutdown();
       }
@@ -247,9 +251,6 @@ public final class SyncEngine {
         } catch (RuntimeException e) {
           log.warn("destination finish() failed after the run: {}", Redaction.masked(e.toString()));
         }
-      }
-      if (alarm != null) {
-        alarm.cancel(false);
       }
       bound.close();
     }
