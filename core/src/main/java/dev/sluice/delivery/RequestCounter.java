@@ -82,14 +82,16 @@ public final class RequestCounter {
 
   /**
    * Runs {@code hook} when the run bound to the calling thread stops (cancelled, past its
-   * deadline, aborted) — at once if it already has — so that work blocked on the run's behalf
-   * outside Sluice's own waits can be broken off: {@code SqlSource} cancels its running statement
-   * this way, a source or connector blocked in a socket read may close it. The hook runs on the
-   * thread that stops the run; it must be quick and must not throw (what it throws is logged).
+   * deadline, aborted), so that work blocked on the run's behalf outside Sluice's own waits can be
+   * broken off: {@code SqlSource} cancels its running statement this way, a source or connector
+   * blocked in a socket read may close it. The hook runs once, on the thread that stops the run; it
+   * must be quick and must not throw (what it throws is logged). A hook registered after the run
+   * stopped is not run — work a stopped run still does (committing what the destination confirmed)
+   * must not be cut off; check {@link #stopRequested()} before starting work that should not start.
    *
    * @param hook what to do when the run stops
    * @return the registration; close it once the work is done, and the hook no longer runs. A
-   *     no-op when no run is bound to the calling thread
+   *     no-op when no run is bound to the calling thread, or when it has stopped already
    */
   public static Registration whenStopping(Runnable hook) {
     java.util.Objects.requireNonNull(hook, "hook");
@@ -98,17 +100,16 @@ public final class RequestCounter {
       return () -> { };
     }
     synchronized (counter.stopHooks) {
-      if (!counter.stopped) {
-        counter.stopHooks.add(hook);
-        return () -> {
-          synchronized (counter.stopHooks) {
-            counter.stopHooks.remove(hook);
-          }
-        };
+      if (counter.stopped) {
+        return () -> { };
       }
+      counter.stopHooks.add(hook);
     }
-    runQuietly(hook);
-    return () -> { };
+    return () -> {
+      synchronized (counter.stopHooks) {
+        counter.stopHooks.remove(hook);
+      }
+    };
   }
 
   private static void runQuietly(Runnable hook) {

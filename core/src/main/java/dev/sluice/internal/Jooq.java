@@ -1,9 +1,16 @@
 package dev.sluice.internal;
 
+import dev.sluice.delivery.RequestCounter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import org.jooq.DSLContext;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
+import org.jooq.impl.DefaultExecuteListenerProvider;
 
 /**
  * The one place Sluice creates jOOQ contexts. jOOQ logs a banner and a "tip of the day" at INFO the
@@ -32,7 +39,48 @@ public final class Jooq {
    * @return the context
    */
   public static DSLContext using(Connection connection, SQLDialect dialect) {
-    return DSL.using(connection, dialect);
+    return DSL.using(new DefaultConfiguration().set(connection).set(dialect)
+        .set(new DefaultExecuteListenerProvider(STOP_CANCELS)));
+  }
+
+  /**
+   * Cancels a statement still executing when the run it works for stops (cancelled, past its
+   * deadline): a state store's query waiting on a lock another session holds ends, and the run
+   * with it. Only while the statement executes, so a stopped run still commits what it confirmed.
+   */
+  private static final ExecuteListener STOP_CANCELS = new ExecuteListener() {
+    private static final long serialVersionUID = 1L;
+    private static final String KEY = "sluice.stopHook";
+
+    @Override
+    public void executeStart(ExecuteContext ctx) {
+      PreparedStatement statement = ctx.statement();
+      if (statement != null) {
+        ctx.data(KEY, RequestCounter.whenStopping(() -> cancel(statement)));
+      }
+    }
+
+    @Override
+    public void executeEnd(ExecuteContext ctx) {
+      Object hook = ctx.data(KEY);
+      if (hook instanceof RequestCounter.Registration) {
+        ((RequestCounter.Registration) hook).close();
+      }
+    }
+
+    @Override
+    public void exception(ExecuteContext ctx) {
+      executeEnd(ctx);
+    }
+  };
+
+  /** Asks the database to stop {@code statement}; quietly, from the thread that stops the run. */
+  public static void cancel(java.sql.Statement statement) {
+    try {
+      statement.cancel();
+    } catch (SQLException | RuntimeException e) {
+      // Finished or closed meanwhile: nothing left to stop.
+    }
   }
 
   private static void defaultTo(String property, String value) {

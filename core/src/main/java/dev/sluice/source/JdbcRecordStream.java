@@ -159,6 +159,10 @@ final class JdbcRecordStream implements RecordStream {
     }
     PreparedStatement running = statement;
     stopHook = RequestCounter.whenStopping(() -> cancel(running, connection));
+    if (RequestCounter.stopRequested()) {
+      // Stopped before the query started: a hook registered now would never run.
+      throw new SourceException("the run stopped before its query started; query: " + query);
+    }
     rows = statement.executeQuery();
   }
 

@@ -204,7 +204,7 @@ final class WarehouseDiffer implements Differ {
       try (Connection connection = query.dataSource.getConnection();
            PreparedStatement statement = WarehouseSession.prepare(connection, session.sql.duplicateKey(plan, shard),
                query.binds.toArray());
-           ResultSet rows = statement.executeQuery()) {
+           ResultSet rows = WarehouseSession.query(statement)) {
         if (rows.next()) {
           return rows.getString(1);
         }

@@ -78,13 +78,13 @@ final class WarehouseSession implements SyncState {
         fold(sql, connection, WarehouseSql.syncId(syncName));
         String fingerprint;
         String hashFunction;
-        try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = s.executeQuery()) {
+        try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = query(s)) {
           rs.next();
           fingerprint = rs.getString(1);
           hashFunction = rs.getString(4);
         }
         long size;
-        try (PreparedStatement s = prepare(connection, sql.countState(), WarehouseSql.syncId(syncName)); ResultSet rs = s.executeQuery()) {
+        try (PreparedStatement s = prepare(connection, sql.countState(), WarehouseSql.syncId(syncName)); ResultSet rs = query(s)) {
           rs.next();
           size = rs.getLong(1);
         }
@@ -107,20 +107,20 @@ final class WarehouseSession implements SyncState {
   private static void lock(Warehouse warehouse, WarehouseSql sql, Connection connection, String syncName, String owner)
       throws SQLException {
     boolean exists;
-    try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = s.executeQuery()) {
+    try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = query(s)) {
       exists = rs.next();
     }
     connection.commit();
     if (!exists) {
       try (PreparedStatement s = prepare(connection, sql.insertSync(), syncName, WarehouseSql.syncId(syncName))) {
-        s.executeUpdate();
+        update(s);
         connection.commit();
       } catch (SQLException e) {
         connection.rollback(); // another instance created the row first
       }
     }
     try (PreparedStatement s = prepare(connection, sql.sameId(), WarehouseSql.syncId(syncName), syncName);
-        ResultSet rs = s.executeQuery()) {
+        ResultSet rs = query(s)) {
       if (rs.next()) {
         String other = rs.getString(1);
         connection.commit();
@@ -133,7 +133,7 @@ final class WarehouseSession implements SyncState {
     Timestamp expired = Timestamp.from(warehouse.clock.instant().minus(warehouse.lease));
     int taken;
     try (PreparedStatement s = prepare(connection, sql.takeLease(), owner, now, syncName, expired)) {
-      taken = s.executeUpdate();
+      taken = update(s);
     } catch (SQLException e) {
       connection.rollback(); // a concurrent taker won (a write-write conflict)
       taken = 0;
@@ -141,7 +141,7 @@ final class WarehouseSession implements SyncState {
     connection.commit();
     if (taken != 1) {
       String holder = "";
-      try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = s.executeQuery()) {
+      try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = query(s)) {
         if (rs.next()) {
           holder = " (run " + rs.getString(2) + " holds it since " + rs.getTimestamp(3) + ")";
         }
@@ -156,7 +156,7 @@ final class WarehouseSession implements SyncState {
     try {
       connection.rollback();
       try (PreparedStatement s = prepare(connection, sql.releaseLease(), syncName, owner)) {
-        s.executeUpdate();
+        update(s);
       }
       connection.commit();
     } catch (SQLException e) {
@@ -167,7 +167,7 @@ final class WarehouseSession implements SyncState {
   /** Merges staged confirmations into the state, in the caller's transaction. */
   private static void fold(WarehouseSql sql, Connection connection, long syncId) throws SQLException {
     long staged;
-    try (PreparedStatement s = prepare(connection, sql.anyStaged(), syncId); ResultSet rs = s.executeQuery()) {
+    try (PreparedStatement s = prepare(connection, sql.anyStaged(), syncId); ResultSet rs = query(s)) {
       rs.next();
       staged = rs.getLong(1);
     }
@@ -180,11 +180,11 @@ final class WarehouseSession implements SyncState {
       Object[] values = new Object[binds];
       java.util.Arrays.fill(values, syncId);
       try (PreparedStatement s = prepare(connection, statement, values)) {
-        s.executeUpdate();
+        update(s);
       }
     }
     try (PreparedStatement s = prepare(connection, sql.clearStaged(), syncId)) {
-      s.executeUpdate();
+      update(s);
     }
     log.debug("sync id {}: merged {} staged confirmations into the state", syncId, staged);
   }
@@ -199,6 +199,32 @@ final class WarehouseSession implements SyncState {
     } catch (SQLException e) {
       s.close();
       throw e;
+    }
+  }
+
+  /**
+   * Runs a query of the engine, cancelled if the run it works for stops while it executes: a lock
+   * another session holds on the engine's tables cannot hold the run past its deadline or a cancel.
+   * Only while it executes, so a stopped run still commits what the destination confirmed.
+   */
+  static ResultSet query(PreparedStatement s) throws SQLException {
+    dev.sluice.delivery.RequestCounter.Registration stop =
+        dev.sluice.delivery.RequestCounter.whenStopping(() -> dev.sluice.internal.Jooq.cancel(s));
+    try {
+      return s.executeQuery();
+    } finally {
+      stop.close();
+    }
+  }
+
+  /** Runs an update of the engine, cancelled as {@link #query} says. */
+  static int update(PreparedStatement s) throws SQLException {
+    dev.sluice.delivery.RequestCounter.Registration stop =
+        dev.sluice.delivery.RequestCounter.whenStopping(() -> dev.sluice.internal.Jooq.cancel(s));
+    try {
+      return s.executeUpdate();
+    } finally {
+      stop.close();
     }
   }
 
@@ -319,7 +345,7 @@ final class WarehouseSession implements SyncState {
             s.setObject(bind++, hash == null ? null : sql.hashBind(hash));
             s.setBoolean(bind++, hash == null);
           }
-          s.executeUpdate();
+          update(s);
         } finally {
           if (s != full) {
             s.close();
@@ -341,7 +367,7 @@ final class WarehouseSession implements SyncState {
     int renewed;
     try (PreparedStatement s = prepare(connection, sql.renewLease(), Timestamp.from(warehouse.clock.instant()),
         syncName, owner)) {
-      renewed = s.executeUpdate();
+      renewed = update(s);
     }
     if (renewed != 1) {
       connection.rollback();
@@ -365,7 +391,7 @@ final class WarehouseSession implements SyncState {
       fold(sql, connection, syncId);
       try (PreparedStatement s = prepare(connection, sql.recordCommit(), newFingerprint, hashFunction,
           Timestamp.from(warehouse.clock.instant()), syncName)) {
-        s.executeUpdate();
+        update(s);
       }
       connection.commit();
     } catch (SQLException e) {

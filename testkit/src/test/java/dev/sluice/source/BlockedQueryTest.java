@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -79,6 +80,104 @@ class BlockedQueryTest {
       assertThat(report.status()).as(report.summary()).isEqualTo(Status.ABORTED);
       assertThat(report.failure()).hasValueSatisfying(f -> assertThat(f).contains("deadline of PT1S"));
     }
+  }
+
+  @Test
+  void aDeadlineEndsARunWhoseStateTablesAnotherSessionHoldsLocked() throws Exception {
+    DataSource pg = Databases.postgres();
+    Databases.execute(pg, "drop table if exists locked_source", "create table locked_source as select 1 as id, 'x' as v");
+    Warehouse warehouse = Warehouse.builder(pg).schema("sluice_locked").createTables(true).build();
+    dev.sluice.state.JdbcStateStore jdbc = dev.sluice.state.JdbcStateStore.builder(pg).tablePrefix("locked_")
+        .createTables(true).build();
+    Sync inWarehouse = Sync.from(warehouse.query("select * from locked_source").key("id").build())
+        .to(RecordingDestination.create()).named("locked-warehouse").state(warehouse).differ(warehouse.differ())
+        .deadline(Duration.ofSeconds(1)).build();
+    Sync local = Sync.from(SqlSource.query(pg, "select * from locked_source").key("id").build())
+        .to(RecordingDestination.create()).named("locked-jdbc").state(jdbc).deadline(Duration.ofSeconds(1)).build();
+    assertThat(inWarehouse.run().status()).isEqualTo(Status.SUCCEEDED); // creates the tables
+    assertThat(local.run().status()).isEqualTo(Status.SUCCEEDED);
+    // An administrator's session (or a stuck one) holds the tables; PostgreSQL waits for locks forever.
+    try (Connection admin = pg.getConnection(); Statement s = admin.createStatement()) {
+      admin.setAutoCommit(false);
+      s.execute("lock table sluice_locked.sluice_sync, locked_sync in access exclusive mode");
+      for (Sync sync : List.of(inWarehouse, local)) {
+        SyncReport report = runBounded(sync);
+        assertThat(report.status()).as(report.summary()).isIn(Status.ABORTED, Status.FAILED);
+        assertThat(report.failure()).hasValueSatisfying(f -> assertThat(f).contains("deadline of PT1S"));
+      }
+      admin.rollback();
+    }
+    assertThat(inWarehouse.run().status()).as("the lease was not left taken").isEqualTo(Status.SUCCEEDED);
+    assertThat(local.run().status()).isEqualTo(Status.SUCCEEDED);
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> stores() {
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("warehouse on DuckDB",
+            (java.util.function.Supplier<dev.sluice.state.StateStore>) () -> Warehouse.builder(DUCK.dataSource())
+                .createTables(true).build()),
+        org.junit.jupiter.params.provider.Arguments.of("warehouse on PostgreSQL",
+            (java.util.function.Supplier<dev.sluice.state.StateStore>) () -> Warehouse.builder(Databases.postgres())
+                .schema("sluice_stopped").createTables(true).build()),
+        org.junit.jupiter.params.provider.Arguments.of("JDBC on PostgreSQL",
+            (java.util.function.Supplier<dev.sluice.state.StateStore>) () -> dev.sluice.state.JdbcStateStore
+                .builder(Databases.postgres()).tablePrefix("stopped_").createTables(true).build()),
+        org.junit.jupiter.params.provider.Arguments.of("JDBC on H2",
+            (java.util.function.Supplier<dev.sluice.state.StateStore>) () -> dev.sluice.state.JdbcStateStore
+                .builder(Databases.h2()).createTables(true).build()));
+  }
+
+  /**
+   * Stopping a run cancels the statements that execute at that moment, and only those: the
+   * commit of what the destination confirmed, which follows, is not cut off on any store.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("stores")
+  void aCancelledRunStillCommitsWhatTheDestinationConfirmed(String name,
+      java.util.function.Supplier<dev.sluice.state.StateStore> stores) throws Exception {
+    dev.sluice.state.StateStore store = stores.get();
+    java.util.concurrent.CountDownLatch thirdBatch = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+    dev.sluice.destination.Destination destination = new dev.sluice.destination.Destination() {
+      @Override
+      public dev.sluice.destination.Capabilities capabilities() {
+        return dev.sluice.destination.Capabilities.builder().operations(dev.sluice.destination.Operation.values())
+            .maxRecordsPerBatch(10).idempotentWrites(true).build();
+      }
+
+      @Override
+      public dev.sluice.destination.BatchResult write(dev.sluice.destination.Batch batch) {
+        if (batches.incrementAndGet() < 3) {
+          return dev.sluice.destination.BatchResult.allSucceeded(batch);
+        }
+        thirdBatch.countDown();
+        // Holds the third batch until the run stops, as a slow API would.
+        long end = System.nanoTime() + WELL_BEFORE_THE_QUERY_ENDS.toNanos();
+        while (!dev.sluice.delivery.RequestCounter.stopRequested() && System.nanoTime() < end) {
+          Thread.onSpinWait();
+        }
+        throw new dev.sluice.destination.RetryableDestinationException("stopped while writing");
+      }
+    };
+    String sync = "stopped-" + java.util.UUID.randomUUID();
+    Sync run = Sync.from(dev.sluice.testkit.SyntheticSource.of(50)).to(destination).named(sync).state(store)
+        .batchSize(10).concurrency(1).build();
+    CompletableFuture<SyncReport> running = CompletableFuture.supplyAsync(run::run);
+    assertThat(thirdBatch.await(WELL_BEFORE_THE_QUERY_ENDS.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(run.cancel()).isTrue();
+    SyncReport report = running.get(WELL_BEFORE_THE_QUERY_ENDS.toSeconds(), TimeUnit.SECONDS);
+    assertThat(report.status()).as(report.summary()).isEqualTo(Status.ABORTED);
+    assertThat(report.delivered()).isEqualTo(20);
+    try (dev.sluice.state.SyncState state = store.open(sync)) {
+      assertThat(state.size()).as("the two confirmed batches were committed after the stop").isEqualTo(20);
+    }
+  }
+
+  private static final DuckDb DUCK = DuckDb.inMemory();
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeDuckDb() {
+    DUCK.close();
   }
 
   private static SyncReport runBounded(Sync sync) throws Exception {
