@@ -158,7 +158,10 @@ final class JdbcRecordStream implements RecordStream {
       statement.setObject(i + 1, binds.get(i));
     }
     PreparedStatement running = statement;
-    stopHook = RequestCounter.whenStopping(() -> cancel(running, connection));
+    // DuckDB's cancel interrupts a fetch too, and closing its connection under a running query is
+    // not something to do to a native library; other drivers get the connection aborted as well.
+    Connection abortable = duckdb ? null : connection;
+    stopHook = RequestCounter.whenStopping(() -> cancel(running, abortable));
     if (RequestCounter.stopRequested()) {
       // Stopped before the query started: a hook registered now would never run.
       throw new SourceException("the run stopped before its query started; query: " + query);
@@ -169,13 +172,16 @@ final class JdbcRecordStream implements RecordStream {
   /**
    * Breaks off the query when the run stops (on the thread that stops it): cancels the statement,
    * which ends a query still executing, and aborts the connection, which ends a fetch of further
-   * rows waiting on the database (PostgreSQL's driver cancels only the former).
+   * rows waiting on the database (PostgreSQL's driver cancels only the former); null: not aborted.
    */
   private static void cancel(PreparedStatement statement, Connection connection) {
     try {
       statement.cancel();
     } catch (SQLException | RuntimeException e) {
       log.debug("cancelling the query failed: {}", e.toString());
+    }
+    if (connection == null) {
+      return;
     }
     try {
       connection.abort(Runnable::run);
