@@ -109,5 +109,16 @@ public interface Differ {
      * @param deletes receives each delete
      */
     void finish(Consumer<Change> deletes);
+
+    /**
+     * {@return how many records of the source this comparison found unchanged without handing
+     * them to the engine} A differ that compares in the source (the warehouse engine's, which only
+     * lets changed rows out) counts them here, so that the report's unchanged count is the
+     * source's, and a run whose every record handed over was rejected is not taken for one whose
+     * every record was. Asked after {@link #finish}; 0 by default (every record was handed over).
+     */
+    default long unchangedNotRead() {
+      return 0;
+    }
   }
 }

@@ -85,6 +85,8 @@ public final class SyncEngine {
   private long updated;
   private long deleted;
   private long unchanged;
+  // Unchanged records the differ found without handing them over (the warehouse engine's).
+  private long unchangedNotRead;
   private long skipped;
   private long otherShards;
   // Whether the state held no commit at the start: a first run (for a shard, at this shard count).
@@ -408,6 +410,7 @@ public final class SyncEngine {
       deleted++;
       plan(Operation.DELETE, delete);
     });
+    unchangedNotRead = Math.max(0, diff.unchangedNotRead());
     return true;
   }
 
@@ -1060,7 +1063,7 @@ public final class SyncEngine {
       status = Status.FAILED;
       kind = SyncReport.FailureKind.DESTINATION;
       reason = "nothing that was sent could be delivered: every change failed (" + failedNow + "); see failedRecords";
-    } else if (rejected > 0 && mapped == 0) {
+    } else if (rejected > 0 && mapped == 0 && unchangedNotRead == 0) {
       status = Status.FAILED;
       kind = SyncReport.FailureKind.REJECTED;
       reason = "every record was rejected (" + rejected + "); see rejectedRecords";
@@ -1074,7 +1077,7 @@ public final class SyncEngine {
         .status(status, reason)
         .timing(startedAt, duration)
         .readCounts(read, mapped, rejected)
-        .changeCounts(added, updated, deleted, unchanged, skipped)
+        .changeCounts(added, updated, deleted, unchanged + unchangedNotRead, skipped)
         .deliveryCounts(deliveredNow, failedNow)
         .outcomeCounts(notFoundNow, alreadyExistedNow)
         .errors(rejectedRecords, failures)

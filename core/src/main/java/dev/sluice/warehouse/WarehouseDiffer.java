@@ -75,6 +75,8 @@ final class WarehouseDiffer implements Differ {
     // Compare as with an empty state: it was written for another destination.
     private final boolean fresh;
     private dev.sluice.Shard shard;
+    // Source rows the changes query counted but did not return (their hash equals the state's).
+    private long unchangedNotRead;
 
     WarehouseComparison(WarehouseSession session, boolean findDeletes, boolean resendAll, boolean fresh) {
       this.session = session;
@@ -182,6 +184,7 @@ final class WarehouseDiffer implements Differ {
           // More source rows matched a key of the state than there are such keys: two share one.
           throw new DuplicateKeyException(duplicateKey(sourceRows - newRows, stateRows - removedRows));
         }
+        unchangedNotRead = Math.max(0, sourceRows - changes.rowsHandedOut());
         if (!findDeletes) {
           return;
         }
@@ -192,6 +195,11 @@ final class WarehouseDiffer implements Differ {
       } finally {
         changes.release();
       }
+    }
+
+    @Override
+    public long unchangedNotRead() {
+      return unchangedNotRead;
     }
 
     private static long count(Record summary, int column) {
@@ -228,6 +236,7 @@ final class WarehouseDiffer implements Differ {
       private Record boundary;
       private boolean exhausted;
       private boolean released;
+      private long handedOut;
 
       Changes(RecordStream rows, dev.sluice.RecordShape shape) {
         super(rows, shape, WarehouseSql.HIDDEN);
@@ -262,6 +271,7 @@ final class WarehouseDiffer implements Differ {
         }
         Record row = pending;
         pending = null;
+        handedOut++;
         if (row.unreadableReason() != null) {
           return row; // rejected by the engine with its reason; no verdict, nothing recorded
         }
@@ -281,6 +291,11 @@ final class WarehouseDiffer implements Differ {
         if (boundary == null) {
           release();
         }
+      }
+
+      /** {@return the source rows handed to the engine} */
+      long rowsHandedOut() {
+        return handedOut;
       }
 
       /** The row of counts, which follows the rows to compare. */

@@ -169,6 +169,26 @@ class WarehouseEngineTest {
   }
 
   @Test
+  void countsTheRowsItLeftInTheWarehouseAsUnchangedAndIsNotFailedByTheRejectedOnesItReadsAgain() {
+    String table = table("id integer, email varchar", "(1, 'a'), (2, 'b'), (null, 'c'), (3, 'd')");
+    Warehouse warehouse = warehouse();
+    Sync sync = Sync.from(warehouse.query("select * from " + table).key("id").build())
+        .to(RecordingDestination.create()).named("unchanged-" + table).mode(SyncMode.MIRROR).state(warehouse)
+        .differ(warehouse.differ()).build();
+    SyncReport first = sync.run();
+    assertThat(first.status()).as(first.summary()).isEqualTo(Status.PARTIAL);
+    assertThat(first.delivered()).isEqualTo(3);
+    // Only the row without a key leaves the warehouse again, and is rejected again: the three
+    // others are unchanged there, so the run did not reject every record.
+    SyncReport second = sync.run();
+    assertThat(second.status()).as(second.summary()).isEqualTo(Status.PARTIAL);
+    assertThat(second.read()).isEqualTo(1);
+    assertThat(second.rejected()).isEqualTo(1);
+    assertThat(second.unchanged()).isEqualTo(3);
+    assertThat(second.removedRecords()).isZero();
+  }
+
+  @Test
   void runsAQueryThatEndsInALineComment() {
     String table = table("id integer, email varchar", "(1, 'a'), (2, 'b')");
     Warehouse warehouse = warehouse();
