@@ -138,7 +138,7 @@ public final class ResultsLog implements SyncListener {
           : outcome.status() == RecordOutcome.Status.FAILED && outcome.retryable() ? "retryable"
           : outcome.status().name().toLowerCase(Locale.ROOT);
       rows.add(new Row(run.syncName(), run.runId(), batch.keys().get(i), operation, kind,
-          result.succeeded(i) ? null : outcome.reason(), now));
+          result.succeeded(i) ? null : dev.sluice.http.Redaction.masked(outcome.reason()), now));
     }
     add(run.runId(), rows);
   }
@@ -164,7 +164,8 @@ public final class ResultsLog implements SyncListener {
     Instant now = clock.instant();
     List<Row> rejected = new ArrayList<>();
     for (RecordError e : report.rejectedRecords()) {
-      rejected.add(new Row(report.syncName(), report.runId(), e.key(), "none", "rejected", e.reason(), now));
+      rejected.add(new Row(report.syncName(), report.runId(), e.key(), "none", "rejected",
+          dev.sluice.http.Redaction.masked(e.reason()), now));
     }
     List<Row> rest;
     synchronized (buffers) {
@@ -182,7 +183,7 @@ public final class ResultsLog implements SyncListener {
         s.setString(i++, report.runId());
         s.setString(i++, report.mode().name().toLowerCase(Locale.ROOT));
         s.setString(i++, report.status().name().toLowerCase(Locale.ROOT));
-        s.setString(i++, truncate(report.failure().orElse(null)));
+        s.setString(i++, truncate(dev.sluice.http.Redaction.masked(report.failure().orElse(null))));
         s.setTimestamp(i++, Timestamp.from(report.startedAt()));
         s.setTimestamp(i++, Timestamp.from(report.startedAt().plus(report.duration())));
         s.setLong(i++, report.duration().toMillis());

@@ -95,6 +95,25 @@ class ResultsLogTest {
   }
 
   @Test
+  void masksKnownSecretsInTheMessagesItWritesDown() throws SQLException {
+    DataSource db = DUCK.dataSource();
+    String table = "secrets_" + UUID.randomUUID().toString().substring(0, 8);
+    Databases.execute(db, "create table " + table + " (id integer, email varchar)",
+        "insert into " + table + " values (1, 'a'), (2, 'b')");
+    String secret = "tok-" + UUID.randomUUID();
+    dev.sluice.http.Redaction.register(secret); // as a connector registers its API token
+    ResultsLog results = ResultsLog.builder(db).schema("sluice_log").createTables(true).build();
+    RecordingDestination destination = RecordingDestination.create()
+        .failKey("2", false, "refused: the API key " + secret + " may not write emails");
+    String sync = "secrets-" + table;
+    Sync.from(DUCK.query("select * from " + table).key("id").build()).to(destination).named(sync)
+        .state(new dev.sluice.state.InMemoryStateStore()).listener(results).build().run();
+    List<List<String>> rows = query(db, "select error from sluice_log.sluice_sync_log where sync_name = '" + sync
+        + "' and record_key = '2'");
+    assertThat(rows).containsExactly(List.of("refused: the API key *** may not write emails"));
+  }
+
+  @Test
   void worksAloneWithAnyStateStoreLogsWholeBatchFailuresAndRejectionsAndDeletesOldRows() throws SQLException {
     DataSource h2 = Databases.h2();
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
