@@ -100,7 +100,9 @@ final class WarehouseDiffer implements Differ {
           hashFunction += " of DuckDB " + connection.getMetaData().getDatabaseProductVersion();
         }
       } catch (SQLException e) {
-        throw new SourceException("cannot describe the warehouse query: " + e.getMessage() + "; query: " + query.sql, e);
+        throw new SourceException("cannot describe the warehouse query: "
+            + dev.sluice.http.Redaction.valuesMasked(e.getMessage(), query.binds) + "; query: " + query.sql,
+            dev.sluice.http.Redaction.redacted(e, query.binds));
       }
       boolean all = resendAll;
       String stored = session.storedHashFunction();
@@ -218,8 +220,9 @@ final class WarehouseDiffer implements Differ {
         }
       } catch (SQLException e) {
         throw new SourceException("the source has a key that two rows share (" + matchedRows + " rows matched "
-            + matchedKeys + " keys of the state), and the query naming it failed: " + e.getMessage()
-            + "; no deletes were sent; query: " + query.sql, e);
+            + matchedKeys + " keys of the state), and the query naming it failed: "
+            + dev.sluice.http.Redaction.valuesMasked(e.getMessage(), query.binds)
+            + "; no deletes were sent; query: " + query.sql, dev.sluice.http.Redaction.redacted(e, query.binds));
       }
       throw new SourceException("the source's rows and keys did not add up (" + matchedRows + " rows matched "
           + matchedKeys + " keys of the state) but no key is shared now: did the data change during the run? No"

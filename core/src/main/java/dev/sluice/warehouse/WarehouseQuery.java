@@ -115,7 +115,9 @@ public final class WarehouseQuery implements Source {
       WarehouseDialect d = dialect != null ? dialect : WarehouseDialect.of(connection);
       return plan(new WarehouseSql(d, null), describeColumns(connection));
     } catch (SQLException e) {
-      throw new SourceException("cannot describe the warehouse query: " + e.getMessage() + "; query: " + sql, e);
+      throw new SourceException("cannot describe the warehouse query: "
+          + dev.sluice.http.Redaction.valuesMasked(e.getMessage(), binds) + "; query: " + sql,
+          dev.sluice.http.Redaction.redacted(e, binds));
     }
   }
 
