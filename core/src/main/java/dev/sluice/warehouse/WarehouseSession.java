@@ -208,21 +208,24 @@ final class WarehouseSession implements SyncState {
    * Only while it executes, so a stopped run still commits what the destination confirmed.
    */
   static ResultSet query(PreparedStatement s) throws SQLException {
-    dev.sluice.delivery.RequestCounter.Registration stop =
-        dev.sluice.delivery.RequestCounter.whenStopping(() -> dev.sluice.internal.Jooq.cancel(s));
-    try {
-      return s.executeQuery();
-    } finally {
-      stop.close();
-    }
+    return cancellable(s, s::executeQuery);
   }
 
   /** Runs an update of the engine, cancelled as {@link #query} says. */
   static int update(PreparedStatement s) throws SQLException {
+    return cancellable(s, s::executeUpdate);
+  }
+
+  /** One execution of a statement. */
+  private interface Execution<T> {
+    T run() throws SQLException;
+  }
+
+  private static <T> T cancellable(PreparedStatement s, Execution<T> execution) throws SQLException {
     dev.sluice.delivery.RequestCounter.Registration stop =
         dev.sluice.delivery.RequestCounter.whenStopping(() -> dev.sluice.internal.Jooq.cancel(s));
     try {
-      return s.executeUpdate();
+      return execution.run();
     } finally {
       stop.close();
     }
