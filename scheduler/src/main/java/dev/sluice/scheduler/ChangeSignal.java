@@ -43,10 +43,16 @@ public interface ChangeSignal {
    */
   Optional<String> read();
 
+  /** How long a signal query of {@link #sql(DataSource, String, Object...)} may take. */
+  java.time.Duration DEFAULT_QUERY_TIMEOUT = java.time.Duration.ofSeconds(60);
+
   /**
    * A signal read by one SQL query with {@code ?} bind values. The query returns one row (or none,
    * read as no value); its columns are joined with {@code |}, so
-   * {@code select max(updated_at), count(*) from t} moves on updates and on deletes alike.
+   * {@code select max(updated_at), count(*) from t} moves on updates and on deletes alike. A query
+   * that takes longer than {@link #DEFAULT_QUERY_TIMEOUT} is cancelled and counts as a failed read
+   * (the watcher polls again at its next interval), so a lock or a slow warehouse cannot hold the
+   * scheduler's thread.
    *
    * @param dataSource the database of the scheduler's tables
    * @param sql the query
@@ -54,14 +60,37 @@ public interface ChangeSignal {
    * @return the signal
    */
   static ChangeSignal sql(DataSource dataSource, String sql, Object... binds) {
+    return sql(dataSource, DEFAULT_QUERY_TIMEOUT, sql, binds);
+  }
+
+  /**
+   * As {@link #sql(DataSource, String, Object...)}, with the longest a read may take.
+   *
+   * @param dataSource the database of the scheduler's tables
+   * @param timeout the longest a read may take, whole seconds (JDBC's query timeout); at least 1 s
+   * @param sql the query
+   * @param binds its bind values
+   * @return the signal
+   */
+  static ChangeSignal sql(DataSource dataSource, java.time.Duration timeout, String sql, Object... binds) {
     Objects.requireNonNull(dataSource, "dataSource");
+    Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(sql, "sql");
+    if (timeout.getSeconds() < 1) {
+      throw new IllegalArgumentException("timeout must be at least 1 second (JDBC counts whole seconds), was " + timeout);
+    }
+    int seconds = (int) Math.min(Integer.MAX_VALUE, timeout.getSeconds());
     List<Object> values = Arrays.asList(binds.clone());
     return new ChangeSignal() {
       @Override
       public Optional<String> read() {
         try (Connection connection = dataSource.getConnection();
             PreparedStatement statement = connection.prepareStatement(sql)) {
+          try {
+            statement.setQueryTimeout(seconds);
+          } catch (java.sql.SQLFeatureNotSupportedException e) {
+            // A driver without query timeouts: the read is as long as the database makes it.
+          }
           for (int i = 0; i < values.size(); i++) {
             statement.setObject(i + 1, values.get(i));
           }
@@ -83,7 +112,10 @@ public interface ChangeSignal {
             return any ? Optional.of(text.toString()) : Optional.empty();
           }
         } catch (SQLException e) {
-          throw new SourceException("the change signal query failed: " + e.getMessage() + "; query: " + sql, e);
+          // Databases quote bind values back in their errors; the watcher logs this message.
+          throw new SourceException("the change signal query failed: "
+              + dev.sluice.http.Redaction.valuesMasked(e.getMessage(), values) + "; query: " + sql,
+              dev.sluice.http.Redaction.redacted(e, values));
         }
       }
 

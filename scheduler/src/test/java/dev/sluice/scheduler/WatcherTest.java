@@ -130,6 +130,23 @@ class WatcherTest {
   }
 
   @Test
+  void aSignalQueryIsCutOffAtItsTimeoutAndItsErrorShowsNoBindValue() {
+    String secret = "s3cr3t-signal-" + java.util.UUID.randomUUID();
+    ChangeSignal slow = ChangeSignal.sql(db, Duration.ofSeconds(1), "select pg_sleep(60), ?::text", secret);
+    long start = System.nanoTime();
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(slow::read))
+        .isInstanceOf(dev.sluice.source.SourceException.class).hasMessageContaining("change signal query failed");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("cut off long before the 60 s sleep")
+        .isLessThan(Duration.ofSeconds(30));
+    ChangeSignal refused = ChangeSignal.sql(db, "select ?::int", secret);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(refused::read))
+        .hasMessageNotContaining(secret).hasMessageContaining("***")
+        .satisfies(e -> assertThat(String.valueOf(e.getCause())).doesNotContain(secret));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChangeSignal.sql(db, Duration.ofMillis(500), "select 1"))
+        .hasMessageContaining("at least 1 second");
+  }
+
+  @Test
   void aSignalThatCannotBeReadTriggersNothing() {
     Fixture f = new Fixture("customers", state);
     ChangeSignal broken = ChangeSignal.sql(db, "select max(updated_at) from no_such_table");
