@@ -48,12 +48,12 @@ final class WarehouseSession implements SyncState {
   private boolean fenced;
   private boolean closed;
 
-  private WarehouseSession(Warehouse warehouse, WarehouseSql sql, String syncName, Connection connection, String owner,
-      String fingerprint, String storedHashFunction, long size) {
+  private WarehouseSession(Warehouse warehouse, WarehouseSql sql, String syncName, long syncId, Connection connection,
+      String owner, String fingerprint, String storedHashFunction, long size) {
     this.warehouse = warehouse;
     this.sql = sql;
     this.syncName = syncName;
-    this.syncId = WarehouseSql.syncId(syncName);
+    this.syncId = syncId;
     this.connection = connection;
     this.owner = owner;
     this.fingerprint = fingerprint;
@@ -71,11 +71,12 @@ final class WarehouseSession implements SyncState {
       throw new StateStoreException("cannot connect to the warehouse: " + e.getMessage(), e);
     }
     String owner = UUID.randomUUID().toString();
+    long syncId = WarehouseSql.syncId(syncName);
     try {
       connection.setAutoCommit(false);
-      lock(warehouse, sql, connection, syncName, owner);
+      lock(warehouse, sql, connection, syncName, syncId, owner);
       try {
-        fold(sql, connection, WarehouseSql.syncId(syncName));
+        fold(sql, connection, syncId);
         String fingerprint;
         String hashFunction;
         try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = query(s)) {
@@ -84,12 +85,13 @@ final class WarehouseSession implements SyncState {
           hashFunction = rs.getString(4);
         }
         long size;
-        try (PreparedStatement s = prepare(connection, sql.countState(), WarehouseSql.syncId(syncName)); ResultSet rs = query(s)) {
+        try (PreparedStatement s = prepare(connection, sql.countState(), syncId); ResultSet rs = query(s)) {
           rs.next();
           size = rs.getLong(1);
         }
         connection.commit();
-        return new WarehouseSession(warehouse, sql, syncName, connection, owner, fingerprint, hashFunction, size);
+        return new WarehouseSession(warehouse, sql, syncName, syncId, connection, owner, fingerprint, hashFunction,
+            size);
       } catch (SQLException | RuntimeException e) {
         unlock(sql, connection, syncName, owner, warehouse);
         throw e;
@@ -104,28 +106,28 @@ final class WarehouseSession implements SyncState {
     }
   }
 
-  private static void lock(Warehouse warehouse, WarehouseSql sql, Connection connection, String syncName, String owner)
-      throws SQLException {
+  private static void lock(Warehouse warehouse, WarehouseSql sql, Connection connection, String syncName, long syncId,
+      String owner) throws SQLException {
     boolean exists;
     try (PreparedStatement s = prepare(connection, sql.selectSync(), syncName); ResultSet rs = query(s)) {
       exists = rs.next();
     }
     connection.commit();
     if (!exists) {
-      try (PreparedStatement s = prepare(connection, sql.insertSync(), syncName, WarehouseSql.syncId(syncName))) {
+      try (PreparedStatement s = prepare(connection, sql.insertSync(), syncName, syncId)) {
         update(s);
         connection.commit();
       } catch (SQLException e) {
         connection.rollback(); // another instance created the row first
       }
     }
-    try (PreparedStatement s = prepare(connection, sql.sameId(), WarehouseSql.syncId(syncName), syncName);
+    try (PreparedStatement s = prepare(connection, sql.sameId(), syncId, syncName);
         ResultSet rs = query(s)) {
       if (rs.next()) {
         String other = rs.getString(1);
         connection.commit();
         throw new StateStoreException("syncs '" + syncName + "' and '" + other + "' have the same state id "
-            + WarehouseSql.syncId(syncName) + " (the first 64 bits of their names' SHA-256 agree); rename one of them");
+            + syncId + " (the first 64 bits of their names' SHA-256 agree); rename one of them");
       }
     }
     connection.commit();
