@@ -95,10 +95,10 @@ final class Column {
         return v == null ? null : v.toString();
       };
     }
-    if (typeName.equals("timestamptz") || typeName.startsWith("timestamp with time zone")) {
+    if (isTimestampWithZone(typeName)) {
       return Column::offsetTimestamp;
     }
-    if (typeName.equals("timetz") || typeName.startsWith("time with time zone")) {
+    if (isTimeWithZone(typeName)) {
       return Column::offsetTime; // PostgreSQL reports it as TIME, DuckDB as TIME_WITH_TIMEZONE
     }
     switch (jdbcType) {
@@ -185,6 +185,16 @@ final class Column {
     return v == null ? null : v.toInstant();
   }
 
+  /** Whether a (lower-case) type name is PostgreSQL's {@code timestamptz} or the standard's name for it. */
+  private static boolean isTimestampWithZone(String typeName) {
+    return typeName.equals("timestamptz") || typeName.startsWith("timestamp with time zone");
+  }
+
+  /** Whether a (lower-case) type name is PostgreSQL's {@code timetz} or the standard's name for it. */
+  private static boolean isTimeWithZone(String typeName) {
+    return typeName.equals("timetz") || typeName.startsWith("time with time zone");
+  }
+
   /** A time of day with its offset, as ISO text ({@code 12:00:00+02:00}). */
   private static Object offsetTime(ResultSet rs, int i) throws SQLException {
     OffsetTime v = rs.getObject(i, OffsetTime.class);
@@ -209,12 +219,12 @@ final class Column {
     }
     try {
       String base = array.getBaseTypeName() == null ? "" : array.getBaseTypeName().toLowerCase(Locale.ROOT);
-      if (base.equals("timetz") || base.startsWith("time with time zone")) {
+      if (isTimeWithZone(base)) {
         return offsetTimes(array, zone);
       }
       // A driver hands over timestamptz elements as java.sql.Timestamp in the JVM's zone (PostgreSQL):
       // read there, they are the instants stored, whatever timestampZone says about plain timestamps.
-      boolean instants = base.equals("timestamptz") || base.startsWith("timestamp with time zone");
+      boolean instants = isTimestampWithZone(base);
       return elements((Object[]) array.getArray(), instants ? ZoneId.systemDefault() : zone);
     } finally {
       try {
