@@ -175,11 +175,7 @@ final class JdbcRecordStream implements RecordStream {
    * rows waiting on the database (PostgreSQL's driver cancels only the former); null: not aborted.
    */
   private static void cancel(PreparedStatement statement, Connection connection) {
-    try {
-      statement.cancel();
-    } catch (SQLException | RuntimeException e) {
-      log.debug("cancelling the query failed: {}", e.toString());
-    }
+    Jooq.cancel(statement);
     if (connection == null) {
       return;
     }
